@@ -1,0 +1,501 @@
+//! The site's content: every page and topic under `content/`, loaded and cross-checked.
+//!
+//! Owns reading `content/` (walk, sort, parse front matter in parallel), building the
+//! topic tree, assigning URLs, and site-wide checks that need every page at once:
+//! duplicate URLs, missing `_index.md`, `related` paths. It knows nothing of Markdown
+//! rendering or templates.
+
+pub mod front_matter;
+pub mod page;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::error::{Error, fs};
+pub use front_matter::{FrontMatter, Reference};
+use front_matter::{Requirements, parse_file};
+pub use page::{Page, Permalink, Topic};
+
+/// Site paths that tend itself publishes; content may not claim them.
+pub const RESERVED_PATHS: &[&str] = &["tags/", "404.html", "sitemap.xml", "atom.xml", "robots.txt"];
+
+/// All published content, sorted and cross-linked.
+#[derive(Debug, Clone)]
+pub struct Content {
+    /// `content/_index.md`.
+    pub home: Topic,
+    /// Every topic, sorted by path; [`Topic::children`] and [`Topic::parent`] index here.
+    pub topics: Vec<Topic>,
+    /// Every page (articles and root pages), sorted by path.
+    pub pages: Vec<Page>,
+    /// Root pages (`content/<slug>.md`), ordered.
+    pub root_pages: Vec<usize>,
+    /// Top-level topics, ordered.
+    pub root_topics: Vec<usize>,
+    /// Draft pages left out of this build, by path (so links to them get a clear error).
+    pub drafts: Vec<PathBuf>,
+}
+
+/// What a content file is, from its name and place.
+enum FileKind {
+    Home,
+    Topic,
+    Page { topic_dir: PathBuf, bundle: bool },
+}
+
+/// A file found by the walk, before parsing.
+struct Found {
+    rel: PathBuf,
+    abs: PathBuf,
+    kind: FileKind,
+}
+
+impl Content {
+    /// Loads `content/` of the site described by `config`.
+    pub fn load(config: &Config) -> Result<Self, Error> {
+        let mut problems = Vec::new();
+        let walk = walk(config, &mut problems)?;
+        let parsed: Vec<_> = walk.files.par_iter().map(|found| parse_one(found)).collect();
+        let mut home = None;
+        let mut topics = Vec::new();
+        let mut pages = Vec::new();
+        let mut drafts = Vec::new();
+        for (found, result) in walk.files.iter().zip(parsed) {
+            let (text, front, body_offset) = match result {
+                Ok(ok) => ok,
+                Err(mut errors) => {
+                    problems.append(&mut errors);
+                    continue;
+                }
+            };
+            match &found.kind {
+                FileKind::Home => home = Some(topic(found, text, front, body_offset, Permalink::home())),
+                FileKind::Topic => topics.push(topic(found, text, front, body_offset, Permalink::home())),
+                FileKind::Page { .. } if front.draft && !config.drafts => drafts.push(found.rel.clone()),
+                FileKind::Page { topic_dir, bundle } => {
+                    let assets = if *bundle { walk.bundle_assets(&found.rel) } else { Vec::new() };
+                    pages.push((
+                        topic_dir.clone(),
+                        Page {
+                            path: found.rel.clone(),
+                            text,
+                            body_offset,
+                            front,
+                            topic: None,
+                            permalink: Permalink::home(),
+                            assets,
+                            related: Vec::new(),
+                        },
+                    ));
+                }
+            }
+        }
+        let Some(home) = home else {
+            problems.push(
+                Diagnostic::error("content/_index.md", "the home page `content/_index.md` is missing")
+                    .with_hint("create it with front matter `title: …` and a short welcome text"),
+            );
+            return Err(Error::Site(problems));
+        };
+        let mut content =
+            Self { home, topics, pages: Vec::new(), root_pages: Vec::new(), root_topics: Vec::new(), drafts };
+        content.link_tree(pages);
+        content.check_urls(&mut problems);
+        content.resolve_related(&mut problems);
+        if problems.iter().any(Diagnostic::is_error) {
+            return Err(Error::Site(problems));
+        }
+        Ok(content)
+    }
+
+    /// Assigns topics their parents and URLs, pages their topics and URLs, and orders both.
+    fn link_tree(&mut self, pages: Vec<(PathBuf, Page)>) {
+        let dir_of = |path: &Path| path.parent().unwrap_or(Path::new("")).to_path_buf();
+        let by_dir: HashMap<PathBuf, usize> =
+            self.topics.iter().enumerate().map(|(i, topic)| (dir_of(&topic.path), i)).collect();
+        // Topics are sorted by path, so a parent's permalink is set before its children's.
+        for i in 0..self.topics.len() {
+            let dir = dir_of(&self.topics[i].path);
+            let parent = dir.parent().and_then(|p| by_dir.get(p)).copied();
+            let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let base = parent.map_or_else(Permalink::home, |p| self.topics[p].permalink.clone());
+            let segment = self.topics[i].front.slug.clone().unwrap_or_else(|| page::slugify(&name));
+            self.topics[i].permalink = base.child(&segment);
+            self.topics[i].parent = parent;
+            match parent {
+                Some(p) => self.topics[p].children.push(i),
+                None => self.root_topics.push(i),
+            }
+        }
+        for (topic_dir, mut page) in pages {
+            let topic = by_dir.get(&topic_dir).copied();
+            let base = topic.map_or_else(Permalink::home, |t| self.topics[t].permalink.clone());
+            let stem = if page.path.file_name().is_some_and(|n| n == "index.md") {
+                page.path.parent().and_then(Path::file_name)
+            } else {
+                page.path.file_stem()
+            };
+            let name = stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            page.permalink = base.child(&page.front.slug.clone().unwrap_or_else(|| page::slugify(&name)));
+            page.topic = topic;
+            self.pages.push(page);
+        }
+        self.pages.sort_by(|a, b| a.path.cmp(&b.path));
+        for (i, page) in self.pages.iter().enumerate() {
+            match page.topic {
+                Some(t) => self.topics[t].pages.push(i),
+                None => self.root_pages.push(i),
+            }
+        }
+        let pages = &self.pages;
+        let topics_view = self.topics.clone();
+        let page_key = |&i: &usize| page::sibling_key(&pages[i].front, &pages[i].path);
+        let topic_key = |&i: &usize| page::sibling_key(&topics_view[i].front, &topics_view[i].path);
+        for topic in &mut self.topics {
+            topic.pages.sort_by_cached_key(page_key);
+            topic.children.sort_by_cached_key(topic_key);
+        }
+        self.root_pages.sort_by_cached_key(page_key);
+        self.root_topics.sort_by_cached_key(topic_key);
+    }
+
+    /// Two sources claiming one URL, an alias shadowing a page, or a reserved path.
+    fn check_urls(&self, problems: &mut Vec<Diagnostic>) {
+        let mut claims: BTreeMap<String, Vec<(&Path, &str)>> = BTreeMap::new();
+        for topic in &self.topics {
+            claims.entry(topic.permalink.as_str().to_owned()).or_default().push((&topic.path, "topic"));
+        }
+        for page in &self.pages {
+            claims.entry(page.permalink.as_str().to_owned()).or_default().push((&page.path, "page"));
+            for alias in &page.front.aliases {
+                let alias = Permalink::from_site_path(alias);
+                claims.entry(alias.as_str().to_owned()).or_default().push((&page.path, "alias"));
+            }
+        }
+        for (url, owners) in &claims {
+            if RESERVED_PATHS.iter().any(|reserved| url == reserved) || url.is_empty() {
+                for (path, what) in owners {
+                    problems.push(
+                        Diagnostic::error(*path, format!("this {what} claims `/{url}`, which tend uses itself"))
+                            .with_hint("rename the file or folder, or set a different `slug`"),
+                    );
+                }
+            }
+            if owners.len() > 1 {
+                let (first, _) = owners[0];
+                for (path, what) in &owners[1..] {
+                    problems.push(
+                        Diagnostic::error(
+                            *path,
+                            format!(
+                                "two pages claim the URL `/{url}`: this {what} and `{}`",
+                                crate::diagnostic::display_path(first)
+                            ),
+                        )
+                        .with_hint("give one of them a different file name or `slug`, or remove the alias"),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Turns each page's `related` paths into page indices.
+    fn resolve_related(&mut self, problems: &mut Vec<Diagnostic>) {
+        let index: HashMap<&Path, usize> = self.pages.iter().enumerate().map(|(i, p)| (p.path.as_path(), i)).collect();
+        let mut resolved = Vec::with_capacity(self.pages.len());
+        for page in &self.pages {
+            let mut related = Vec::new();
+            for target in &page.front.related {
+                let document = crate::yaml::Document {
+                    path: &page.path,
+                    file: &page.text,
+                    yaml: &page.text[..page.body_offset],
+                    first_line: 1,
+                    what: "front matter",
+                };
+                let (path, _) = split_fragment(target);
+                match resolve(page.link_base(), path) {
+                    Some(full) if index.contains_key(full.as_path()) => related.push(index[full.as_path()]),
+                    Some(full) if self.drafts.contains(&full) => problems.push(
+                        document
+                            .error_at_key("related", format!("`related` entry `{target}` is a draft"))
+                            .with_hint("publish that page first, or remove it from `related`"),
+                    ),
+                    _ => problems.push(self.missing_page(&document, target, page.link_base(), &index)),
+                }
+            }
+            resolved.push(related);
+        }
+        for (page, related) in self.pages.iter_mut().zip(resolved) {
+            page.related = related;
+        }
+    }
+
+    fn missing_page(
+        &self,
+        document: &crate::yaml::Document<'_>,
+        target: &str,
+        base: &Path,
+        index: &HashMap<&Path, usize>,
+    ) -> Diagnostic {
+        let candidates: Vec<String> = index.keys().filter_map(|p| relative_to(p, base)).collect();
+        let hint = match did_you_mean(target, candidates.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`? Paths are relative to this file"),
+            None => "give the path of another article relative to this file, e.g. `../topic/article.md`".to_owned(),
+        };
+        document
+            .error_at_key("related", format!("`related` entry `{target}` is not a page of this site"))
+            .with_hint(hint)
+    }
+
+    /// Every source file (topics and pages) with its permalink, for link resolution.
+    pub fn link_targets(&self) -> HashMap<PathBuf, Permalink> {
+        let mut targets = HashMap::new();
+        targets.insert(self.home.path.clone(), Permalink::home());
+        for topic in &self.topics {
+            targets.insert(topic.path.clone(), topic.permalink.clone());
+        }
+        for page in &self.pages {
+            targets.insert(page.path.clone(), page.permalink.clone());
+        }
+        targets
+    }
+
+    /// The chain of topics from the top level down to `topic`.
+    pub fn ancestry(&self, topic: Option<usize>) -> Vec<usize> {
+        let mut chain = Vec::new();
+        let mut current = topic;
+        while let Some(t) = current {
+            chain.push(t);
+            current = self.topics[t].parent;
+        }
+        chain.reverse();
+        chain
+    }
+}
+
+/// Splits `path#fragment`.
+pub fn split_fragment(link: &str) -> (&str, Option<&str>) {
+    match link.split_once('#') {
+        Some((path, fragment)) => (path, Some(fragment)),
+        None => (link, None),
+    }
+}
+
+/// Resolves a relative link `target` against folder `base` (both relative to the root),
+/// normalising `.` and `..`. `None` if it climbs out of the root.
+pub fn resolve(base: &Path, target: &str) -> Option<PathBuf> {
+    let decoded = percent_decode(target);
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    let joined = if decoded.starts_with('/') { PathBuf::from(&decoded[1..]) } else { base.join(&decoded) };
+    for component in joined.components() {
+        match component {
+            Component::Normal(part) => parts.push(part),
+            Component::ParentDir => {
+                parts.pop()?;
+            }
+            Component::CurDir => {}
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(parts.iter().collect())
+}
+
+fn percent_decode(text: &str) -> String {
+    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
+        .next()
+        .map_or_else(|| text.to_owned(), |(_, v)| v.into_owned())
+}
+
+/// `path` written relative to folder `base`, if it can be.
+fn relative_to(path: &Path, base: &Path) -> Option<String> {
+    let mut up = String::new();
+    let mut ancestor = base;
+    loop {
+        if let Ok(rest) = path.strip_prefix(ancestor) {
+            return Some(format!("{up}{}", crate::diagnostic::display_path(rest)));
+        }
+        ancestor = ancestor.parent()?;
+        up.push_str("../");
+    }
+}
+
+/// The walk's result: content files in order, plus every other file for bundles.
+struct Walk {
+    files: Vec<Found>,
+    others: Vec<(PathBuf, PathBuf)>,
+}
+
+impl Walk {
+    /// Files inside the bundle folder of `index` (relative to the bundle).
+    fn bundle_assets(&self, index: &Path) -> Vec<(PathBuf, PathBuf)> {
+        let dir = index.parent().unwrap_or(Path::new(""));
+        self.others
+            .iter()
+            .filter_map(|(rel, abs)| rel.strip_prefix(dir).ok().map(|inner| (abs.clone(), inner.to_path_buf())))
+            .collect()
+    }
+}
+
+/// Whether a file is an editor's temporary or backup file, or hidden.
+pub fn is_ignored_name(name: &str) -> bool {
+    name.starts_with('.')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name == "4913"
+}
+
+fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> {
+    let root = &config.root;
+    let content = config.content_dir();
+    if !content.is_dir() {
+        return Err(Error::one(
+            Diagnostic::error("content", "the `content/` folder is missing")
+                .with_hint("create `content/_index.md` for the home page, then a folder per topic"),
+        ));
+    }
+    let mut entries = Vec::new();
+    for entry in WalkDir::new(&content)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
+    {
+        let entry = entry.map_err(|error| {
+            let path = error.path().unwrap_or(&content).to_path_buf();
+            Error::Io { action: "could not read", path, source: error.into() }
+        })?;
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
+            entries.push((rel, entry.path().to_path_buf()));
+        }
+    }
+    let content_rel = PathBuf::from("content");
+    let all: std::collections::HashSet<PathBuf> = entries.iter().map(|(rel, _)| rel.clone()).collect();
+    let has = |dir: &Path, name: &str| all.contains(&dir.join(name));
+    let bundle_dirs: Vec<PathBuf> = entries
+        .iter()
+        .filter(|(rel, _)| rel.file_name().is_some_and(|n| n == "index.md"))
+        .filter_map(|(rel, _)| rel.parent().map(Path::to_path_buf))
+        .collect();
+    let in_bundle = |rel: &Path| bundle_dirs.iter().any(|dir| rel.starts_with(dir));
+    let mut files = Vec::new();
+    let mut others = Vec::new();
+    let mut missing_index: Vec<PathBuf> = Vec::new();
+    for (rel, abs) in entries {
+        let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
+        let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let is_markdown = rel.extension().is_some_and(|e| e == "md");
+        if name == "_index.md" {
+            if has(&dir, "index.md") {
+                problems.push(
+                    Diagnostic::error(
+                        &rel,
+                        "a folder cannot hold both `_index.md` (a topic) and `index.md` (an article)",
+                    )
+                    .with_hint("keep `_index.md` for a topic, or `index.md` for an article with its images"),
+                );
+                continue;
+            }
+            let kind = if dir == content_rel { FileKind::Home } else { FileKind::Topic };
+            files.push(Found { rel, abs, kind });
+        } else if name == "index.md" && dir != content_rel {
+            let topic_dir = dir.parent().unwrap_or(Path::new("")).to_path_buf();
+            files.push(Found { rel, abs, kind: FileKind::Page { topic_dir, bundle: true } });
+        } else if in_bundle(&rel) {
+            others.push((rel, abs));
+        } else if is_markdown {
+            if dir != content_rel && !has(&dir, "_index.md") {
+                if !missing_index.contains(&dir) {
+                    missing_index.push(dir.clone());
+                }
+                continue;
+            }
+            files.push(Found { rel, abs, kind: FileKind::Page { topic_dir: dir, bundle: false } });
+        } else {
+            problems.push(
+                Diagnostic::warning(
+                    &rel,
+                    "this file is not published: only Markdown and article folders are read here",
+                )
+                .with_hint("put images beside an article's `index.md` (an article folder), or in `static/`"),
+            );
+        }
+    }
+    for dir in missing_index {
+        let index = dir.join("_index.md");
+        problems.push(
+            Diagnostic::error(&dir, "this folder holds articles but has no `_index.md`, so it is not a topic")
+                .with_hint(format!(
+                    "create `{}` with `title:` and `description:`",
+                    crate::diagnostic::display_path(&index)
+                )),
+        );
+    }
+    Ok(Walk { files, others })
+}
+
+type Parsed = Result<(String, FrontMatter, usize), Vec<Diagnostic>>;
+
+fn parse_one(found: &Found) -> Parsed {
+    let text = match fs::read_to_string(&found.abs) {
+        Ok(text) => text,
+        Err(error) => {
+            let message = match &error {
+                Error::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
+                    "this file is not valid UTF-8 text".to_owned()
+                }
+                other => other.to_string(),
+            };
+            return Err(vec![Diagnostic::error(&found.rel, message).with_hint("save the file as UTF-8")]);
+        }
+    };
+    let requirements = match found.kind {
+        FileKind::Page { .. } => Requirements::Page,
+        FileKind::Home | FileKind::Topic => Requirements::Section,
+    };
+    let (front, body_offset) = parse_file(&found.rel, &text, requirements)?;
+    Ok((text, front, body_offset))
+}
+
+fn topic(found: &Found, text: String, front: FrontMatter, body_offset: usize, permalink: Permalink) -> Topic {
+    Topic {
+        path: found.rel.clone(),
+        text,
+        body_offset,
+        front,
+        permalink,
+        parent: None,
+        children: Vec::new(),
+        pages: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_relative_links() {
+        let base = Path::new("content/feelings");
+        assert_eq!(resolve(base, "../body/clean.md"), Some(PathBuf::from("content/body/clean.md")));
+        assert_eq!(resolve(base, "./low%20mood.md"), Some(PathBuf::from("content/feelings/low mood.md")));
+        assert_eq!(resolve(base, "../../../x.md"), None);
+        assert_eq!(relative_to(Path::new("content/body/clean.md"), base).as_deref(), Some("../body/clean.md"));
+    }
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for name in [".#a.md", "a.md~", ".a.md.swp", "4913", "#a.md#"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        assert!(!is_ignored_name("a.md"));
+    }
+}

@@ -1,0 +1,150 @@
+//! Pages and topics as loaded from `content/`, and the rules that give them URLs.
+//!
+//! Owns [`Page`], [`Topic`], [`Permalink`] and slug rules. Pure data: reading files
+//! and resolving cross-references happen in [`super::load`].
+
+use std::path::{Path, PathBuf};
+
+use super::front_matter::FrontMatter;
+
+/// A site path with no leading slash, ending in `/` for pages (`feelings/low/`) and empty
+/// for the home page. Joined to the base URL for links, and to the output folder for files.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Permalink(String);
+
+impl Permalink {
+    /// The home page.
+    pub fn home() -> Self {
+        Self(String::new())
+    }
+
+    /// A child of `self`, named `segment`.
+    pub fn child(&self, segment: &str) -> Self {
+        Self(format!("{}{segment}/", self.0))
+    }
+
+    /// A path given as text (aliases, fixed pages); leading slashes are dropped.
+    pub fn from_site_path(path: &str) -> Self {
+        Self(path.trim_start_matches('/').to_owned())
+    }
+
+    /// The path as text, e.g. `feelings/low/`.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The file this permalink is written to, relative to the output folder.
+    pub fn output_file(&self) -> PathBuf {
+        if self.0.is_empty() || self.0.ends_with('/') {
+            PathBuf::from(format!("{}index.html", self.0))
+        } else {
+            PathBuf::from(&self.0)
+        }
+    }
+}
+
+/// The URL segment for a file or folder name: lowercase ASCII letters, digits and hyphens.
+pub fn slugify(name: &str) -> String {
+    slug::slugify(name)
+}
+
+/// An article (`content/<topic>/<slug>.md` or `<slug>/index.md`) or a standalone page at
+/// the content root (`content/<slug>.md`).
+#[derive(Debug, Clone)]
+pub struct Page {
+    /// Path relative to the site root, e.g. `content/feelings/low.md`.
+    pub path: PathBuf,
+    /// The whole file.
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+    /// Parsed front matter.
+    pub front: FrontMatter,
+    /// Index of the topic in [`super::Content::topics`]; `None` for root pages.
+    pub topic: Option<usize>,
+    /// Where the page is published.
+    pub permalink: Permalink,
+    /// Files beside a bundle's `index.md` (absolute source, path relative to the bundle).
+    pub assets: Vec<(PathBuf, PathBuf)>,
+    /// Resolved `related` entries, as indices into [`super::Content::pages`].
+    pub related: Vec<usize>,
+}
+
+impl Page {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The folder the page's relative links are resolved from (relative to the root).
+    pub fn link_base(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new(""))
+    }
+}
+
+/// A topic (`content/<topic>/_index.md`), or the home page (`content/_index.md`).
+#[derive(Debug, Clone)]
+pub struct Topic {
+    /// Path of the `_index.md`, relative to the site root.
+    pub path: PathBuf,
+    /// The whole `_index.md`.
+    pub text: String,
+    /// Byte offset of the body in `text`.
+    pub body_offset: usize,
+    /// Parsed front matter.
+    pub front: FrontMatter,
+    /// Where the topic's page is published.
+    pub permalink: Permalink,
+    /// Parent topic (index into [`super::Content::topics`]); `None` for top-level topics.
+    pub parent: Option<usize>,
+    /// Sub-topics, ordered.
+    pub children: Vec<usize>,
+    /// Articles, ordered.
+    pub pages: Vec<usize>,
+}
+
+impl Topic {
+    /// The Markdown body.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_offset..]
+    }
+
+    /// The folder the topic's relative links are resolved from.
+    pub fn link_base(&self) -> &Path {
+        self.path.parent().unwrap_or(Path::new(""))
+    }
+}
+
+/// Sort key for siblings: explicit `order` first (ascending), then by title, then path.
+pub fn sibling_key<'a>(front: &'a FrontMatter, path: &'a Path) -> (bool, i64, String, &'a Path) {
+    (front.order.is_none(), front.order.unwrap_or(0), front.title.to_lowercase(), path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn permalinks_map_to_index_files() {
+        assert_eq!(Permalink::home().output_file(), PathBuf::from("index.html"));
+        assert_eq!(Permalink::home().child("a").child("b").output_file(), PathBuf::from("a/b/index.html"));
+        assert_eq!(Permalink::from_site_path("/404.html").output_file(), PathBuf::from("404.html"));
+    }
+
+    proptest! {
+        #[test]
+        fn slugify_is_idempotent(name in "\\PC{0,30}") {
+            let once = slugify(&name);
+            prop_assert_eq!(slugify(&once), once);
+        }
+
+        #[test]
+        fn permalink_and_output_path_are_inverses(segments in proptest::collection::vec("[a-z0-9-]{1,10}", 0..4)) {
+            let permalink = segments.iter().fold(Permalink::home(), |p, s| p.child(s));
+            let file = permalink.output_file();
+            let back = file.to_string_lossy().trim_end_matches("index.html").to_owned();
+            prop_assert_eq!(back, permalink.as_str());
+        }
+    }
+}

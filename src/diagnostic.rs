@@ -1,0 +1,236 @@
+//! Diagnostics: what went wrong, where, and how to fix it.
+//!
+//! Owns [`Diagnostic`], [`Span`] and [`LineIndex`] and their one human rendering.
+//! Every stage reports problems as diagnostics with paths relative to the site root,
+//! so that a whole run's problems can be collected, sorted and printed together.
+//! It does not decide *what* is an error; the stages do.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// How bad a diagnostic is. Errors fail the run; warnings never do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Fails the build or check.
+    Error,
+    /// Reported, but the run still succeeds.
+    Warning,
+}
+
+/// A place in a source file: 1-based line and column (in characters), plus a length
+/// in characters for the caret underline (at least 1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct Span {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub col: usize,
+    /// Number of characters to underline.
+    pub len: usize,
+}
+
+/// One problem found in the site, ready to show to a person.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators.
+    pub path: PathBuf,
+    /// Where in the file, if the problem has a place.
+    pub span: Option<Span>,
+    /// What is wrong, and what was expected.
+    pub message: String,
+    /// How to fix it, when the fix is clear.
+    pub hint: Option<String>,
+    /// The text of the source line at `span`, for the caret display.
+    #[serde(skip)]
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error about a whole file (no line).
+    pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Error,
+            path: path.into(),
+            span: None,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// A warning about a whole file (no line).
+    pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Self { severity: Severity::Warning, ..Self::error(path, message) }
+    }
+
+    /// Adds a hint.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Points the diagnostic at a place in `source`, the file's full text.
+    #[must_use]
+    pub fn at(mut self, source: &str, span: Span) -> Self {
+        self.source_line = source.lines().nth(span.line.saturating_sub(1)).map(str::to_owned);
+        self.span = Some(span);
+        self
+    }
+
+    /// Points the diagnostic at a byte range of `source`, using its line index.
+    #[must_use]
+    pub fn at_bytes(self, index: &LineIndex, source: &str, range: std::ops::Range<usize>) -> Self {
+        let span = index.span(source, range);
+        self.at(source, span)
+    }
+
+    /// Whether this is an error (as opposed to a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The `path:line:col` label.
+    pub fn location(&self) -> String {
+        let path = display_path(&self.path);
+        match self.span {
+            Some(span) => format!("{path}:{}:{}", span.line, span.col),
+            None => path,
+        }
+    }
+
+    /// Sort key: path, then position, then message, so output is stable.
+    fn sort_key(&self) -> (&Path, Option<Span>, &str) {
+        (&self.path, self.span, &self.message)
+    }
+}
+
+/// Sorts diagnostics by file and position and drops exact duplicates.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+/// Renders a path with forward slashes on every platform.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+impl fmt::Display for Diagnostic {
+    /// rustc-style: severity and message, `--> path:line:col`, the source line with a caret
+    /// under the problem, then the hint.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        let gutter = self.span.map_or(1, |s| s.line.to_string().len());
+        let pad = " ".repeat(gutter);
+        writeln!(f, "{pad}--> {}", self.location())?;
+        if let (Some(span), Some(line)) = (self.span, &self.source_line) {
+            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{} | {}", span.line, shown.trim_end())?;
+            let caret = "^".repeat(span.len.max(1));
+            writeln!(f, "{pad} | {}{caret}", " ".repeat(span.col.saturating_sub(1)))?;
+        }
+        if let Some(hint) = &self.hint {
+            writeln!(f, "{pad} = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Byte offsets of line starts, to turn byte offsets into line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes `text`.
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Self { starts }
+    }
+
+    /// The 1-based line and character column of byte `offset` in `text`.
+    pub fn locate(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.starts.partition_point(|&start| start <= offset);
+        let start = self.starts[line - 1];
+        let col = text[start..offset].chars().count() + 1;
+        (line, col)
+    }
+
+    /// The span covering `range`, clipped to its first line.
+    pub fn span(&self, text: &str, range: std::ops::Range<usize>) -> Span {
+        let (line, col) = self.locate(text, range.start);
+        let end = floor_char_boundary(text, range.end.min(text.len())).max(range.start.min(text.len()));
+        let start = floor_char_boundary(text, range.start.min(text.len()));
+        let first_line = text[start..end].split('\n').next().unwrap_or("");
+        Span { line, col, len: first_line.chars().count().max(1) }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn renders_like_rustc() {
+        let source = "---\ntitel: Hello\n---\n";
+        let diagnostic = Diagnostic::error("content/a.md", "unknown front-matter key `titel`")
+            .at(source, Span { line: 2, col: 1, len: 5 })
+            .with_hint("did you mean `title`?");
+        assert_eq!(
+            diagnostic.to_string(),
+            "error: unknown front-matter key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^^^^^\n  = hint: did you mean `title`?\n"
+        );
+    }
+
+    #[test]
+    fn suggests_close_words_only() {
+        assert_eq!(did_you_mean("titel", ["title", "tags"]), Some("title"));
+        assert_eq!(did_you_mean("zzz", ["title", "tags"]), None);
+    }
+
+    fn naive(text: &str, offset: usize) -> (usize, usize) {
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+        (line, col)
+    }
+
+    proptest! {
+        #[test]
+        fn line_index_agrees_with_naive_count(text in "(a|é|\n|\r\n| ){0,60}", pick in 0usize..100) {
+            let boundaries: Vec<usize> = (0..=text.len()).filter(|&i| text.is_char_boundary(i)).collect();
+            let offset = boundaries[pick % boundaries.len()];
+            prop_assert_eq!(LineIndex::new(&text).locate(&text, offset), naive(&text, offset));
+        }
+    }
+}

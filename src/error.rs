@@ -1,0 +1,81 @@
+//! The library's error type, and `std::fs` wrappers whose errors name the path.
+//!
+//! Content problems are [`Diagnostic`]s collected by the stages; [`Error`] is what a
+//! stage returns when it cannot go on: a set of diagnostics, or an I/O failure.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+/// Why a build (or another command) failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The site has problems; all of them, sorted.
+    #[error("{} problem(s) in the site", .0.len())]
+    Site(Vec<Diagnostic>),
+    /// A file or folder could not be read or written.
+    #[error("{action} `{}`: {source}", .path.display())]
+    Io {
+        /// What was being done ("could not read", …).
+        action: &'static str,
+        /// The path involved.
+        path: PathBuf,
+        /// The operating system's error.
+        source: io::Error,
+    },
+    /// The command was asked to do something it will not do.
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    /// A site error from a single diagnostic.
+    pub fn one(diagnostic: Diagnostic) -> Self {
+        Self::Site(vec![diagnostic])
+    }
+}
+
+/// `std::fs` calls that say which path failed.
+pub mod fs {
+    use super::{Error, Path, io};
+
+    fn wrap<T>(action: &'static str, path: &Path, result: io::Result<T>) -> Result<T, Error> {
+        result.map_err(|source| Error::Io { action, path: path.to_path_buf(), source })
+    }
+
+    /// Reads a UTF-8 file.
+    pub fn read_to_string(path: &Path) -> Result<String, Error> {
+        wrap("could not read", path, std::fs::read_to_string(path))
+    }
+
+    /// Reads a file's bytes.
+    pub fn read(path: &Path) -> Result<Vec<u8>, Error> {
+        wrap("could not read", path, std::fs::read(path))
+    }
+
+    /// Writes a file, replacing it.
+    pub fn write(path: &Path, contents: &[u8]) -> Result<(), Error> {
+        wrap("could not write", path, std::fs::write(path, contents))
+    }
+
+    /// Creates a folder and its parents.
+    pub fn create_dir_all(path: &Path) -> Result<(), Error> {
+        wrap("could not create folder", path, std::fs::create_dir_all(path))
+    }
+
+    /// Copies a file.
+    pub fn copy(from: &Path, to: &Path) -> Result<(), Error> {
+        wrap("could not copy to", to, std::fs::copy(from, to).map(drop))
+    }
+
+    /// Renames a file or folder.
+    pub fn rename(from: &Path, to: &Path) -> Result<(), Error> {
+        wrap("could not rename", from, std::fs::rename(from, to))
+    }
+
+    /// Removes a folder and everything in it.
+    pub fn remove_dir_all(path: &Path) -> Result<(), Error> {
+        wrap("could not remove", path, std::fs::remove_dir_all(path))
+    }
+}

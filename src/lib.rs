@@ -1,0 +1,92 @@
+//! `tend`: a static site generator for evidence-based guides.
+//!
+//! Markdown articles with YAML front matter in `content/`, a theme in `themes/`, and
+//! `site.yaml` go in; a complete, themed static website comes out. The pipeline is
+//! [`build`]: load → parse → render → write, each stage taking the previous stage's
+//! value by reference. See `ARCHITECTURE.md` for where each stage lives.
+
+pub mod config;
+pub mod content;
+pub mod diagnostic;
+pub mod error;
+pub mod markdown;
+pub mod new;
+pub mod output;
+pub mod site;
+pub mod theme;
+mod yaml;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+pub use config::{Config, Overrides};
+pub use content::Content;
+pub use diagnostic::{Diagnostic, Severity};
+pub use error::Error;
+pub use output::OutputDir;
+pub use site::Site;
+pub use theme::Theme;
+
+/// What `tend build` was asked to do.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The site root (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Where to publish; relative paths are relative to the root.
+    pub output: PathBuf,
+    /// Settings that override `site.yaml`.
+    pub overrides: Overrides,
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// Articles and root pages.
+    pub pages: usize,
+    /// Topics.
+    pub topics: usize,
+    /// Tags.
+    pub tags: usize,
+    /// Files in the output.
+    pub files: usize,
+    /// Files unchanged since the previous build.
+    pub unchanged: usize,
+    /// Problems that did not fail the build.
+    pub warnings: Vec<Diagnostic>,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+}
+
+/// Builds the site at `options.root` into `options.output`.
+pub fn build(options: &BuildOptions) -> Result<Report, Error> {
+    let started = Instant::now();
+    let output = OutputDir::new(options.root.join(&options.output));
+    output.check_safe(&options.root)?;
+    let (config, theme, content) = load(options)?;
+    let site = Site::render(&config, &theme, &content)?;
+    let written = output.publish(&site)?;
+    Ok(Report {
+        pages: site.page_count,
+        topics: site.topic_count,
+        tags: site.tag_count,
+        files: written.files,
+        unchanged: written.unchanged,
+        warnings: site.warnings,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// The load and parse stages: configuration, theme and content, with every problem
+/// from all three reported together.
+pub fn load(options: &BuildOptions) -> Result<(Config, Theme, Content), Error> {
+    let config = Config::load(&options.root, &options.overrides)?;
+    let (theme, content) = rayon::join(|| Theme::load(&config), || Content::load(&config));
+    match (theme, content) {
+        (Ok(theme), Ok(content)) => Ok((config, theme, content)),
+        (Err(Error::Site(mut a)), Err(Error::Site(b))) => {
+            a.extend(b);
+            Err(Error::Site(a))
+        }
+        (Err(error), _) | (_, Err(error)) => Err(error),
+    }
+}

@@ -1,0 +1,588 @@
+//! Markdown to HTML, with the facts the rest of the site needs about each page.
+//!
+//! Owns the pulldown-cmark options and every rewrite of its event stream: heading ids
+//! and anchor links, callouts from GitHub alerts, scrollable tables, `.md` link
+//! resolution to URLs, unsafe URL schemes, and the raw HTML policy. Returns
+//! [`Rendered`]: HTML plus headings, checked-later links, word count and summary.
+//! It does not check anchors in other pages (it cannot see them); the caller does.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::config::RawHtml;
+use crate::content::{Permalink, resolve, split_fragment};
+use crate::diagnostic::{Diagnostic, LineIndex};
+
+/// Ids the themes use for their own elements; headings never take them.
+pub const RESERVED_IDS: &[&str] = &["main-content", "site-header", "site-nav", "toc", "footnotes", "search", "top"];
+
+/// Words read per minute, for reading time.
+const WORDS_PER_MINUTE: usize = 200;
+
+/// One heading of the page, for the table of contents and anchor checks.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The `id` attribute.
+    pub id: String,
+    /// Plain text.
+    pub title: String,
+}
+
+/// A table-of-contents entry: an `h2` with its `h3`s.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    /// Heading level.
+    pub level: u8,
+    /// Anchor id.
+    pub id: String,
+    /// Plain text.
+    pub title: String,
+    /// Sub-headings.
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to another source file (or this one) whose anchor must be checked once every
+/// page has been rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    /// The target's source path, relative to the site root.
+    pub target: PathBuf,
+    /// The `#fragment`, if any.
+    pub anchor: String,
+    /// Byte range of the link in the file.
+    pub range: Range<usize>,
+}
+
+/// A page's rendered Markdown.
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    /// The HTML body.
+    pub html: String,
+    /// Every heading, in order.
+    pub headings: Vec<Heading>,
+    /// Ids a link may point at: headings and footnotes.
+    pub anchors: HashSet<String>,
+    /// Links with fragments, for anchor checks.
+    pub links: Vec<Link>,
+    /// Words in the body's text (code excluded).
+    pub word_count: usize,
+    /// The first paragraph as plain text, at most about 300 characters.
+    pub summary: String,
+    /// The body as plain text (for readability checks and search).
+    pub plain_text: String,
+    /// Problems found (broken links, unsafe URLs).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Rendered {
+    /// Minutes to read, at least 1.
+    pub fn reading_time(&self) -> usize {
+        self.word_count.div_ceil(WORDS_PER_MINUTE).max(1)
+    }
+
+    /// `h2` entries with their `h3` children.
+    pub fn toc(&self) -> Vec<TocEntry> {
+        let mut toc: Vec<TocEntry> = Vec::new();
+        for heading in self.headings.iter().filter(|h| (2..=3).contains(&h.level)) {
+            let entry = TocEntry {
+                level: heading.level,
+                id: heading.id.clone(),
+                title: heading.title.clone(),
+                children: Vec::new(),
+            };
+            match toc.last_mut() {
+                Some(parent) if heading.level == 3 => parent.children.push(entry),
+                _ => toc.push(entry),
+            }
+        }
+        toc
+    }
+}
+
+/// The file being rendered and what its links can reach.
+pub struct Source<'a> {
+    /// Path relative to the site root.
+    pub path: &'a Path,
+    /// The whole file.
+    pub text: &'a str,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_offset: usize,
+    /// Folder relative links are resolved from.
+    pub link_base: &'a Path,
+}
+
+/// Site-wide settings for rendering.
+pub struct Settings<'a> {
+    /// Source path → URL of every page and topic.
+    pub targets: &'a HashMap<PathBuf, Permalink>,
+    /// Draft pages left out of this build.
+    pub drafts: &'a [PathBuf],
+    /// The base URL's path, e.g. `/` or `/guide/`.
+    pub base_path: &'a str,
+    /// Raw HTML policy.
+    pub raw_html: RawHtml,
+}
+
+/// pulldown-cmark's extensions that tend enables.
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// Renders a page body.
+pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
+    let body = &source.text[source.body_offset..];
+    let mut state = State::new(source, settings);
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut heading: Option<Vec<Event<'_>>> = None;
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        let range = range.start + source.body_offset..range.end + source.body_offset;
+        let event = state.rewrite(event, &range);
+        match (&mut heading, event) {
+            (None, event @ Event::Start(Tag::Heading { .. })) => heading = Some(vec![event]),
+            (Some(buffer), Event::End(TagEnd::Heading(level))) => {
+                let buffer = std::mem::take(buffer);
+                heading = None;
+                state.emit_heading(buffer, level, &mut events);
+            }
+            (Some(buffer), event) => buffer.push(event),
+            (None, event) => state.push(event, &mut events),
+        }
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if state.raw_html_seen && settings.raw_html == RawHtml::Sanitize {
+        html = sanitizer().clean(&html).to_string();
+    }
+    state.finish(html)
+}
+
+/// Rewriting state for one page.
+struct State<'s> {
+    source: &'s Source<'s>,
+    settings: &'s Settings<'s>,
+    index: LineIndex,
+    rendered: Rendered,
+    used_ids: HashSet<String>,
+    raw_html_seen: bool,
+    code_depth: usize,
+    in_first_paragraph: Option<bool>,
+}
+
+impl<'s> State<'s> {
+    fn new(source: &'s Source<'s>, settings: &'s Settings<'s>) -> Self {
+        Self {
+            source,
+            settings,
+            index: LineIndex::new(source.text),
+            rendered: Rendered::default(),
+            used_ids: RESERVED_IDS.iter().map(|id| (*id).to_owned()).collect(),
+            raw_html_seen: false,
+            code_depth: 0,
+            in_first_paragraph: None,
+        }
+    }
+
+    /// Rewrites one event: links, images, raw HTML; tracks text for counts.
+    fn rewrite<'e>(&mut self, event: Event<'e>, range: &Range<usize>) -> Event<'e> {
+        match event {
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                let dest_url = self.link_url(link_type, dest_url, range);
+                Event::Start(Tag::Link { link_type, dest_url, title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest_url = self.link_url(link_type, dest_url, range);
+                Event::Start(Tag::Image { link_type, dest_url, title, id })
+            }
+            Event::Html(html) | Event::InlineHtml(html) if self.settings.raw_html == RawHtml::Escape => {
+                Event::Text(html)
+            }
+            Event::Html(html) => {
+                self.raw_html_seen = true;
+                Event::Html(html)
+            }
+            Event::InlineHtml(html) => {
+                self.raw_html_seen = true;
+                Event::InlineHtml(html)
+            }
+            event => {
+                self.observe(&event);
+                event
+            }
+        }
+    }
+
+    /// Counts words and captures the summary.
+    fn observe(&mut self, event: &Event<'_>) {
+        match event {
+            Event::Start(Tag::CodeBlock(_)) => self.code_depth += 1,
+            Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
+            Event::Start(Tag::Paragraph) if self.in_first_paragraph.is_none() => self.in_first_paragraph = Some(true),
+            Event::End(TagEnd::Paragraph) if self.in_first_paragraph == Some(true) => {
+                self.in_first_paragraph = Some(false);
+            }
+            Event::FootnoteReference(_) => {}
+            Event::Text(text) | Event::Code(text) if self.code_depth == 0 => {
+                self.rendered.word_count += text.split_whitespace().count();
+                self.rendered.plain_text.push_str(text);
+                if self.in_first_paragraph == Some(true) {
+                    self.rendered.summary.push_str(text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.rendered.plain_text.push(' ');
+                if self.in_first_paragraph == Some(true) {
+                    self.rendered.summary.push(' ');
+                }
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+                self.rendered.plain_text.push('\n');
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds an event to the output, wrapping callouts and tables.
+    fn push<'e>(&mut self, event: Event<'e>, out: &mut Vec<Event<'e>>) {
+        match event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = callout(kind);
+                out.push(Event::Html(
+                    format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{label}</p>\n")
+                        .into(),
+                ));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
+            Event::Start(Tag::Table(alignments)) => {
+                out.push(Event::Html(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">\n".into(),
+                ));
+                out.push(Event::Start(Tag::Table(alignments)));
+            }
+            Event::End(TagEnd::Table) => {
+                out.push(Event::End(TagEnd::Table));
+                out.push(Event::Html("</div>\n".into()));
+            }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.rendered.anchors.insert(label.to_string());
+                out.push(Event::Start(Tag::FootnoteDefinition(label)));
+            }
+            event => out.push(event),
+        }
+    }
+
+    /// Emits a buffered heading with a unique id and an anchor link after it.
+    fn emit_heading<'e>(&mut self, buffer: Vec<Event<'e>>, level: HeadingLevel, out: &mut Vec<Event<'e>>) {
+        let mut events = buffer.into_iter();
+        let Some(Event::Start(Tag::Heading { id, classes, attrs, .. })) = events.next() else {
+            return;
+        };
+        let inner: Vec<Event<'e>> = events.collect();
+        let title: String = inner
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let wanted = id.map_or_else(|| heading_id(&title), |id| id.to_string());
+        let id = unique_id(&wanted, &mut self.used_ids);
+        let level_number = level as u8;
+        self.rendered.headings.push(Heading { level: level_number, id: id.clone(), title: title.clone() });
+        self.rendered.anchors.insert(id.clone());
+        self.rendered.word_count += title.split_whitespace().count();
+        self.rendered.plain_text.push_str(&title);
+        self.rendered.plain_text.push('\n');
+        out.push(Event::Html(format!("<div class=\"heading-wrapper level-h{level_number}\">").into()));
+        out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs }));
+        out.extend(inner);
+        out.push(Event::End(TagEnd::Heading(level)));
+        let label = escape(&title);
+        out.push(Event::Html(
+            format!(
+                "<a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Section titled “{label}”</span></a></div>\n",
+                id = escape(&id)
+            )
+            .into(),
+        ));
+    }
+
+    /// The URL a link or image points at, after resolution; records problems.
+    fn link_url<'e>(&mut self, link_type: LinkType, url: CowStr<'e>, range: &Range<usize>) -> CowStr<'e> {
+        if matches!(link_type, LinkType::Email) {
+            return url;
+        }
+        let text = url.trim();
+        if let Some(scheme) = scheme(text) {
+            if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto" | "tel") {
+                return url;
+            }
+            self.error(range, format!("links with the `{scheme}:` scheme are not allowed"), "use an https:// link");
+            return "#".into();
+        }
+        if text.starts_with("//") {
+            return url;
+        }
+        if let Some(site_path) = text.strip_prefix('/') {
+            return format!("{}{site_path}", self.settings.base_path).into();
+        }
+        let (path, fragment) = split_fragment(text);
+        if path.is_empty() {
+            let anchor = fragment.unwrap_or_default().to_owned();
+            self.rendered.links.push(Link { target: self.source.path.to_path_buf(), anchor, range: range.clone() });
+            return url;
+        }
+        if !path.to_ascii_lowercase().ends_with(".md") {
+            return url;
+        }
+        self.markdown_link(path, fragment, range).map_or(url, CowStr::from)
+    }
+
+    /// Resolves a link to another Markdown file to its published URL.
+    fn markdown_link(&mut self, path: &str, fragment: Option<&str>, range: &Range<usize>) -> Option<String> {
+        let Some(target) = resolve(self.source.link_base, path) else {
+            self.error(range, format!("link `{path}` points outside the site"), "link to a file inside `content/`");
+            return None;
+        };
+        let Some(permalink) = self.settings.targets.get(&target) else {
+            if self.settings.drafts.contains(&target) {
+                self.error(
+                    range,
+                    format!("link to `{path}`, which is a draft"),
+                    "publish the target first (remove `draft: true`), or remove the link",
+                );
+            } else {
+                let hint = self.closest_target(&target);
+                self.error(range, format!("link to `{path}`, which does not exist"), &hint);
+            }
+            return None;
+        };
+        let mut href = format!("{}{}", self.settings.base_path, permalink.as_str());
+        if let Some(fragment) = fragment {
+            self.rendered.links.push(Link { target, anchor: fragment.to_owned(), range: range.clone() });
+            href.push('#');
+            href.push_str(fragment);
+        }
+        Some(href)
+    }
+
+    fn closest_target(&self, missing: &Path) -> String {
+        let missing = missing.to_string_lossy();
+        let paths: Vec<String> = self.settings.targets.keys().map(|p| p.to_string_lossy().into_owned()).collect();
+        match crate::diagnostic::did_you_mean(&missing, paths.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}`? Paths are relative to this file"),
+            None => "check the file name; paths are relative to this file".into(),
+        }
+    }
+
+    fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
+        let diagnostic = Diagnostic::error(self.source.path, message)
+            .at_bytes(&self.index, self.source.text, range.clone())
+            .with_hint(hint);
+        self.rendered.diagnostics.push(diagnostic);
+    }
+
+    fn finish(mut self, html: String) -> Rendered {
+        self.rendered.html = html;
+        let summary = self.rendered.summary.split_whitespace().collect::<Vec<_>>().join(" ");
+        self.rendered.summary = truncate_words(&summary, 300);
+        self.rendered
+    }
+}
+
+/// The scheme of an absolute URL (`https` in `https://…`), if `url` has one.
+fn scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    // Browsers strip tabs and newlines inside schemes (`java\tscript:`); so do we.
+    let compact: String = scheme.chars().filter(|c| !c.is_whitespace()).collect();
+    (valid || (compact.len() != scheme.len() && !compact.is_empty())).then_some(scheme)
+}
+
+fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+/// GitHub-style heading id: lowercase, spaces to hyphens, punctuation dropped.
+pub fn heading_id(title: &str) -> String {
+    let id: String = title
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter_map(|c| match c {
+            ' ' => Some('-'),
+            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
+            _ => None,
+        })
+        .collect();
+    if id.is_empty() { "section".to_owned() } else { id }
+}
+
+/// `wanted`, or `wanted-1`, `wanted-2`… if taken.
+fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
+    let mut candidate = wanted.to_owned();
+    let mut n = 1;
+    while !used.insert(candidate.clone()) {
+        candidate = format!("{wanted}-{n}");
+        n += 1;
+    }
+    candidate
+}
+
+fn truncate_words(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut cut = text[..text.floor_char_boundary(max)].to_owned();
+    if let Some(space) = cut.rfind(' ') {
+        cut.truncate(space);
+    }
+    cut.push('…');
+    cut
+}
+
+fn escape(text: &str) -> String {
+    quick_xml::escape::escape(text).into_owned()
+}
+
+/// The allow-list for raw HTML under `raw_html: sanitize`: formatting, structure and
+/// the markup tend itself emits; never scripts, styles, forms, frames or event handlers.
+fn sanitizer() -> ammonia::Builder<'static> {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tags([
+            "details",
+            "summary",
+            "kbd",
+            "abbr",
+            "mark",
+            "figure",
+            "figcaption",
+            "section",
+            "input",
+            "div",
+            "span",
+        ])
+        .add_generic_attributes(["id", "class", "role", "aria-label", "aria-hidden", "tabindex"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        .link_rel(None);
+    builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
+        let mut targets = HashMap::new();
+        targets.insert(PathBuf::from("content/t/other.md"), Permalink::home().child("t").child("other"));
+        let text = format!("---\ntitle: A\n---\n{body}");
+        let source = Source {
+            path: Path::new("content/t/a.md"),
+            text: &text,
+            body_offset: 16,
+            link_base: Path::new("content/t"),
+        };
+        let settings = Settings { targets: &targets, drafts: &[], base_path: "/guide/", raw_html };
+        render(&source, &settings)
+    }
+
+    fn html(body: &str) -> String {
+        render_with(body, RawHtml::Sanitize).html
+    }
+
+    #[test]
+    fn markdown_links_become_urls() {
+        assert_eq!(html("[x](other.md#top)"), "<p><a href=\"/guide/t/other/#top\">x</a></p>\n");
+        assert_eq!(html("[x](/files/a.pdf)"), "<p><a href=\"/guide/files/a.pdf\">x</a></p>\n");
+    }
+
+    #[test]
+    fn broken_links_are_errors_with_positions() {
+        let rendered = render_with("Hello\n\nSee [x](missing.md).", RawHtml::Sanitize);
+        let problem = &rendered.diagnostics[0];
+        assert_eq!(problem.location(), "content/t/a.md:6:5");
+        assert_eq!(problem.message, "link to `missing.md`, which does not exist");
+    }
+
+    #[test]
+    fn script_never_survives() {
+        for body in [
+            "<script>alert(1)</script>",
+            "<img src=x onerror=alert(1)>",
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "<a href=\"javascript:alert(1)\">x</a>",
+            "![x](data:text/html,<script>alert(1)</script>)",
+        ] {
+            let out = html(body);
+            assert!(
+                !out.contains("alert(1)")
+                    || !out.contains("<script")
+                        && !out.contains("javascript:")
+                        && !out.contains("onerror")
+                        && !out.contains("data:"),
+                "{body} -> {out}"
+            );
+        }
+        assert_eq!(render_with("<b>x</b>", RawHtml::Escape).html, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_toc() {
+        let rendered =
+            render_with("## Why it matters\n\n### Oils & lotions\n\n## Why it matters\n\n## Search", RawHtml::Sanitize);
+        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["why-it-matters", "oils--lotions", "why-it-matters-1", "search-1"]);
+        assert_eq!(rendered.toc()[0].children[0].title, "Oils & lotions");
+        assert!(rendered.html.contains("<h2 id=\"why-it-matters\">Why it matters</h2>"));
+    }
+
+    #[test]
+    fn alerts_become_callouts() {
+        let out = html("> [!WARNING]\n> Be careful.");
+        assert!(out.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{out}");
+    }
+
+    #[test]
+    fn counts_words_and_summarises() {
+        let rendered = render_with("First para here.\n\n```\ncode words\n```\n\nSecond.", RawHtml::Sanitize);
+        assert_eq!(rendered.word_count, 4);
+        assert_eq!(rendered.summary, "First para here.");
+        assert_eq!(rendered.reading_time(), 1);
+    }
+
+    proptest! {
+        #[test]
+        fn rendering_never_panics(body in "\\PC{0,200}") {
+            let _ = render_with(&body, RawHtml::Sanitize);
+        }
+
+        #[test]
+        fn heading_ids_are_stable(title in "\\PC{0,40}") {
+            prop_assert_eq!(heading_id(&title), heading_id(&title));
+            prop_assert!(!heading_id(&title).contains(' '));
+        }
+    }
+}

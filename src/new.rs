@@ -1,0 +1,159 @@
+//! `tend new`: a ready-to-fill article with every front matter key documented.
+//!
+//! Owns the article template and the checks before writing it: the topic must exist,
+//! the slug must be valid, and an existing file is never overwritten.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::error::{Error, fs};
+
+/// What `tend new` was asked to create.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    /// The site root.
+    pub root: PathBuf,
+    /// `<topic>/<slug>`, e.g. `feelings/feeling-low` (sub-topics allowed: `a/b/slug`).
+    pub path: String,
+    /// Title; derived from the slug when absent.
+    pub title: Option<String>,
+    /// Today's date, for `date` and review dates.
+    pub today: NaiveDate,
+}
+
+/// Writes the new article and returns its path.
+pub fn create(request: &NewArticle) -> Result<PathBuf, Error> {
+    let trimmed = request.path.trim().trim_matches('/').trim_end_matches(".md");
+    let Some((topic, slug)) = trimmed.rsplit_once('/') else {
+        return Err(Error::Usage(format!(
+            "`{}` needs a topic and a slug, like `feelings/feeling-low`; topics: {}",
+            request.path,
+            topics(&request.root).join(", ")
+        )));
+    };
+    let clean = crate::content::page::slugify(slug);
+    if clean != slug {
+        return Err(Error::Usage(format!(
+            "`{slug}` is not a valid slug: use lowercase letters, digits and hyphens, e.g. `{clean}`"
+        )));
+    }
+    let topic_dir = request.root.join("content").join(topic);
+    if topic.split('/').any(|part| part.is_empty() || part == ".." || part == ".")
+        || !topic_dir.join("_index.md").is_file()
+    {
+        let known = topics(&request.root);
+        let hint = match crate::diagnostic::did_you_mean(topic, known.iter().map(String::as_str)) {
+            Some(best) => format!("did you mean `{best}/{slug}`?"),
+            None => {
+                format!("topics: {}; to start a new topic, create content/{topic}/_index.md first", known.join(", "))
+            }
+        };
+        return Err(Error::Usage(format!("there is no topic `{topic}`: {hint}")));
+    }
+    let file = topic_dir.join(format!("{slug}.md"));
+    if file.exists() || topic_dir.join(slug).join("index.md").exists() {
+        return Err(Error::Usage(format!("`{}` already exists; tend new never overwrites a file", file.display())));
+    }
+    let title = request.title.clone().unwrap_or_else(|| title_from_slug(slug));
+    fs::write(&file, template(&title, request.today).as_bytes())?;
+    Ok(file)
+}
+
+/// Every topic as `a` or `a/b`, sorted.
+fn topics(root: &Path) -> Vec<String> {
+    let content = root.join("content");
+    let mut found: Vec<String> = walkdir::WalkDir::new(&content)
+        .min_depth(2)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "_index.md")
+        .filter_map(|e| e.path().parent()?.strip_prefix(&content).ok().map(crate::diagnostic::display_path))
+        .collect();
+    found.sort();
+    found
+}
+
+fn title_from_slug(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+fn template(title: &str, today: NaiveDate) -> String {
+    let in_three_years = today.with_year(today.year() + 3).unwrap_or(today);
+    let title = title.replace('\\', "\\\\").replace('"', "\\\"");
+    format!(
+        r#"---
+# Required. The page's one heading, in plain words.
+title: "{title}"
+# Required. One sentence (at most 160 characters) for lists, search results and link previews.
+description: ""
+# Two to five lowercase tags; reuse tags other articles use.
+tags: []
+# Position within the topic: 1 comes first.
+order: 10
+# First published, YYYY-MM-DD.
+date: {today}
+# Last meaningful update (leave out until there is one).
+# updated: {today}
+# Date of the last full fact check against the references.
+last_reviewed: {today}
+# When the next full review is due: 3 years, or 12 months for pages about
+# emergency contraception, PEP, testing or services.
+next_review: {in_three_years}
+# Who checked it (name, role). Leave out rather than guess.
+# reviewed_by: ""
+# Three to five short sentences shown as a summary box.
+key_points:
+  - ""
+# At least two real sources. title and url are required.
+references:
+  - title: ""
+    url: "https://"
+    publisher: ""
+    year: {year}
+# Other articles, as paths relative to this file, e.g. ../feelings/feeling-low-after-sex.md
+related: []
+# Only if the page discusses assault, abuse, self-harm or suicide, e.g.
+# content_note: "This page mentions sexual assault and where to get support."
+# Old URLs that should redirect here, e.g. [/old/path/]
+# aliases: []
+# Leave true until the article is ready; drafts are built only with --drafts.
+draft: true
+---
+
+Start with the key message in one or two short sentences.
+
+## First section
+
+Write in the second person ("you"), in short sentences. Explain every medical word once.
+Link other articles with relative paths to their files, like `[text](../topic/article.md)`.
+
+> [!IMPORTANT]
+> **When to get help**
+> Say when and where to get help, if it applies.
+"#,
+        year = today.year()
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_template_parses_as_valid_front_matter() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("valid date");
+        let text = template("A \"quoted\" title", today);
+        let (front, _) = crate::content::front_matter::parse_file(
+            Path::new("a.md"),
+            &text.replace("description: \"\"", "description: \"d\""),
+            crate::content::front_matter::Requirements::Page,
+        )
+        .expect("template is valid");
+        assert_eq!(front.title, "A \"quoted\" title");
+        assert!(front.draft);
+        assert_eq!(front.next_review, NaiveDate::from_ymd_opt(2029, 11, 28));
+    }
+}

@@ -1,0 +1,369 @@
+//! What templates see: small, serializable views of the site, built once and shared.
+//!
+//! Lists of pages are metadata-only [`PageRef`]s computed once per page, so a sidebar
+//! listing a topic's 500 articles costs a copy of 500 small records, not a re-render
+//! (Zola's O(N²) sidebar is the counter-example). `themes/README.md` documents these
+//! fields for theme authors; keep the two in step.
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::content::{Content, Page, Reference, Topic};
+use crate::markdown::{Rendered, TocEntry};
+
+/// A date in both machine and human form.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// `2026-11-28`.
+    pub iso: String,
+    /// `28 November 2026`.
+    pub display: String,
+}
+
+impl DateView {
+    /// Both forms of `date`.
+    pub fn new(date: NaiveDate) -> Self {
+        Self { iso: date.format("%Y-%m-%d").to_string(), display: date.format("%-d %B %Y").to_string() }
+    }
+
+    fn of(date: Option<NaiveDate>) -> Option<Self> {
+        date.map(Self::new)
+    }
+}
+
+/// A link to a page with what a list needs to show it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageRef {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// URL path, with the base path (`/guide/feelings/low/`).
+    pub url: String,
+    /// Topic title, if any.
+    pub topic: Option<String>,
+    /// Publication date.
+    pub date: Option<DateView>,
+    /// Minutes to read.
+    pub reading_time: usize,
+}
+
+/// A topic in navigation: no articles, so the whole tree is cheap to share.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicNav {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// URL path with base path.
+    pub url: String,
+    /// Number of articles directly in the topic.
+    pub article_count: usize,
+    /// Sub-topics.
+    pub children: Vec<TopicNav>,
+}
+
+/// A breadcrumb.
+#[derive(Debug, Clone, Serialize)]
+pub struct Crumb {
+    /// Link text.
+    pub title: String,
+    /// URL path.
+    pub url: String,
+}
+
+/// A tag with its page count.
+#[derive(Debug, Clone, Serialize)]
+pub struct TagRef {
+    /// The tag as first written.
+    pub name: String,
+    /// URL path of the tag's page.
+    pub url: String,
+    /// Number of pages with the tag.
+    pub count: usize,
+}
+
+/// Site-wide values, the same on every page.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    /// Site title.
+    pub title: String,
+    /// Site description.
+    pub description: String,
+    /// Full base URL (`https://example.org/guide/`).
+    pub base_url: String,
+    /// Base path (`/guide/`); prefix for every internal link.
+    pub base_path: String,
+    /// Language tag.
+    pub language: String,
+    /// Default author.
+    pub author: Option<String>,
+    /// Repository URL.
+    pub repository: Option<String>,
+    /// Top-level topics with their sub-topics.
+    pub topics: Vec<TopicNav>,
+    /// Standalone pages at the content root (about, help…).
+    pub pages: Vec<PageRef>,
+    /// Theme data from `site.yaml`'s `extra`.
+    pub extra: serde_json::Value,
+}
+
+/// The page being rendered (home, topic, article or root page).
+#[derive(Debug, Clone, Serialize)]
+pub struct PageView {
+    /// Title.
+    pub title: String,
+    /// Description.
+    pub description: String,
+    /// URL path with base path.
+    pub url: String,
+    /// Absolute canonical URL.
+    pub permalink: String,
+    /// Rendered body HTML.
+    pub content: String,
+    /// Table of contents (h2 with h3 children).
+    pub toc: Vec<TocEntry>,
+    /// Words in the body.
+    pub word_count: usize,
+    /// Minutes to read.
+    pub reading_time: usize,
+    /// First paragraph as plain text.
+    pub summary: String,
+    /// Dates.
+    pub date: Option<DateView>,
+    /// Last meaningful update.
+    pub updated: Option<DateView>,
+    /// Last full review.
+    pub last_reviewed: Option<DateView>,
+    /// Next review due.
+    pub next_review: Option<DateView>,
+    /// Reviewer.
+    pub reviewed_by: Option<String>,
+    /// Authors (the site's author when the page names none).
+    pub authors: Vec<String>,
+    /// Shown before the article.
+    pub content_note: Option<String>,
+    /// Summary box.
+    pub key_points: Vec<String>,
+    /// Sources.
+    pub references: Vec<Reference>,
+    /// Tags with their URLs.
+    pub tags: Vec<TagRef>,
+    /// Related pages.
+    pub related: Vec<PageRef>,
+    /// Home › Topic › … (excluding the page itself).
+    pub breadcrumbs: Vec<Crumb>,
+    /// Previous article in the topic.
+    pub prev: Option<PageRef>,
+    /// Next article in the topic.
+    pub next: Option<PageRef>,
+    /// "Edit this page" link.
+    pub edit_url: Option<String>,
+    /// "Report a problem with this page" link.
+    pub report_url: Option<String>,
+    /// Source path relative to the site root.
+    pub source_path: String,
+    /// Front matter `extra`.
+    pub extra: serde_json::Value,
+}
+
+/// Builds views from the loaded content and rendered Markdown.
+pub struct Views<'a> {
+    config: &'a Config,
+    content: &'a Content,
+    /// One ref per page, by page index.
+    pub page_refs: Vec<PageRef>,
+}
+
+impl<'a> Views<'a> {
+    /// Computes the shared page refs.
+    pub fn new(config: &'a Config, content: &'a Content, rendered: &[Rendered]) -> Self {
+        let page_refs = content
+            .pages
+            .iter()
+            .zip(rendered)
+            .map(|(page, rendered)| PageRef {
+                title: page.front.title.clone(),
+                description: page.front.description.clone(),
+                url: url(config, page.permalink.as_str()),
+                topic: page.topic.map(|t| content.topics[t].front.title.clone()),
+                date: DateView::of(page.front.date),
+                reading_time: rendered.reading_time(),
+            })
+            .collect();
+        Self { config, content, page_refs }
+    }
+
+    /// The site-wide view.
+    pub fn site(&self) -> SiteView {
+        let config = self.config;
+        SiteView {
+            title: config.title.clone(),
+            description: config.description.clone(),
+            base_url: config.base_url.as_str().to_owned(),
+            base_path: config.base_url.path().to_owned(),
+            language: config.language.clone(),
+            author: config.author.clone(),
+            repository: config.repository.clone(),
+            topics: self.content.root_topics.iter().map(|&t| self.topic_nav(t)).collect(),
+            pages: self.content.root_pages.iter().map(|&p| self.page_refs[p].clone()).collect(),
+            extra: serde_json::to_value(&config.extra).unwrap_or_default(),
+        }
+    }
+
+    fn topic_nav(&self, index: usize) -> TopicNav {
+        let topic = &self.content.topics[index];
+        TopicNav {
+            title: topic.front.title.clone(),
+            description: topic.front.description.clone(),
+            url: url(self.config, topic.permalink.as_str()),
+            article_count: topic.pages.len(),
+            children: topic.children.iter().map(|&c| self.topic_nav(c)).collect(),
+        }
+    }
+
+    /// Sub-topic navigation for `topic`'s children.
+    pub fn children_nav(&self, topic: &Topic) -> Vec<TopicNav> {
+        topic.children.iter().map(|&c| self.topic_nav(c)).collect()
+    }
+
+    /// The articles of a topic, in order.
+    pub fn topic_articles(&self, topic: &Topic) -> Vec<PageRef> {
+        topic.pages.iter().map(|&p| self.page_refs[p].clone()).collect()
+    }
+
+    /// The view of a topic or the home page.
+    pub fn topic_page(&self, topic: &Topic, rendered: &Rendered, tags: Vec<TagRef>) -> PageView {
+        let crumbs = if topic.permalink.as_str().is_empty() { Vec::new() } else { self.crumbs(topic.parent) };
+        self.page_view(
+            topic,
+            &topic.path,
+            topic.permalink.as_str(),
+            rendered,
+            PageLinks { crumbs, tags, ..PageLinks::default() },
+        )
+    }
+
+    /// The view of an article or root page, with its neighbours.
+    pub fn article(&self, index: usize, rendered: &Rendered, tags: Vec<TagRef>) -> PageView {
+        let page: &Page = &self.content.pages[index];
+        let siblings: &[usize] = match page.topic {
+            Some(t) => &self.content.topics[t].pages,
+            None => &[],
+        };
+        let position = siblings.iter().position(|&p| p == index);
+        let neighbour = |offset: isize| -> Option<PageRef> {
+            let at = position?.checked_add_signed(offset)?;
+            siblings.get(at).map(|&p| self.page_refs[p].clone())
+        };
+        let links = PageLinks {
+            crumbs: self.crumbs(page.topic),
+            tags,
+            related: page.related.iter().map(|&p| self.page_refs[p].clone()).collect(),
+            prev: neighbour(-1),
+            next: neighbour(1),
+        };
+        self.page_view(page, &page.path, page.permalink.as_str(), rendered, links)
+    }
+
+    fn crumbs(&self, topic: Option<usize>) -> Vec<Crumb> {
+        let mut crumbs = vec![Crumb { title: "Home".into(), url: url(self.config, "") }];
+        for t in self.content.ancestry(topic) {
+            let topic = &self.content.topics[t];
+            crumbs.push(Crumb { title: topic.front.title.clone(), url: url(self.config, topic.permalink.as_str()) });
+        }
+        crumbs
+    }
+
+    fn page_view(
+        &self,
+        source: &impl HasFront,
+        path: &std::path::Path,
+        permalink: &str,
+        rendered: &Rendered,
+        links: PageLinks,
+    ) -> PageView {
+        let front = source.front();
+        let source_path = crate::diagnostic::display_path(path);
+        let config = self.config;
+        let edit_url =
+            config.repository.as_ref().map(|repo| format!("{repo}/edit/{}/{source_path}", config.repository_branch));
+        let report_url = config.repository.as_ref().map(|repo| {
+            let title: String =
+                url::form_urlencoded::byte_serialize(format!("Problem with “{}”", front.title).as_bytes()).collect();
+            let body: String = url::form_urlencoded::byte_serialize(
+                format!(
+                    "Page: {}\nFile: {source_path}\n\nWhat is wrong or missing?\n",
+                    config.base_url.join(permalink)
+                )
+                .as_bytes(),
+            )
+            .collect();
+            format!("{repo}/issues/new?title={title}&body={body}")
+        });
+        let authors =
+            if front.authors.is_empty() { config.author.iter().cloned().collect() } else { front.authors.clone() };
+        PageView {
+            title: front.title.clone(),
+            description: front.description.clone(),
+            url: url(config, permalink),
+            permalink: config.base_url.join(permalink),
+            content: rendered.html.clone(),
+            toc: rendered.toc(),
+            word_count: rendered.word_count,
+            reading_time: rendered.reading_time(),
+            summary: rendered.summary.clone(),
+            date: DateView::of(front.date),
+            updated: DateView::of(front.updated),
+            last_reviewed: DateView::of(front.last_reviewed),
+            next_review: DateView::of(front.next_review),
+            reviewed_by: front.reviewed_by.clone(),
+            authors,
+            content_note: front.content_note.clone(),
+            key_points: front.key_points.clone(),
+            references: front.references.clone(),
+            tags: links.tags,
+            related: links.related,
+            breadcrumbs: links.crumbs,
+            prev: links.prev,
+            next: links.next,
+            edit_url,
+            report_url,
+            source_path,
+            extra: serde_json::to_value(&front.extra).unwrap_or_default(),
+        }
+    }
+}
+
+/// Links around a page that depend on its place in the site.
+#[derive(Default)]
+struct PageLinks {
+    crumbs: Vec<Crumb>,
+    tags: Vec<TagRef>,
+    related: Vec<PageRef>,
+    prev: Option<PageRef>,
+    next: Option<PageRef>,
+}
+
+/// Pages and topics both have front matter.
+trait HasFront {
+    fn front(&self) -> &crate::content::FrontMatter;
+}
+
+impl HasFront for Page {
+    fn front(&self) -> &crate::content::FrontMatter {
+        &self.front
+    }
+}
+
+impl HasFront for Topic {
+    fn front(&self) -> &crate::content::FrontMatter {
+        &self.front
+    }
+}
+
+/// The URL path of a site path: base path + path.
+pub fn url(config: &Config, site_path: &str) -> String {
+    format!("{}{}", config.base_url.path(), site_path.trim_start_matches('/'))
+}

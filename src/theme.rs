@@ -1,0 +1,177 @@
+//! Themes: finding a theme's templates and static files, loading them into Tera, and
+//! rendering a template with errors that name the template, its line and the page.
+//!
+//! Owns template discovery (`themes/<name>/templates`, overridden by the site's
+//! `templates/` by name), the template names tend needs, and the functions and filters
+//! templates may call. It does not build template contexts: that is [`crate::site`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, display_path};
+use crate::error::{Error, fs};
+
+/// Templates every theme must provide.
+pub const REQUIRED: &[&str] = &["home.html", "topic.html", "article.html", "tags.html", "tag.html", "404.html"];
+
+/// A loaded theme: compiled templates plus where its static files live.
+pub struct Theme {
+    tera: tera::Tera,
+    /// Template name → file it came from, relative to the site root.
+    sources: BTreeMap<String, PathBuf>,
+    /// Static folders to copy, theme first, then site.
+    pub static_dirs: Vec<PathBuf>,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("sources", &self.sources).finish_non_exhaustive()
+    }
+}
+
+impl Theme {
+    /// Loads the theme named in `config`, with the site's template overrides.
+    pub fn load(config: &Config) -> Result<Self, Error> {
+        let theme_dir = config.theme_dir();
+        if !theme_dir.is_dir() {
+            let available = list_themes(&config.root);
+            let hint = match crate::diagnostic::did_you_mean(&config.theme, available.iter().map(String::as_str)) {
+                Some(best) => format!("did you mean `theme: {best}`? Themes here: {}", available.join(", ")),
+                None if available.is_empty() => "create `themes/<name>/templates/` or copy the default theme".into(),
+                None => format!("themes here: {}", available.join(", ")),
+            };
+            return Err(Error::one(
+                Diagnostic::error(crate::config::FILE_NAME, format!("theme `{}` not found in themes/", config.theme))
+                    .with_hint(hint),
+            ));
+        }
+        let mut sources = BTreeMap::new();
+        for dir in [theme_dir.join("templates"), config.templates_dir()] {
+            for (name, path) in template_files(&dir)? {
+                let rel = path.strip_prefix(&config.root).unwrap_or(&path).to_path_buf();
+                sources.insert(name, rel);
+            }
+        }
+        let mut problems: Vec<Diagnostic> = REQUIRED
+            .iter()
+            .filter(|name| !sources.contains_key(**name))
+            .map(|name| {
+                Diagnostic::error(
+                    display_path(&theme_dir.join("templates").strip_prefix(&config.root).unwrap_or(&theme_dir)),
+                    format!("the theme has no `{name}` template"),
+                )
+                .with_hint(format!("add `{name}` to the theme's templates/ folder or to the site's templates/"))
+            })
+            .collect();
+        let mut files = Vec::new();
+        for (name, rel) in &sources {
+            match fs::read_to_string(&config.root.join(rel)) {
+                Ok(text) => files.push((name.clone(), text)),
+                Err(error) => problems.push(Diagnostic::error(rel, error.to_string())),
+            }
+        }
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        if let Err(error) = tera.add_raw_templates(files) {
+            problems.push(template_error(&sources, &error, None));
+        }
+        if !problems.is_empty() {
+            return Err(Error::Site(problems));
+        }
+        let base_path = config.base_url.path().to_owned();
+        tera.register_function("url", move |args: &std::collections::HashMap<String, tera::Value>| {
+            let path = args
+                .get("path")
+                .and_then(tera::Value::as_str)
+                .ok_or_else(|| tera::Error::msg("`url` needs a `path` argument, e.g. url(path=\"style.css\")"))?;
+            Ok(tera::Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+        });
+        let static_dirs =
+            [theme_dir.join("static"), config.static_dir()].into_iter().filter(|dir| dir.is_dir()).collect();
+        Ok(Self { tera, sources, static_dirs })
+    }
+
+    /// Whether the theme (or site) has a template of this name.
+    pub fn has(&self, name: &str) -> bool {
+        self.sources.contains_key(name)
+    }
+
+    /// Renders `template` for the page at `page` (a source path, for the error).
+    pub fn render(&self, template: &str, context: &tera::Context, page: &Path) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|error| template_error(&self.sources, &error, Some(page)))
+    }
+}
+
+/// Template files under `dir`, named by their path relative to it.
+fn template_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut found = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|error| Error::Io {
+            action: "could not read",
+            path: error.path().unwrap_or(dir).to_path_buf(),
+            source: error.into(),
+        })?;
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && !crate::content::is_ignored_name(&name) {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            found.push((display_path(rel), entry.path().to_path_buf()));
+        }
+    }
+    Ok(found)
+}
+
+fn list_themes(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
+        .map(|dir| {
+            dir.filter_map(Result::ok)
+                .filter(|e| e.path().is_dir())
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+/// A Tera error as a diagnostic: the template file, the line Tera reports, the whole
+/// cause chain, and the page being rendered.
+fn template_error(sources: &BTreeMap<String, PathBuf>, error: &tera::Error, page: Option<&Path>) -> Diagnostic {
+    let mut chain = vec![error.to_string()];
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        chain.push(inner.to_string());
+        cause = inner.source();
+    }
+    let template = chain.iter().find_map(|message| quoted_template(message, sources));
+    let path = template.map_or_else(|| PathBuf::from("templates"), |name| sources[name].clone());
+    let line = chain.iter().find_map(|message| tera_line(message));
+    let message = chain.iter().map(|m| m.trim().replace('\n', " ")).collect::<Vec<_>>().join(": ");
+    let mut diagnostic = Diagnostic::error(path, format!("template error: {message}"));
+    if let Some(line) = line {
+        diagnostic.span = Some(crate::diagnostic::Span { line, col: 1, len: 1 });
+    }
+    let hint = match page {
+        Some(page) => {
+            format!("while rendering `{}`; see the Tera documentation for template syntax", display_path(page))
+        }
+        None => "check the template's syntax (Tera, like Jinja2)".to_owned(),
+    };
+    diagnostic.with_hint(hint)
+}
+
+/// The template name Tera quotes in a message (`Failed to render 'article.html'`).
+fn quoted_template<'a>(message: &str, sources: &'a BTreeMap<String, PathBuf>) -> Option<&'a String> {
+    message.split('\'').skip(1).step_by(2).find_map(|quoted| sources.get_key_value(quoted).map(|(k, _)| k))
+}
+
+/// The line of a Tera parse error (`--> 3:5`).
+fn tera_line(message: &str) -> Option<usize> {
+    let after = message.split("--> ").nth(1)?;
+    after.split(':').next()?.trim().parse().ok()
+}
