@@ -377,8 +377,14 @@ impl<'s> State<'s> {
     }
 
     fn closest_target(&self, missing: &Path) -> String {
-        let missing = missing.to_string_lossy();
-        let paths: Vec<String> = self.settings.targets.keys().map(|p| p.to_string_lossy().into_owned()).collect();
+        let missing = crate::content::relative_to(missing, self.source.link_base).unwrap_or_default();
+        let mut paths: Vec<String> = self
+            .settings
+            .targets
+            .keys()
+            .filter_map(|p| crate::content::relative_to(p, self.source.link_base))
+            .collect();
+        paths.sort();
         match crate::diagnostic::did_you_mean(&missing, paths.iter().map(String::as_str)) {
             Some(best) => format!("did you mean `{best}`? Paths are relative to this file"),
             None => "check the file name; paths are relative to this file".into(),

@@ -60,7 +60,7 @@ impl Theme {
             .filter(|name| !sources.contains_key(**name))
             .map(|name| {
                 Diagnostic::error(
-                    display_path(&theme_dir.join("templates").strip_prefix(&config.root).unwrap_or(&theme_dir)),
+                    display_path(theme_dir.join("templates").strip_prefix(&config.root).unwrap_or(&theme_dir)),
                     format!("the theme has no `{name}` template"),
                 )
                 .with_hint(format!("add `{name}` to the theme's templates/ folder or to the site's templates/"))
@@ -75,6 +75,7 @@ impl Theme {
         }
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_html);
         if let Err(error) = tera.add_raw_templates(files) {
             problems.push(template_error(&sources, &error, None));
         }
@@ -103,6 +104,23 @@ impl Theme {
     pub fn render(&self, template: &str, context: &tera::Context, page: &Path) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|error| template_error(&self.sources, &error, Some(page)))
     }
+}
+
+/// Escapes text for HTML content and quoted attributes. Unlike Tera's default it
+/// leaves `/` alone, so URLs stay readable and pages stay small.
+fn escape_html(input: &str) -> String {
+    let mut out = String::with_capacity(input.len());
+    for c in input.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Template files under `dir`, named by their path relative to it.
@@ -151,7 +169,7 @@ fn template_error(sources: &BTreeMap<String, PathBuf>, error: &tera::Error, page
     let template = chain.iter().find_map(|message| quoted_template(message, sources));
     let path = template.map_or_else(|| PathBuf::from("templates"), |name| sources[name].clone());
     let line = chain.iter().find_map(|message| tera_line(message));
-    let message = chain.iter().map(|m| m.trim().replace('\n', " ")).collect::<Vec<_>>().join(": ");
+    let message = chain.iter().map(|m| tidy(m)).collect::<Vec<_>>().join(": ");
     let mut diagnostic = Diagnostic::error(path, format!("template error: {message}"));
     if let Some(line) = line {
         diagnostic.span = Some(crate::diagnostic::Span { line, col: 1, len: 1 });
@@ -163,6 +181,16 @@ fn template_error(sources: &BTreeMap<String, PathBuf>, error: &tera::Error, page
         None => "check the template's syntax (Tera, like Jinja2)".to_owned(),
     };
     diagnostic.with_hint(hint)
+}
+
+/// One line of a Tera message; a parse error's ASCII-art pointer is reduced to its text.
+fn tidy(message: &str) -> String {
+    if message.contains("--> ")
+        && let Some((_, what)) = message.rsplit_once("= ")
+    {
+        return what.trim().to_owned();
+    }
+    message.trim().replace('\n', " ")
 }
 
 /// The template name Tera quotes in a message (`Failed to render 'article.html'`).

@@ -34,7 +34,7 @@ impl Document<'_> {
         let value: serde_yaml::Value = if self.yaml.trim().is_empty() {
             serde_yaml::Value::Mapping(serde_yaml::Mapping::new())
         } else {
-            serde_yaml::from_str(self.yaml).map_err(|error| vec![self.from_serde(&error)])?
+            serde_yaml::from_str(self.yaml).map_err(|error| vec![self.serde_error(&error)])?
         };
         let mut problems = Vec::new();
         match &value {
@@ -62,7 +62,7 @@ impl Document<'_> {
             Ok(typed) if problems.is_empty() => Ok(typed),
             Ok(_) => Err(problems),
             Err(error) => {
-                problems.push(self.from_serde(&error));
+                problems.push(self.serde_error(&error));
                 Err(problems)
             }
         }
@@ -101,7 +101,7 @@ impl Document<'_> {
         self.error_at_key(name, message).with_hint(hint)
     }
 
-    fn from_serde(&self, error: &serde_yaml::Error) -> Diagnostic {
+    fn serde_error(&self, error: &serde_yaml::Error) -> Diagnostic {
         let text = error.to_string();
         // serde_yaml appends " at line L column C"; the span says that better.
         let message = text.split(" at line ").next().unwrap_or(&text).trim_end_matches(':').to_owned();
@@ -124,12 +124,12 @@ impl Document<'_> {
 
 /// A fix for the common serde_yaml messages.
 fn serde_hint(text: &str) -> Option<String> {
-    if let Some(rest) = text.strip_prefix("unknown field `") {
+    if let Some((_, rest)) = text.split_once("unknown field `") {
         let name = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest.split("expected one of ").nth(1).map_or_else(Vec::new, |list| {
-            list.split(", ").map(|item| item.trim_matches(|c: char| c == '`' || c.is_whitespace())).collect()
-        });
-        let expected: Vec<&str> = expected.iter().map(|e| e.split(" at line").next().unwrap_or(e)).collect();
+        let list = rest.split_once("expected one of ").or_else(|| rest.split_once("expected ")).map_or("", |(_, l)| l);
+        let list = list.split(" at line").next().unwrap_or(list);
+        let expected: Vec<&str> =
+            list.split(", ").map(|item| item.trim_matches(|c: char| c == '`' || c.is_whitespace())).collect();
         return did_you_mean(name, expected.iter().copied()).map(|best| format!("did you mean `{best}`?"));
     }
     if text.contains("mapping values are not allowed") {
@@ -140,6 +140,12 @@ fn serde_hint(text: &str) -> Option<String> {
     }
     if text.contains("did not find expected key") || text.contains("did not find expected '-'") {
         return Some("check the indentation: nested items need the same number of spaces".into());
+    }
+    if text.contains("expected i64") || text.contains("expected i32") || text.contains("expected usize") {
+        return Some("this key takes a whole number, e.g. `2`".into());
+    }
+    if text.contains("expected a boolean") {
+        return Some("this key takes `true` or `false`".into());
     }
     if text.contains("invalid type: sequence") {
         return Some("this key takes a single value, not a list".into());
@@ -179,7 +185,10 @@ mod tests {
         assert_eq!(labels[0], "a.md:2:1 unknown front matter key `titel`");
         assert_eq!(problems[0].hint.as_deref().map(|h| h.starts_with("did you mean `title`")), Some(true));
         assert_eq!(labels[1], "a.md:4:1 unknown front matter key `foo`");
-        assert!(labels[2].starts_with("a.md:3:8 invalid front matter: invalid type: string \"first\""), "{labels:?}");
+        assert!(
+            labels[2].starts_with("a.md:3:8 invalid front matter: order: invalid type: string \"first\""),
+            "{labels:?}"
+        );
     }
 
     #[test]

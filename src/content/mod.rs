@@ -60,7 +60,7 @@ impl Content {
     pub fn load(config: &Config) -> Result<Self, Error> {
         let mut problems = Vec::new();
         let walk = walk(config, &mut problems)?;
-        let parsed: Vec<_> = walk.files.par_iter().map(|found| parse_one(found)).collect();
+        let parsed: Vec<_> = walk.files.par_iter().map(parse_one).collect();
         let mut home = None;
         let mut topics = Vec::new();
         let mut pages = Vec::new();
@@ -292,7 +292,7 @@ pub fn split_fragment(link: &str) -> (&str, Option<&str>) {
 pub fn resolve(base: &Path, target: &str) -> Option<PathBuf> {
     let decoded = percent_decode(target);
     let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
-    let joined = if decoded.starts_with('/') { PathBuf::from(&decoded[1..]) } else { base.join(&decoded) };
+    let joined = decoded.strip_prefix('/').map_or_else(|| base.join(&decoded), PathBuf::from);
     for component in joined.components() {
         match component {
             Component::Normal(part) => parts.push(part),
@@ -313,7 +313,7 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// `path` written relative to folder `base`, if it can be.
-fn relative_to(path: &Path, base: &Path) -> Option<String> {
+pub fn relative_to(path: &Path, base: &Path) -> Option<String> {
     let mut up = String::new();
     let mut ancestor = base;
     loop {

@@ -36,7 +36,7 @@ pub(super) fn files(
             };
             files.push(OutputFile {
                 path: path.output_file(),
-                contents: Contents::Bytes(redirect(&target).into_bytes()),
+                contents: Contents::Bytes(redirect(&target, &config.language).into_bytes()),
             });
         }
     }
@@ -131,9 +131,10 @@ fn atom(config: &Config, content: &Content, rendered: &[Rendered]) -> String {
 }
 
 /// A redirect page: meta refresh plus a link, and a canonical pointing at the target.
-fn redirect(target: &str) -> String {
+fn redirect(target: &str, language: &str) -> String {
     let target = xml_escape(target);
+    let language = xml_escape(language);
     format!(
-        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n<link rel=\"canonical\" href=\"{target}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n"
+        "<!doctype html>\n<html lang=\"{language}\">\n<head>\n<meta charset=\"utf-8\">\n<title>Moved</title>\n<link rel=\"canonical\" href=\"{target}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p>This page has moved to <a href=\"{target}\">{target}</a>.</p>\n</body>\n</html>\n"
     )
 }

@@ -90,12 +90,14 @@ impl Site {
         let results: Vec<Result<OutputFile, Diagnostic>> =
             jobs.par_iter().map(|job| shared.render(theme, job)).collect();
         let mut files = Vec::with_capacity(results.len() + 16);
+        let mut template_problems = Vec::new();
         for result in results {
             match result {
                 Ok(file) => files.push(file),
-                Err(problem) => problems.push(problem),
+                Err(problem) => template_problems.push(problem),
             }
         }
+        problems.extend(merge_repeats(template_problems));
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
         }
@@ -105,7 +107,7 @@ impl Site {
             &rendered.pages,
             &tags.iter().map(|t| t.slug.clone()).collect::<Vec<_>>(),
         ));
-        let files = merge_static(files, static_files(theme, content)?, &mut problems);
+        let files = merge_static(files, static_files(theme, content)?, &config.root, &mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
         }
@@ -362,6 +364,29 @@ impl<'a> Shared<'a> {
     }
 }
 
+/// One template bug fails every page that uses it: report it once, naming the first
+/// page and how many more.
+fn merge_repeats(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut merged: Vec<(Diagnostic, usize)> = Vec::new();
+    for problem in problems {
+        match merged.iter_mut().find(|(d, _)| d.path == problem.path && d.message == problem.message) {
+            Some((_, more)) => *more += 1,
+            None => merged.push((problem, 0)),
+        }
+    }
+    merged
+        .into_iter()
+        .map(|(mut diagnostic, more)| {
+            if more > 0
+                && let Some(hint) = &mut diagnostic.hint
+            {
+                *hint = hint.replacen(';', &format!(" and {more} more page(s);"), 1);
+            }
+            diagnostic
+        })
+        .collect()
+}
+
 /// A page view for generated pages (tags, 404) that have no source file.
 fn simple_page(title: &str, description: &str, url: &str) -> serde_json::Value {
     serde_json::json!({ "title": title, "description": description, "url": url, "content": "", "toc": [], "breadcrumbs": [] })
@@ -400,6 +425,7 @@ fn static_files(theme: &Theme, content: &Content) -> Result<BTreeMap<PathBuf, Pa
 fn merge_static(
     generated: Vec<OutputFile>,
     statics: BTreeMap<PathBuf, PathBuf>,
+    root: &Path,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<OutputFile> {
     let mut by_path: BTreeMap<PathBuf, Contents> = generated.into_iter().map(|f| (f.path, f.contents)).collect();
@@ -408,7 +434,7 @@ fn merge_static(
         if is_page && by_path.contains_key(&rel) {
             problems.push(
                 Diagnostic::error(
-                    display_path(&abs),
+                    display_path(abs.strip_prefix(root).unwrap_or(&abs)),
                     format!("this static file would replace the page `{}`", display_path(&rel)),
                 )
                 .with_hint("rename or move the static file; pages come from content/"),

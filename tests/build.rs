@@ -1,0 +1,94 @@
+//! Building the fixture site: the files it writes and what the key pages say.
+
+use crate::support::{SiteTest, snapshot_tree};
+use tend::Overrides;
+
+#[test]
+fn writes_every_page_feed_and_asset() {
+    let site = SiteTest::fixture("basic").build();
+    let report = site.report();
+    assert_eq!((report.pages, report.topics, report.tags), (6, 3, 3));
+    insta::assert_snapshot!("basic_listing", site.listing());
+}
+
+#[test]
+fn article_page_has_its_whole_context() {
+    let site = SiteTest::fixture("basic").build();
+    insta::assert_snapshot!("basic_article", site.read("care/washing/index.html"));
+}
+
+#[test]
+fn home_topic_and_tag_pages() {
+    let site = SiteTest::fixture("basic").build();
+    insta::assert_snapshot!("basic_home", site.read("index.html"));
+    insta::assert_snapshot!("basic_topic", site.read("care/index.html"));
+    insta::assert_snapshot!("basic_tag", site.read("tags/hygiene/index.html"));
+}
+
+#[test]
+fn feeds_sitemap_robots_and_redirects() {
+    let site = SiteTest::fixture("basic").build();
+    insta::assert_snapshot!("basic_sitemap", site.read("sitemap.xml"));
+    insta::assert_snapshot!("basic_atom", site.read("atom.xml"));
+    insta::assert_snapshot!("basic_redirect", site.read("old/washing/index.html"));
+    // The site's static/robots.txt replaces the generated one.
+    assert_eq!(site.read("robots.txt"), "User-agent: *\n");
+}
+
+#[test]
+fn base_url_sub_path_is_used_everywhere() {
+    let site = SiteTest::fixture("basic")
+        .build_with(Overrides { base_url: Some("https://example.com/project".into()), ..Overrides::default() });
+    site.report();
+    for (path, bytes) in snapshot_tree(&site.root.join("public")) {
+        let text = String::from_utf8_lossy(&bytes);
+        for attr in ["href=\"/", "src=\"/"] {
+            for (i, _) in text.match_indices(attr) {
+                let rest = &text[i + attr.len() - 1..];
+                assert!(rest.starts_with("/project/"), "{path}: {}", &rest[..rest.len().min(60)]);
+            }
+        }
+        assert!(!text.contains("example.org/guide"), "{path} still uses the site.yaml base_url");
+    }
+    assert!(site.read("sitemap.xml").contains("<loc>https://example.com/project/care/washing/</loc>"));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = SiteTest::fixture("basic").build();
+    assert!(!site.root.join("public/care/secret/index.html").exists());
+    let site = SiteTest::fixture("basic").build_with(Overrides { drafts: true, ..Overrides::default() });
+    assert!(site.read("care/secret/index.html").contains("Not yet."));
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let first = SiteTest::fixture("basic").build();
+    first.report();
+    let second = SiteTest::fixture("basic").build();
+    second.report();
+    assert_eq!(snapshot_tree(&first.root.join("public")), snapshot_tree(&second.root.join("public")));
+}
+
+#[test]
+fn raw_html_is_sanitized_by_default_and_escaped_on_request() {
+    let site = SiteTest::fixture("basic").build();
+    let page = site.read("care/drying/index.html");
+    assert!(!page.contains("<script"), "{page}");
+    assert!(page.contains("<em>gently</em>"));
+    let site = SiteTest::fixture("basic")
+        .write(
+            "site.yaml",
+            &std::fs::read_to_string("tests/fixtures/basic/site.yaml")
+                .expect("read")
+                .replace("author:", "markdown: {raw_html: escape}\nauthor:"),
+        )
+        .build();
+    assert!(site.read("care/drying/index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+}
+
+#[test]
+fn site_templates_override_theme_templates() {
+    let site = SiteTest::fixture("basic").write("templates/404.html", "custom {{ page.title }}").build();
+    assert_eq!(site.read("404.html"), "custom Page not found");
+}

@@ -1,0 +1,53 @@
+//! The `tend` binary: exit codes, summary line, `tend new`.
+
+use std::process::Command;
+
+use crate::support::SiteTest;
+
+fn tend(site: &SiteTest, args: &[&str]) -> (i32, String) {
+    let output =
+        Command::new(env!("CARGO_BIN_EXE_tend")).args(args).current_dir(&site.root).output().expect("run tend");
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+#[test]
+fn build_succeeds_with_a_summary_line() {
+    let site = SiteTest::fixture("basic");
+    let (code, stderr) = tend(&site, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.starts_with("built 6 pages in 3 topics (3 tags, 21 files, 0 unchanged) in "), "{stderr}");
+}
+
+#[test]
+fn content_errors_exit_1_and_usage_errors_exit_2() {
+    let site = SiteTest::fixture("basic").write("content/care/bad.md", "no front matter");
+    let (code, stderr) = tend(&site, &["build", "--quiet"]);
+    assert_eq!(code, 1);
+    assert!(stderr.contains("content/care/bad.md:1:1"), "{stderr}");
+    assert!(stderr.ends_with("error: build failed with 1 error(s); nothing was published\n"), "{stderr}");
+    assert_eq!(tend(&site, &["build", "--no-such-flag"]).0, 2);
+    assert_eq!(tend(&site, &["build", "--output", "content"]).0, 2);
+}
+
+#[test]
+fn new_writes_a_draft_that_builds() {
+    let site = SiteTest::fixture("basic");
+    let (code, stderr) = tend(&site, &["new", "talk/after-a-row", "--title", "After a row"]);
+    assert_eq!(code, 0, "{stderr}");
+    let text = std::fs::read_to_string(site.root.join("content/talk/after-a-row.md")).expect("created");
+    assert!(text.contains("title: \"After a row\"") && text.contains("draft: true"));
+    let (code, stderr) = tend(&site, &["build", "--drafts"]);
+    assert_eq!(code, 1, "the template's description is empty on purpose");
+    assert!(stderr.contains("missing required front matter key `description`"), "{stderr}");
+}
+
+#[test]
+fn new_refuses_overwrites_and_unknown_topics() {
+    let site = SiteTest::fixture("basic");
+    let (code, stderr) = tend(&site, &["new", "care/washing"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("already exists"), "{stderr}");
+    let (code, stderr) = tend(&site, &["new", "cares/x"]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("did you mean `care/x`?"), "{stderr}");
+}

@@ -1,0 +1,153 @@
+//! One test per diagnostic: the exact text a user sees, pinned as a snapshot.
+
+use crate::support::SiteTest;
+
+const ARTICLE: &str = "---\ntitle: T\ndescription: D\n---\nBody.\n";
+
+fn errors_after(changes: &[(&str, &str)]) -> String {
+    let mut site = SiteTest::fixture("basic");
+    for (path, text) in changes {
+        site = site.write(path, text);
+    }
+    site.build().errors()
+}
+
+#[test]
+fn unknown_front_matter_key() {
+    insta::assert_snapshot!(errors_after(&[("content/care/x.md", "---\ntitel: T\ndescription: D\n---\n")]));
+}
+
+#[test]
+fn missing_required_keys() {
+    insta::assert_snapshot!(errors_after(&[("content/care/x.md", "---\ntags: [a]\n---\nBody\n")]));
+}
+
+#[test]
+fn bad_date() {
+    insta::assert_snapshot!(errors_after(&[(
+        "content/care/x.md",
+        "---\ntitle: T\ndescription: D\ndate: 28/11/2026\n---\n"
+    )]));
+}
+
+#[test]
+fn wrong_type() {
+    insta::assert_snapshot!(errors_after(&[(
+        "content/care/x.md",
+        "---\ntitle: T\ndescription: D\norder: first\n---\n"
+    )]));
+}
+
+#[test]
+fn yaml_syntax_error() {
+    insta::assert_snapshot!(errors_after(&[("content/care/x.md", "---\ntitle: Care: a guide\ndescription: D\n---\n")]));
+}
+
+#[test]
+fn toml_front_matter() {
+    insta::assert_snapshot!(errors_after(&[("content/care/x.md", "+++\ntitle = \"T\"\n+++\n")]));
+}
+
+#[test]
+fn unclosed_front_matter() {
+    insta::assert_snapshot!(errors_after(&[("content/care/x.md", "---\ntitle: T\ndescription: D\nBody\n")]));
+}
+
+#[test]
+fn broken_link() {
+    insta::assert_snapshot!(errors_after(&[("content/care/x.md", &format!("{ARTICLE}\nSee [washing](washin.md).\n"))]));
+}
+
+#[test]
+fn broken_anchor() {
+    insta::assert_snapshot!(errors_after(&[(
+        "content/care/x.md",
+        &format!("{ARTICLE}See [why](washing.md#why-watr) and [here](#nowhere).\n")
+    )]));
+}
+
+#[test]
+fn link_to_a_draft() {
+    insta::assert_snapshot!(errors_after(&[("content/care/x.md", &format!("{ARTICLE}See [it](secret.md).\n"))]));
+}
+
+#[test]
+fn script_link() {
+    insta::assert_snapshot!(errors_after(&[(
+        "content/care/x.md",
+        &format!("{ARTICLE}[click](javascript:alert(1))\n")
+    )]));
+}
+
+#[test]
+fn duplicate_url() {
+    insta::assert_snapshot!(errors_after(&[(
+        "content/care/x.md",
+        "---\ntitle: T\ndescription: D\nslug: washing\n---\n"
+    )]));
+}
+
+#[test]
+fn reserved_url() {
+    insta::assert_snapshot!(errors_after(&[("content/tags/_index.md", "---\ntitle: Tags topic\n---\n")]));
+}
+
+#[test]
+fn folder_without_index() {
+    insta::assert_snapshot!(errors_after(&[("content/loose/x.md", ARTICLE)]));
+}
+
+#[test]
+fn missing_home_page() {
+    insta::assert_snapshot!(SiteTest::fixture("basic").remove("content/_index.md").build().errors());
+}
+
+#[test]
+fn related_path_missing() {
+    insta::assert_snapshot!(errors_after(&[(
+        "content/care/x.md",
+        "---\ntitle: T\ndescription: D\nrelated: [../talk/listen.md]\n---\n"
+    )]));
+}
+
+#[test]
+fn unknown_theme() {
+    insta::assert_snapshot!(errors_after(&[("site.yaml", "title: T\ntheme: plian\n")]));
+}
+
+#[test]
+fn site_yaml_unknown_key() {
+    insta::assert_snapshot!(errors_after(&[("site.yaml", "title: T\ntheme: plain\nbase_ulr: https://x.org/\n")]));
+}
+
+#[test]
+fn missing_template() {
+    insta::assert_snapshot!(SiteTest::fixture("basic").remove("themes/plain/templates/tag.html").build().errors());
+}
+
+#[test]
+fn template_syntax_error() {
+    insta::assert_snapshot!(errors_after(&[(
+        "themes/plain/templates/tags.html",
+        "{% extends \"base.html\" %}\n{% block main %}\n{% for t in tags %}\n{% endblock %}\n"
+    )]));
+}
+
+#[test]
+fn template_render_error_names_the_page() {
+    insta::assert_snapshot!(errors_after(&[("themes/plain/templates/topic.html", "{{ page.nope.deeper }}")]));
+}
+
+#[test]
+fn static_file_cannot_replace_a_page() {
+    insta::assert_snapshot!(errors_after(&[("static/care/index.html", "<p>mine</p>")]));
+}
+
+#[test]
+fn every_problem_of_a_run_is_reported_sorted() {
+    insta::assert_snapshot!(errors_after(&[
+        ("content/talk/b.md", "---\ntitle: B\n---\n[x](nope.md)\n"),
+        ("content/care/a.md", "---\ntitel: A\ndescription: D\n---\n"),
+        ("content/care/c.md", &format!("{ARTICLE}[y](#nope)\n")),
+    ]));
+}

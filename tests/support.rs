@@ -1,0 +1,122 @@
+//! `SiteTest`: copy a fixture site to a temporary folder, change it, build it, inspect it.
+
+use std::path::{Path, PathBuf};
+
+use tend::{BuildOptions, Error, Overrides, Report};
+
+/// A fixture site in a temporary folder; fixtures themselves are never changed.
+pub(crate) struct SiteTest {
+    _dir: tempfile::TempDir,
+    pub(crate) root: PathBuf,
+    pub(crate) result: Option<Result<Report, Error>>,
+}
+
+impl SiteTest {
+    /// Copies `tests/fixtures/<name>`.
+    pub(crate) fn fixture(name: &str) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("site");
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name), &root);
+        Self { _dir: dir, root, result: None }
+    }
+
+    /// Writes (or replaces) a file relative to the site root.
+    pub(crate) fn write(self, rel: &str, text: &str) -> Self {
+        let path = self.root.join(rel);
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write");
+        self
+    }
+
+    /// Removes a file or folder relative to the site root.
+    pub(crate) fn remove(self, rel: &str) -> Self {
+        let path = self.root.join(rel);
+        if path.is_dir() {
+            std::fs::remove_dir_all(path).expect("remove dir");
+        } else {
+            std::fs::remove_file(path).expect("remove file");
+        }
+        self
+    }
+
+    /// Builds into `public/` with default options.
+    pub(crate) fn build(self) -> Self {
+        self.build_with(Overrides::default())
+    }
+
+    /// Builds with command-line overrides.
+    pub(crate) fn build_with(mut self, overrides: Overrides) -> Self {
+        let options = BuildOptions { root: self.root.clone(), output: "public".into(), overrides };
+        self.result = Some(tend::build(&options));
+        self
+    }
+
+    /// The build's report; panics with the diagnostics if it failed.
+    pub(crate) fn report(&self) -> &Report {
+        match self.result.as_ref().expect("built") {
+            Ok(report) => report,
+            Err(error) => panic!("build failed:\n{}", render_error(error)),
+        }
+    }
+
+    /// All diagnostics of a failed build, rendered as the CLI prints them.
+    pub(crate) fn errors(&self) -> String {
+        match self.result.as_ref().expect("built") {
+            Ok(_) => panic!("build succeeded, expected errors"),
+            Err(error) => render_error(error),
+        }
+    }
+
+    /// A file of the output.
+    pub(crate) fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root.join("public").join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+    }
+
+    /// Every output file, sorted, one per line.
+    pub(crate) fn listing(&self) -> String {
+        listing(&self.root.join("public"))
+    }
+}
+
+/// Renders an error like the CLI: sorted diagnostics, or the message.
+pub(crate) fn render_error(error: &Error) -> String {
+    match error {
+        Error::Site(diagnostics) => {
+            let mut sorted = diagnostics.clone();
+            tend::diagnostic::sort(&mut sorted);
+            sorted.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Files under `dir` with their contents' hash, sorted.
+pub(crate) fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e.path().strip_prefix(dir).expect("inside").to_string_lossy().replace('\\', "/");
+            (rel, std::fs::read(e.path()).expect("read"))
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+pub(crate) fn listing(dir: &Path) -> String {
+    snapshot_tree(dir).into_iter().map(|(path, _)| path).collect::<Vec<_>>().join("\n")
+}
+
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let target = to.join(entry.path().strip_prefix(from).expect("inside"));
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).expect("mkdir");
+        } else {
+            std::fs::copy(entry.path(), &target).expect("copy");
+        }
+    }
+}
