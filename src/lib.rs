@@ -12,6 +12,7 @@ pub mod error;
 pub mod markdown;
 pub mod new;
 pub mod output;
+pub mod readability;
 pub mod site;
 pub mod theme;
 mod yaml;

@@ -91,10 +91,10 @@ impl OutputDir {
 
     /// Writes every file into `staging`; returns how many were reused unchanged.
     fn write_all(&self, staging: &Path, files: &[OutputFile]) -> Result<usize, Error> {
+        // Folders first, in parallel: on a slow disk mkdir is the costliest call of a build.
         let dirs: BTreeSet<&Path> = files.iter().filter_map(|f| f.path.parent()).collect();
-        for dir in dirs {
-            fs::create_dir_all(&staging.join(dir))?;
-        }
+        let dirs: Vec<&Path> = dirs.into_iter().collect();
+        dirs.par_iter().map(|dir| fs::create_dir_all(&staging.join(dir))).collect::<Result<(), Error>>()?;
         let reused: Vec<Result<bool, Error>> = files.par_iter().map(|file| self.write_one(staging, file)).collect();
         let mut count = 0;
         for result in reused {

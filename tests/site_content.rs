@@ -48,3 +48,43 @@ fn the_guide_covers_every_topic_of_the_brief() {
         assert!(content.pages.iter().any(|p| p.path == Path::new(page)), "{page} missing");
     }
 }
+
+/// Word count and Flesch-Kincaid grade per article; the grade must be 9 or lower.
+/// See the table with `cargo test --test main readability -- --nocapture`.
+#[test]
+fn readability_of_every_article() {
+    let content = bundled();
+    let targets = content.link_targets();
+    let settings = tend::markdown::Settings {
+        targets: &targets,
+        drafts: &content.drafts,
+        base_path: "/",
+        raw_html: tend::config::RawHtml::Sanitize,
+    };
+    let mut report = vec![format!("{:<60} {:>6} {:>6}", "article", "words", "grade")];
+    let mut too_hard = Vec::new();
+    for page in &content.pages {
+        let source = tend::markdown::Source {
+            path: &page.path,
+            text: &page.text,
+            body_offset: page.body_offset,
+            link_base: page.link_base(),
+        };
+        let rendered = tend::markdown::render(&source, &settings);
+        let measured = tend::readability::measure(&rendered.plain_text);
+        report.push(format!("{:<60} {:>6} {:>6.1}", page.path.display(), rendered.word_count, measured.grade));
+        if measured.grade > 9.0 {
+            too_hard.push(format!("{}: grade {:.1}", page.path.display(), measured.grade));
+        }
+        if page.topic.is_some() {
+            assert!(
+                (700..=1700).contains(&rendered.word_count),
+                "{}: {} words",
+                page.path.display(),
+                rendered.word_count
+            );
+        }
+    }
+    println!("{}", report.join("\n"));
+    assert!(too_hard.is_empty(), "above grade 9:\n{}", too_hard.join("\n"));
+}

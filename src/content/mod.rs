@@ -39,6 +39,8 @@ pub struct Content {
     pub root_topics: Vec<usize>,
     /// Draft pages left out of this build, by path (so links to them get a clear error).
     pub drafts: Vec<PathBuf>,
+    /// Problems that do not stop the build (files that are not published).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a content file is, from its name and place.
@@ -102,14 +104,22 @@ impl Content {
             );
             return Err(Error::Site(problems));
         };
-        let mut content =
-            Self { home, topics, pages: Vec::new(), root_pages: Vec::new(), root_topics: Vec::new(), drafts };
+        let mut content = Self {
+            home,
+            topics,
+            pages: Vec::new(),
+            root_pages: Vec::new(),
+            root_topics: Vec::new(),
+            drafts,
+            warnings: Vec::new(),
+        };
         content.link_tree(pages);
         content.check_urls(&mut problems);
         content.resolve_related(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
         }
+        content.warnings = problems;
         Ok(content)
     }
 

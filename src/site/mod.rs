@@ -77,6 +77,7 @@ impl Site {
     pub fn render(config: &Config, theme: &Theme, content: &Content) -> Result<Self, Error> {
         let rendered = RenderedContent::new(config, content);
         let mut problems = rendered.diagnostics(content);
+        problems.extend(content.warnings.iter().cloned());
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
         }
