@@ -3,7 +3,7 @@
 //!
 //! Owns the schema (every key an author may write) and per-field validation (dates,
 //! lengths, URLs). It does not resolve `related` paths: that needs the whole site and
-//! happens in [`super::load`].
+//! happens in [`super::Content::load`].
 
 use std::collections::BTreeMap;
 use std::path::Path;

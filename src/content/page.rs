@@ -1,7 +1,7 @@
 //! Pages and topics as loaded from `content/`, and the rules that give them URLs.
 //!
 //! Owns [`Page`], [`Topic`], [`Permalink`] and slug rules. Pure data: reading files
-//! and resolving cross-references happen in [`super::load`].
+//! and resolving cross-references happen in [`super::Content::load`].
 
 use std::path::{Path, PathBuf};
 

@@ -61,12 +61,25 @@
     }
   });
 
+  // The phone menu is a <details>: Escape or a click elsewhere closes it.
+  function closeMenu(focus) {
+    var menu = document.querySelector("details.menu[open]");
+    if (!menu) return;
+    menu.removeAttribute("open");
+    if (focus) menu.querySelector("summary").focus();
+  }
+  document.addEventListener("click", function (event) {
+    var menu = document.querySelector("details.menu[open]");
+    if (menu && !menu.contains(event.target)) closeMenu(false);
+  });
+
   // Shift pressed three times within one second. Any other key starts the count again.
   var presses = 0;
   var timer = 0;
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Shift") {
       presses = 0;
+      if (event.key === "Escape") closeMenu(true);
       return;
     }
     if (event.repeat || !exitLink()) return;
