@@ -17,7 +17,8 @@ use crate::content::{Permalink, resolve, split_fragment};
 use crate::diagnostic::{Diagnostic, LineIndex};
 
 /// Ids the themes use for their own elements; headings never take them.
-pub const RESERVED_IDS: &[&str] = &["main-content", "site-header", "site-nav", "toc", "footnotes", "search", "top"];
+pub const RESERVED_IDS: &[&str] =
+    &["main-content", "site-header", "site-nav", "toc", "footnotes", "search", "top", "browse"];
 
 /// Words read per minute, for reading time.
 const WORDS_PER_MINUTE: usize = 200;
@@ -177,6 +178,7 @@ struct State<'s> {
     raw_html_seen: bool,
     code_depth: usize,
     in_first_paragraph: Option<bool>,
+    tables: usize,
 }
 
 impl<'s> State<'s> {
@@ -190,6 +192,7 @@ impl<'s> State<'s> {
             raw_html_seen: false,
             code_depth: 0,
             in_first_paragraph: None,
+            tables: 0,
         }
     }
 
@@ -264,9 +267,12 @@ impl<'s> State<'s> {
             }
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
             Event::Start(Tag::Table(alignments)) => {
-                out.push(Event::Html(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table\">\n".into(),
-                ));
+                self.tables += 1;
+                let open = format!(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {}\">\n",
+                    self.tables
+                );
+                out.push(Event::Html(open.into()));
                 out.push(Event::Start(Tag::Table(alignments)));
             }
             Event::End(TagEnd::Table) => {
@@ -276,6 +282,13 @@ impl<'s> State<'s> {
             Event::Start(Tag::FootnoteDefinition(label)) => {
                 self.rendered.anchors.insert(label.to_string());
                 out.push(Event::Start(Tag::FootnoteDefinition(label)));
+            }
+            // pulldown-cmark's checkbox has no accessible name; say its state in words.
+            Event::TaskListMarker(done) => {
+                let (checked, label) = if done { (" checked", "done") } else { ("", "not done") };
+                out.push(Event::InlineHtml(
+                    format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
+                ));
             }
             event => out.push(event),
         }
@@ -563,6 +576,14 @@ mod tests {
         assert_eq!(ids, ["why-it-matters", "oils--lotions", "why-it-matters-1", "search-1"]);
         assert_eq!(rendered.toc()[0].children[0].title, "Oils & lotions");
         assert!(rendered.html.contains("<h2 id=\"why-it-matters\">Why it matters</h2>"));
+    }
+
+    #[test]
+    fn task_lists_and_tables_are_labelled() {
+        let out = html("- [ ] water\n- [x] towel\n\n| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n");
+        assert!(out.contains("<input type=\"checkbox\" disabled aria-label=\"not done\"> water"), "{out}");
+        assert!(out.contains("<input type=\"checkbox\" disabled checked aria-label=\"done\"> towel"), "{out}");
+        assert!(out.contains("aria-label=\"Table 1\"") && out.contains("aria-label=\"Table 2\""), "{out}");
     }
 
     #[test]

@@ -290,8 +290,7 @@ impl<'a> Shared<'a> {
             Job::Tags => {
                 context.insert("kind", "tags");
                 context.insert("tags", &self.tag_refs);
-                context
-                    .insert("page", &simple_page("Tags", "Every tag used in this guide.", &url(self.config, "tags/")));
+                context.insert("page", &simple_page(self.config, "Tags", "Every tag used in this guide.", "tags/"));
                 ("tags.html", Permalink::from_site_path("tags/"), PathBuf::from("tags"))
             }
             Job::Tag(i) => {
@@ -301,14 +300,14 @@ impl<'a> Shared<'a> {
                 context.insert("tag", &self.tag_refs[*i]);
                 context.insert("pages", &pages);
                 let title = format!("Pages tagged “{}”", tag.name);
-                context.insert("page", &simple_page(&title, &title, &self.tag_refs[*i].url));
+                context.insert("page", &simple_page(self.config, &title, &title, &format!("tags/{}/", tag.slug)));
                 ("tag.html", Permalink::from_site_path(&format!("tags/{}/", tag.slug)), PathBuf::from("tags"))
             }
             Job::NotFound => {
                 context.insert("kind", "404");
                 context.insert(
                     "page",
-                    &simple_page("Page not found", "This page does not exist.", &url(self.config, "404.html")),
+                    &simple_page(self.config, "Page not found", "This page does not exist.", "404.html"),
                 );
                 ("404.html", Permalink::from_site_path("404.html"), PathBuf::from("404.html"))
             }
@@ -389,8 +388,16 @@ fn merge_repeats(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
 }
 
 /// A page view for generated pages (tags, 404) that have no source file.
-fn simple_page(title: &str, description: &str, url: &str) -> serde_json::Value {
-    serde_json::json!({ "title": title, "description": description, "url": url, "content": "", "toc": [], "breadcrumbs": [] })
+fn simple_page(config: &Config, title: &str, description: &str, site_path: &str) -> serde_json::Value {
+    serde_json::json!({
+        "title": title,
+        "description": description,
+        "url": url(config, site_path),
+        "permalink": config.base_url.join(site_path),
+        "content": "",
+        "toc": [],
+        "breadcrumbs": [],
+    })
 }
 
 /// Theme static files, then site static files (which win), then article bundle assets.
