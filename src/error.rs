@@ -38,7 +38,7 @@ impl Error {
 
 /// `std::fs` calls that say which path failed.
 pub mod fs {
-    use super::{Error, Path, io};
+    use super::{Error, Path, PathBuf, io};
 
     fn wrap<T>(action: &'static str, path: &Path, result: io::Result<T>) -> Result<T, Error> {
         result.map_err(|source| Error::Io { action, path: path.to_path_buf(), source })
@@ -72,6 +72,39 @@ pub mod fs {
     /// Renames a file or folder.
     pub fn rename(from: &Path, to: &Path) -> Result<(), Error> {
         wrap("could not rename", from, std::fs::rename(from, to))
+    }
+
+    /// Every file under `dir` as (path relative to `dir`, full path), sorted by name,
+    /// skipping hidden and editor temporary files and folders. A missing `dir` has none.
+    pub fn files_under(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
+        if !dir.is_dir() {
+            return Ok(Vec::new());
+        }
+        let walk = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
+        let mut files = Vec::new();
+        for entry in walk.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())) {
+            let entry = entry.map_err(|error| Error::Io {
+                action: "could not read",
+                path: error.path().unwrap_or(dir).to_path_buf(),
+                source: error.into(),
+            })?;
+            if entry.file_type().is_file() {
+                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
+                files.push((rel, entry.path().to_path_buf()));
+            }
+        }
+        Ok(files)
+    }
+
+    /// Whether a file is hidden, or an editor's temporary or backup file.
+    pub fn is_ignored_name(name: &str) -> bool {
+        name.starts_with('.')
+            || name.starts_with('#')
+            || name.ends_with('~')
+            || name.ends_with(".swp")
+            || name.ends_with(".swx")
+            || name.ends_with(".tmp")
+            || name == "4913"
     }
 
     /// Removes a folder and everything in it.

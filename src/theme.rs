@@ -8,8 +8,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use walkdir::WalkDir;
-
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::{Error, fs};
@@ -125,23 +123,7 @@ fn escape_html(input: &str) -> String {
 
 /// Template files under `dir`, named by their path relative to it.
 fn template_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
-    if !dir.is_dir() {
-        return Ok(Vec::new());
-    }
-    let mut found = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|error| Error::Io {
-            action: "could not read",
-            path: error.path().unwrap_or(dir).to_path_buf(),
-            source: error.into(),
-        })?;
-        let name = entry.file_name().to_string_lossy();
-        if entry.file_type().is_file() && !crate::content::is_ignored_name(&name) {
-            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
-            found.push((display_path(rel), entry.path().to_path_buf()));
-        }
-    }
-    Ok(found)
+    Ok(fs::files_under(dir)?.into_iter().map(|(rel, abs)| (display_path(&rel), abs)).collect())
 }
 
 fn list_themes(root: &Path) -> Vec<String> {

@@ -12,7 +12,6 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -163,15 +162,21 @@ impl Content {
             }
         }
         let pages = &self.pages;
-        let topics_view = self.topics.clone();
         let page_key = |&i: &usize| page::sibling_key(&pages[i].front, &pages[i].path);
-        let topic_key = |&i: &usize| page::sibling_key(&topics_view[i].front, &topics_view[i].path);
+        // Each topic's place among all topics; siblings sort by it without borrowing topics.
+        let mut ranked: Vec<usize> = (0..self.topics.len()).collect();
+        ranked.sort_by_cached_key(|&i| page::sibling_key(&self.topics[i].front, &self.topics[i].path));
+        let mut rank = vec![0; ranked.len()];
+        for (place, &i) in ranked.iter().enumerate() {
+            rank[i] = place;
+        }
+        let topic_key = |&i: &usize| rank[i];
         for topic in &mut self.topics {
             topic.pages.sort_by_cached_key(page_key);
-            topic.children.sort_by_cached_key(topic_key);
+            topic.children.sort_by_key(topic_key);
         }
         self.root_pages.sort_by_cached_key(page_key);
-        self.root_topics.sort_by_cached_key(topic_key);
+        self.root_topics.sort_by_key(topic_key);
     }
 
     /// Two sources claiming one URL, an alias shadowing a page, or a reserved path.
@@ -352,19 +357,9 @@ impl Walk {
     }
 }
 
-/// Whether a file is an editor's temporary or backup file, or hidden.
-pub fn is_ignored_name(name: &str) -> bool {
-    name.starts_with('.')
-        || name.starts_with('#')
-        || name.ends_with('~')
-        || name.ends_with(".swp")
-        || name.ends_with(".swx")
-        || name.ends_with(".tmp")
-        || name == "4913"
-}
+pub use crate::error::fs::is_ignored_name;
 
 fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> {
-    let root = &config.root;
     let content = config.content_dir();
     if !content.is_dir() {
         return Err(Error::one(
@@ -372,22 +367,9 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 .with_hint("create `content/_index.md` for the home page, then a folder per topic"),
         ));
     }
-    let mut entries = Vec::new();
-    for entry in WalkDir::new(&content)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy()))
-    {
-        let entry = entry.map_err(|error| {
-            let path = error.path().unwrap_or(&content).to_path_buf();
-            Error::Io { action: "could not read", path, source: error.into() }
-        })?;
-        if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_path_buf();
-            entries.push((rel, entry.path().to_path_buf()));
-        }
-    }
     let content_rel = PathBuf::from("content");
+    let entries: Vec<(PathBuf, PathBuf)> =
+        fs::files_under(&content)?.into_iter().map(|(rel, abs)| (content_rel.join(rel), abs)).collect();
     let all: std::collections::HashSet<PathBuf> = entries.iter().map(|(rel, _)| rel.clone()).collect();
     let has = |dir: &Path, name: &str| all.contains(&dir.join(name));
     let bundle_dirs: Vec<PathBuf> = entries

@@ -12,7 +12,6 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use walkdir::WalkDir;
 
 use crate::config::Config;
 use crate::content::{Content, Permalink, Topic};
@@ -228,6 +227,7 @@ struct Shared<'a> {
     views: &'a Views<'a>,
     tags: &'a [Tag],
     rendered: &'a RenderedContent,
+    site_view: context::SiteView,
     site: tera::Value,
     tag_refs: Vec<TagRef>,
     tag_index: HashMap<String, usize>,
@@ -264,8 +264,9 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|topic| tera::to_value(views.topic_articles(topic)).unwrap_or_default())
             .collect();
-        let site = tera::to_value(views.site()).unwrap_or_default();
-        Self { config, content, views, tags, rendered, site, tag_refs, tag_index, topic_articles }
+        let site_view = views.site();
+        let site = tera::to_value(&site_view).unwrap_or_default();
+        Self { config, content, views, tags, rendered, site_view, site, tag_refs, tag_index, topic_articles }
     }
 
     fn page_tags(&self, names: &[String]) -> Vec<TagRef> {
@@ -319,11 +320,10 @@ impl<'a> Shared<'a> {
     fn home(&self, context: &mut tera::Context) -> (&'static str, Permalink, PathBuf) {
         let content = self.content;
         let view = self.views.topic_page(&content.home, &self.rendered.home, Vec::new());
-        let site: context::SiteView = self.views.site();
         let topics: Vec<TopicWithArticles<'_>> = content
             .root_topics
             .iter()
-            .zip(&site.topics)
+            .zip(&self.site_view.topics)
             .map(|(&t, nav)| TopicWithArticles { nav, articles: &self.topic_articles[t] })
             .collect();
         context.insert("kind", "home");
@@ -404,21 +404,7 @@ fn simple_page(config: &Config, title: &str, description: &str, site_path: &str)
 fn static_files(theme: &Theme, content: &Content) -> Result<BTreeMap<PathBuf, PathBuf>, Error> {
     let mut files = BTreeMap::new();
     for dir in &theme.static_dirs {
-        for entry in WalkDir::new(dir)
-            .sort_by_file_name()
-            .into_iter()
-            .filter_entry(|e| e.depth() == 0 || !crate::content::is_ignored_name(&e.file_name().to_string_lossy()))
-        {
-            let entry = entry.map_err(|error| Error::Io {
-                action: "could not read",
-                path: error.path().unwrap_or(dir).to_path_buf(),
-                source: error.into(),
-            })?;
-            if entry.file_type().is_file() {
-                let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
-                files.insert(rel, entry.path().to_path_buf());
-            }
-        }
+        files.extend(crate::error::fs::files_under(dir)?);
     }
     for page in &content.pages {
         for (abs, inner) in &page.assets {
