@@ -37,6 +37,66 @@ pub struct MarkdownOptions {
     pub raw_html: RawHtml,
 }
 
+/// `search:` options.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchOptions {
+    /// Build the Pagefind index (default true).
+    pub enabled: bool,
+    /// Site paths (`/about/`) whose pages, and pages below them, stay out of the index.
+    pub exclude: Vec<String>,
+    /// Groups of words readers use for the same thing; any word finds pages using another.
+    pub synonyms: Vec<Vec<String>>,
+}
+
+impl Default for SearchOptions {
+    fn default() -> Self {
+        Self { enabled: true, exclude: Vec::new(), synonyms: Vec::new() }
+    }
+}
+
+/// One entry of `check.avoid`: a word or phrase to avoid, and what to write instead.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AvoidWord {
+    /// The word or phrase; matched as whole words, ignoring case, plus its plural in `s`.
+    pub word: String,
+    /// What to write instead.
+    #[serde(default)]
+    pub instead: Option<String>,
+    /// Why, in a few words.
+    #[serde(default)]
+    pub why: Option<String>,
+}
+
+/// `check:` options: the editorial rules `tend check` applies.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct CheckSettings {
+    /// Highest Flesch-Kincaid grade before a warning.
+    pub readability_target: f64,
+    /// Longest `description`, in characters.
+    pub description_max: usize,
+    /// References every article needs.
+    pub min_references: usize,
+    /// Days before `next_review` from which a warning is shown.
+    pub review_warning_days: u32,
+    /// Words to avoid, with alternatives; each use is a warning.
+    pub avoid: Vec<AvoidWord>,
+}
+
+impl Default for CheckSettings {
+    fn default() -> Self {
+        Self {
+            readability_target: 9.0,
+            description_max: 160,
+            min_references: 2,
+            review_warning_days: 30,
+            avoid: Vec::new(),
+        }
+    }
+}
+
 /// `site.yaml` as written.
 #[derive(Debug, Deserialize)]
 #[serde(default)]
@@ -51,6 +111,8 @@ struct RawConfig {
     author: Option<String>,
     feed_limit: usize,
     markdown: MarkdownOptions,
+    search: SearchOptions,
+    check: CheckSettings,
     extra: BTreeMap<String, serde_yaml::Value>,
 }
 
@@ -66,6 +128,8 @@ const KNOWN_KEYS: &[&str] = &[
     "author",
     "feed_limit",
     "markdown",
+    "search",
+    "check",
     "extra",
 ];
 
@@ -82,6 +146,8 @@ impl Default for RawConfig {
             author: None,
             feed_limit: 20,
             markdown: MarkdownOptions::default(),
+            search: SearchOptions::default(),
+            check: CheckSettings::default(),
             extra: BTreeMap::new(),
         }
     }
@@ -149,6 +215,10 @@ pub struct Config {
     pub feed_limit: usize,
     /// Markdown options.
     pub markdown: MarkdownOptions,
+    /// Search options.
+    pub search: SearchOptions,
+    /// The editorial rules of `tend check`.
+    pub check: CheckSettings,
     /// Free-form data for themes.
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// Whether draft pages are built.
@@ -197,6 +267,8 @@ impl Config {
             author,
             feed_limit,
             markdown,
+            search,
+            check,
             extra,
         } = raw;
         let mut problems = Vec::new();
@@ -234,6 +306,7 @@ impl Config {
                     .with_hint("use the repository's web address, e.g. https://github.com/org/guide"),
             );
         }
+        problems.extend(check_problems(&check, document));
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -249,6 +322,8 @@ impl Config {
             author,
             feed_limit,
             markdown,
+            search,
+            check,
             extra,
             drafts: overrides.drafts,
         })
@@ -275,6 +350,27 @@ impl Config {
     }
 }
 
+/// `check:` values that parse but cannot work.
+fn check_problems(check: &CheckSettings, document: &Document<'_>) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let target = check.readability_target;
+    if !(target.is_finite() && target > 0.0) {
+        problems.push(
+            document
+                .error_at_key("check", format!("`check.readability_target` must be a grade above 0, found `{target}`"))
+                .with_hint("for example `readability_target: 9`"),
+        );
+    }
+    for entry in check.avoid.iter().filter(|entry| !entry.word.chars().any(char::is_alphanumeric)) {
+        problems.push(
+            document
+                .error_at_key("check", format!("`check.avoid` entry `{}` has no word in it", entry.word))
+                .with_hint("write each entry as `- {word: boyfriend, instead: partner, why: \"…\"}`"),
+        );
+    }
+    problems
+}
+
 /// The nearest folder at or above `start` that holds `site.yaml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(FILE_NAME).is_file()).map(Path::to_path_buf)
@@ -298,7 +394,7 @@ mod tests {
 
     #[test]
     fn known_keys_match_the_struct() {
-        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nextra: {a: 1}\n";
+        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nsearch: {enabled: false}\ncheck: {min_references: 1}\nextra: {a: 1}\n";
         let config = parse(full).expect("every known key is accepted");
         assert_eq!(config.markdown.raw_html, RawHtml::Escape);
         assert_eq!(full.lines().count(), KNOWN_KEYS.len());

@@ -5,6 +5,7 @@
 //! [`build`]: load → parse → render → write, each stage taking the previous stage's
 //! value by reference. See `ARCHITECTURE.md` for where each stage lives.
 
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
@@ -13,8 +14,11 @@ pub mod markdown;
 pub mod new;
 pub mod output;
 pub mod readability;
+pub mod search;
+pub mod serve;
 pub mod site;
 pub mod theme;
+pub mod watch;
 mod yaml;
 
 use std::path::PathBuf;
@@ -63,8 +67,9 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let started = Instant::now();
     let output = OutputDir::new(options.root.join(&options.output));
     output.check_safe(&options.root)?;
-    let (config, theme, content) = load(options)?;
-    let site = Site::render(&config, &theme, &content)?;
+    let (config, mut site) = render(options)?;
+    let search_index = search::index(&config, std::mem::take(&mut site.search))?;
+    site.files.extend(search_index);
     let written = output.publish(&site)?;
     Ok(Report {
         pages: site.page_count,
@@ -75,6 +80,37 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         warnings: site.warnings,
         elapsed: started.elapsed(),
     })
+}
+
+/// Checks the site at `options.root` without writing anything: every problem `build`
+/// would report, plus the editorial rules of [`check`](mod@check). Problems go in the
+/// report; `Err` means the check could not run (I/O, a bad `--changed-since` ref).
+pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error> {
+    let started = Instant::now();
+    let scope = check::Scope::new(options)?;
+    let load_options =
+        BuildOptions { root: options.root.clone(), output: PathBuf::new(), overrides: options.overrides.clone() };
+    let (config, theme, content) = match load(&load_options) {
+        Ok(loaded) => loaded,
+        Err(Error::Site(problems)) => return Ok(check::CheckReport::new(problems, 0, 0, started)),
+        Err(error) => return Err(error),
+    };
+    let mut problems = match Site::render(&config, &theme, &content) {
+        Ok(site) => site.warnings,
+        Err(Error::Site(problems)) => problems,
+        Err(error) => return Err(error),
+    };
+    let found = check::content(&config, &theme, &content, &scope, options.today)?;
+    problems.extend(found.diagnostics);
+    Ok(check::CheckReport::new(problems, found.checked, found.total, started))
+}
+
+/// Everything but writing: load, parse and render, with the search records ready but
+/// the search index not yet built (so `serve` can reload before indexing).
+pub fn render(options: &BuildOptions) -> Result<(Config, Site), Error> {
+    let (config, theme, content) = load(options)?;
+    let site = Site::render(&config, &theme, &content)?;
+    Ok((config, site))
 }
 
 /// The load and parse stages: configuration, theme and content, with every problem

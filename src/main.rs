@@ -35,6 +35,43 @@ enum Command {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// Preview the site: build it in memory, serve it, rebuild and reload on every save.
+    Serve {
+        /// Site root (default: the nearest folder upwards holding site.yaml).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// Address to listen on. Anything but loopback exposes drafts to your network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Port to try first; the next free one is used if it is taken.
+        #[arg(long, short, default_value_t = tend::serve::DEFAULT_PORT)]
+        port: u16,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Build links for this URL instead of the server's own address.
+        #[arg(long)]
+        base_url: Option<String>,
+    },
+    /// Check the site without writing it: everything build checks, plus links, images,
+    /// headings, descriptions, references, review dates, readability and words to avoid.
+    Check {
+        /// Site root (default: the nearest folder upwards holding site.yaml).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        /// How to print problems: rustc-style text, GitHub workflow annotations, or one JSON report.
+        #[arg(long, value_enum, default_value = "human")]
+        format: CheckFormat,
+        /// Apply the per-file content checks only to files changed since this git ref (e.g. origin/main).
+        #[arg(long, value_name = "REF")]
+        changed_since: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new article from the template: tend new <topic>/<slug>.
     New {
         /// Where the article goes, e.g. feelings/feeling-low.
@@ -55,6 +92,17 @@ fn main() -> ExitCode {
             let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts } };
             build(&options, quiet)
         }),
+        Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root)
+            .and_then(|root| serve(&tend::serve::ServeOptions { root, bind, port, drafts, base_url }, open)),
+        Command::Check { root, format, changed_since, drafts } => {
+            let options = find_root(root).map(|root| tend::check::CheckOptions {
+                root,
+                overrides: Overrides { base_url: None, drafts },
+                today: chrono::Local::now().date_naive(),
+                changed_since,
+            });
+            return options.and_then(|options| check(&options, format)).unwrap_or_else(|error| report(&error));
+        }
         Command::New { path, title, root } => find_root(root).and_then(|root| {
             let today = chrono::Local::now().date_naive();
             let file = tend::new::create(&tend::new::NewArticle { root: root.clone(), path, title, today })?;
@@ -93,6 +141,68 @@ fn build(options: &BuildOptions, quiet: bool) -> Result<(), Error> {
         );
     }
     Ok(())
+}
+
+fn serve(options: &tend::serve::ServeOptions, open: bool) -> Result<(), Error> {
+    if !options.bind.is_loopback() {
+        eprintln!("warning: listening on {}: anyone on your network can read this site, drafts included", options.bind);
+    }
+    let server = tend::serve::Server::start(options)?;
+    eprintln!("serving {} (watching for changes; Ctrl-C to stop)", server.url);
+    if open && let Err(error) = open::that(&server.url) {
+        eprintln!("warning: could not open a browser: {error}");
+    }
+    server.wait();
+    eprintln!("stopped");
+    Ok(())
+}
+
+/// `tend check --format`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Human,
+    Github,
+    Json,
+}
+
+/// Runs `tend check`: the report on stderr (human) or stdout (github, json), then a
+/// summary line on stderr. Exit 1 when there are errors; warnings never fail.
+fn check(options: &tend::check::CheckOptions, format: CheckFormat) -> Result<ExitCode, Error> {
+    let report = tend::check(options)?;
+    let text = match format {
+        CheckFormat::Human => report.render(tend::check::Format::Human, ""),
+        CheckFormat::Github => report.render(tend::check::Format::Github, &repository_prefix(&options.root)),
+        CheckFormat::Json => report.render(tend::check::Format::Json, ""),
+    };
+    match format {
+        CheckFormat::Human if !text.is_empty() => eprintln!("{text}"),
+        CheckFormat::Human => {}
+        CheckFormat::Github | CheckFormat::Json => print!("{text}"),
+    }
+    if report.errors() > 0 {
+        eprintln!("error: {}", report.summary());
+        return Ok(ExitCode::from(1));
+    }
+    eprintln!("{}", report.summary());
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The site root's path from the current folder (`site/`, or empty), since GitHub names
+/// files from the repository root, where workflows run.
+fn repository_prefix(root: &std::path::Path) -> String {
+    let here = std::env::current_dir().unwrap_or_default();
+    let Ok(inside) = here.join(root).strip_prefix(&here).map(std::path::Path::to_path_buf) else {
+        return String::new();
+    };
+    let mut prefix = String::new();
+    for component in inside.components() {
+        match component {
+            std::path::Component::Normal(part) => prefix.push_str(&format!("{}/", part.to_string_lossy())),
+            std::path::Component::CurDir => {}
+            _ => return String::new(),
+        }
+    }
+    prefix
 }
 
 fn find_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {

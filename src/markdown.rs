@@ -32,6 +32,21 @@ pub struct Heading {
     pub id: String,
     /// Plain text.
     pub title: String,
+    /// Byte range of the heading in the file, for `tend check`'s heading-order rules.
+    #[serde(skip)]
+    pub range: Range<usize>,
+}
+
+/// A link or image destination as the author wrote it, for `tend check`'s link and
+/// image rules (the HTML gets the rewritten URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Destination {
+    /// The URL as written, trimmed.
+    pub url: String,
+    /// For an image, its alt text; `None` for a link.
+    pub alt: Option<String>,
+    /// Byte range of the link or image in the file.
+    pub range: Range<usize>,
 }
 
 /// A table-of-contents entry: an `h2` with its `h3`s.
@@ -76,6 +91,11 @@ pub struct Rendered {
     pub summary: String,
     /// The body as plain text (for readability checks and search).
     pub plain_text: String,
+    /// Every link and image, as written.
+    pub destinations: Vec<Destination>,
+    /// Byte ranges of the file holding prose (text outside code and raw HTML), with
+    /// ranges separated only by white space merged, for word checks.
+    pub prose: Vec<Range<usize>>,
     /// Problems found (broken links, unsafe URLs).
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -145,18 +165,18 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     let body = &source.text[source.body_offset..];
     let mut state = State::new(source, settings);
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut heading: Option<Vec<Event<'_>>> = None;
+    let mut heading: Option<(Vec<Event<'_>>, Range<usize>)> = None;
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         let range = range.start + source.body_offset..range.end + source.body_offset;
         let event = state.rewrite(event, &range);
         match (&mut heading, event) {
-            (None, event @ Event::Start(Tag::Heading { .. })) => heading = Some(vec![event]),
-            (Some(buffer), Event::End(TagEnd::Heading(level))) => {
-                let buffer = std::mem::take(buffer);
+            (None, event @ Event::Start(Tag::Heading { .. })) => heading = Some((vec![event], range)),
+            (Some((buffer, start)), Event::End(TagEnd::Heading(level))) => {
+                let (buffer, start) = (std::mem::take(buffer), start.clone());
                 heading = None;
-                state.emit_heading(buffer, level, &mut events);
+                state.emit_heading(buffer, level, start, &mut events);
             }
-            (Some(buffer), event) => buffer.push(event),
+            (Some((buffer, _)), event) => buffer.push(event),
             (None, event) => state.push(event, &mut events),
         }
     }
@@ -179,6 +199,8 @@ struct State<'s> {
     code_depth: usize,
     in_first_paragraph: Option<bool>,
     tables: usize,
+    /// Index in `rendered.destinations` of the image whose alt text is being read.
+    image: Option<usize>,
 }
 
 impl<'s> State<'s> {
@@ -193,6 +215,7 @@ impl<'s> State<'s> {
             code_depth: 0,
             in_first_paragraph: None,
             tables: 0,
+            image: None,
         }
     }
 
@@ -200,10 +223,13 @@ impl<'s> State<'s> {
     fn rewrite<'e>(&mut self, event: Event<'e>, range: &Range<usize>) -> Event<'e> {
         match event {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+                self.destination(&dest_url, None, range);
                 let dest_url = self.link_url(link_type, dest_url, range);
                 Event::Start(Tag::Link { link_type, dest_url, title, id })
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                self.image = Some(self.rendered.destinations.len());
+                self.destination(&dest_url, Some(String::new()), range);
                 let dest_url = self.link_url(link_type, dest_url, range);
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
@@ -219,15 +245,38 @@ impl<'s> State<'s> {
                 Event::InlineHtml(html)
             }
             event => {
-                self.observe(&event);
+                self.observe(&event, range);
                 event
             }
         }
     }
 
-    /// Counts words and captures the summary.
-    fn observe(&mut self, event: &Event<'_>) {
+    fn destination(&mut self, url: &str, alt: Option<String>, range: &Range<usize>) {
+        self.rendered.destinations.push(Destination { url: url.trim().to_owned(), alt, range: range.clone() });
+    }
+
+    /// Records a prose range, merged with the previous one when only white space separates them.
+    fn prose(&mut self, range: &Range<usize>) {
+        let text = self.source.text;
+        if let Some(last) = self.rendered.prose.last_mut()
+            && last.end <= range.start
+            && text.get(last.end..range.start).is_some_and(|gap| gap.chars().all(char::is_whitespace))
+        {
+            last.end = range.end;
+        } else {
+            self.rendered.prose.push(range.clone());
+        }
+    }
+
+    /// Counts words and captures the summary, alt text and prose ranges.
+    fn observe(&mut self, event: &Event<'_>, range: &Range<usize>) {
+        if let (Some(i), Event::Text(text) | Event::Code(text)) = (self.image, event)
+            && let Some(alt) = &mut self.rendered.destinations[i].alt
+        {
+            alt.push_str(text);
+        }
         match event {
+            Event::End(TagEnd::Image) => self.image = None,
             Event::Start(Tag::CodeBlock(_)) => self.code_depth += 1,
             Event::End(TagEnd::CodeBlock) => self.code_depth = self.code_depth.saturating_sub(1),
             Event::Start(Tag::Paragraph) if self.in_first_paragraph.is_none() => self.in_first_paragraph = Some(true),
@@ -236,6 +285,9 @@ impl<'s> State<'s> {
             }
             Event::FootnoteReference(_) => {}
             Event::Text(text) | Event::Code(text) if self.code_depth == 0 => {
+                if matches!(event, Event::Text(_)) {
+                    self.prose(range);
+                }
                 self.rendered.word_count += text.split_whitespace().count();
                 self.rendered.plain_text.push_str(text);
                 if self.in_first_paragraph == Some(true) {
@@ -295,7 +347,13 @@ impl<'s> State<'s> {
     }
 
     /// Emits a buffered heading with a unique id and an anchor link after it.
-    fn emit_heading<'e>(&mut self, buffer: Vec<Event<'e>>, level: HeadingLevel, out: &mut Vec<Event<'e>>) {
+    fn emit_heading<'e>(
+        &mut self,
+        buffer: Vec<Event<'e>>,
+        level: HeadingLevel,
+        range: Range<usize>,
+        out: &mut Vec<Event<'e>>,
+    ) {
         let mut events = buffer.into_iter();
         let Some(Event::Start(Tag::Heading { id, classes, attrs, .. })) = events.next() else {
             return;
@@ -311,7 +369,7 @@ impl<'s> State<'s> {
         let wanted = id.map_or_else(|| heading_id(&title), |id| id.to_string());
         let id = unique_id(&wanted, &mut self.used_ids);
         let level_number = level as u8;
-        self.rendered.headings.push(Heading { level: level_number, id: id.clone(), title: title.clone() });
+        self.rendered.headings.push(Heading { level: level_number, id: id.clone(), title: title.clone(), range });
         self.rendered.anchors.insert(id.clone());
         self.rendered.word_count += title.split_whitespace().count();
         self.rendered.plain_text.push_str(&title);
@@ -323,7 +381,7 @@ impl<'s> State<'s> {
         let label = escape(&title);
         out.push(Event::Html(
             format!(
-                "<a class=\"heading-anchor\" href=\"#{id}\"><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Section titled “{label}”</span></a></div>\n",
+                "<a class=\"heading-anchor\" href=\"#{id}\" data-pagefind-ignore><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Section titled “{label}”</span></a></div>\n",
                 id = escape(&id)
             )
             .into(),
@@ -500,7 +558,15 @@ fn sanitizer() -> ammonia::Builder<'static> {
             "div",
             "span",
         ])
-        .add_generic_attributes(["id", "class", "role", "aria-label", "aria-hidden", "tabindex"])
+        .add_generic_attributes([
+            "id",
+            "class",
+            "role",
+            "aria-label",
+            "aria-hidden",
+            "tabindex",
+            "data-pagefind-ignore",
+        ])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("th", ["style"])
         .add_tag_attributes("td", ["style"])

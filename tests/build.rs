@@ -7,7 +7,7 @@ use tend::Overrides;
 fn writes_every_page_feed_and_asset() {
     let site = SiteTest::fixture("basic").build();
     let report = site.report();
-    assert_eq!((report.pages, report.topics, report.tags), (6, 3, 3));
+    assert_eq!((report.pages, report.topics, report.tags), (7, 3, 3));
     insta::assert_snapshot!("basic_listing", site.listing());
 }
 

@@ -4,7 +4,10 @@
 mod support;
 
 mod build;
+mod check;
 mod cli;
 mod errors;
 mod output;
+mod search;
+mod serve;
 mod site_content;

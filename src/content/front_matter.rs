@@ -87,6 +87,7 @@ struct RawFrontMatter {
     content_note: Option<String>,
     key_points: Option<Vec<String>>,
     references: Option<Vec<Reference>>,
+    search: Option<bool>,
     extra: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 
@@ -109,6 +110,7 @@ pub const KNOWN_KEYS: &[&str] = &[
     "content_note",
     "key_points",
     "references",
+    "search",
     "extra",
 ];
 
@@ -149,6 +151,8 @@ pub struct FrontMatter {
     pub key_points: Vec<String>,
     /// Sources.
     pub references: Vec<Reference>,
+    /// `false` keeps the page out of the search index.
+    pub search: Option<bool>,
     /// Free-form data for themes.
     pub extra: BTreeMap<String, serde_yaml::Value>,
 }
@@ -275,6 +279,7 @@ impl FrontMatter {
             content_note: raw.content_note.filter(|n| !n.trim().is_empty()),
             key_points: raw.key_points.unwrap_or_default(),
             references: raw.references.unwrap_or_default(),
+            search: raw.search,
             extra: raw.extra.unwrap_or_default(),
         })
     }

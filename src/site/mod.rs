@@ -52,6 +52,8 @@ pub struct Site {
     pub topic_count: usize,
     /// Tags.
     pub tag_count: usize,
+    /// What the search index should hold (empty when search is off).
+    pub search: Vec<crate::search::Record>,
 }
 
 /// A tag and the pages that carry it.
@@ -117,6 +119,11 @@ impl Site {
             page_count: content.pages.len(),
             topic_count: content.topics.len(),
             tag_count: tags.len(),
+            search: if config.search.enabled {
+                crate::search::records(config, content, &rendered.pages)
+            } else {
+                Vec::new()
+            },
         })
     }
 }

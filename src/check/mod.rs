@@ -1,0 +1,254 @@
+//! `tend check`: everything `tend build` validates, plus the editorial rules, without
+//! writing anything.
+//!
+//! Owns the check run: which files are in scope (`--changed-since`), the facts each rule
+//! needs about each Markdown file, and the report. It does not repeat the build's own
+//! checks (front matter, `.md` links and anchors, duplicate URLs, templates): [`crate::check`]
+//! runs the build's stages in memory and adds these rules' diagnostics to theirs. One
+//! sub-module per noun: `links` (where links and images lead, who claims which URL),
+//! `editorial` (headings, alt text, description, references, review dates, readability),
+//! `words` (words to avoid), `git` (changed files) and `format` (human, GitHub, JSON).
+
+mod editorial;
+mod format;
+mod git;
+mod links;
+mod words;
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use rayon::prelude::*;
+
+use crate::config::{Config, Overrides};
+use crate::content::{Content, FrontMatter, Permalink};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::error::Error;
+use crate::markdown::{self, Rendered};
+use crate::theme::Theme;
+pub use format::Format;
+
+/// What `tend check` was asked to do.
+#[derive(Debug, Clone)]
+pub struct CheckOptions {
+    /// The site root (holding `site.yaml`).
+    pub root: PathBuf,
+    /// Settings that override `site.yaml` (`drafts` checks drafts too).
+    pub overrides: Overrides,
+    /// The date review dates are compared with; the CLI passes the local date.
+    pub today: NaiveDate,
+    /// A git ref: only files changed since then get the per-file content checks.
+    pub changed_since: Option<String>,
+}
+
+/// Everything a check found.
+#[derive(Debug, Clone)]
+pub struct CheckReport {
+    /// Every problem, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Markdown files whose content was checked.
+    pub checked: usize,
+    /// Markdown files in the site; 0 when the site did not load far enough to check content.
+    pub total: usize,
+    /// Wall-clock time.
+    pub elapsed: Duration,
+}
+
+impl CheckReport {
+    /// Sorts `diagnostics` into a report.
+    pub fn new(mut diagnostics: Vec<Diagnostic>, checked: usize, total: usize, started: Instant) -> Self {
+        crate::diagnostic::sort(&mut diagnostics);
+        Self { diagnostics, checked, total, elapsed: started.elapsed() }
+    }
+
+    /// Number of errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// Number of warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// One line for the end of the run, e.g. `checked 27 files: 1 error, 3 warnings`.
+    pub fn summary(&self) -> String {
+        let counts = format!("{}, {}", plural(self.errors(), "error"), plural(self.warnings(), "warning"));
+        if self.total == 0 {
+            return format!("{counts}; the content checks did not run because the site did not load");
+        }
+        let files = if self.checked == self.total {
+            plural(self.checked, "file")
+        } else {
+            format!("{} of {} (the ones changed)", self.checked, plural(self.total, "file"))
+        };
+        format!("checked {files}: {counts}")
+    }
+}
+
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 { format!("1 {noun}") } else { format!("{n} {noun}s") }
+}
+
+/// Which files get the per-file content checks.
+#[derive(Debug, Clone)]
+pub enum Scope {
+    /// Every file.
+    All,
+    /// Only these paths (relative to the root), as git reported them.
+    Changed(HashSet<PathBuf>),
+}
+
+impl Scope {
+    /// Every file, or (with `changed_since`) the files git reports as changed. A changed
+    /// `site.yaml` can change every file's result, so it puts every file in scope.
+    pub fn new(options: &CheckOptions) -> Result<Self, Error> {
+        let Some(reference) = &options.changed_since else { return Ok(Self::All) };
+        let changed = git::changed_files(&options.root, reference)?;
+        if changed.contains(Path::new(crate::config::FILE_NAME)) {
+            return Ok(Self::All);
+        }
+        Ok(Self::Changed(changed))
+    }
+
+    /// Whether `file` is in scope; an article folder is, when any file in it changed.
+    fn includes(&self, file: &SourceFile<'_>) -> bool {
+        match self {
+            Self::All => true,
+            Self::Changed(paths) if file.is_bundle() => {
+                let dir = file.path.parent().unwrap_or(Path::new(""));
+                paths.iter().any(|p| p.starts_with(dir))
+            }
+            Self::Changed(paths) => paths.contains(file.path),
+        }
+    }
+}
+
+/// What a Markdown file is, for the rules that apply to only some files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// The home page or a topic's `_index.md`.
+    Section,
+    /// A page inside a topic.
+    Article,
+    /// A standalone page at the content root (About, Get help).
+    Page,
+}
+
+/// A Markdown file of the site with what the rules need to know about it.
+struct SourceFile<'a> {
+    path: &'a Path,
+    text: &'a str,
+    body_offset: usize,
+    link_base: &'a Path,
+    front: &'a FrontMatter,
+    permalink: &'a Permalink,
+    kind: Kind,
+}
+
+impl SourceFile<'_> {
+    fn is_bundle(&self) -> bool {
+        self.kind != Kind::Section && self.path.file_name().is_some_and(|n| n == "index.md")
+    }
+
+    /// A diagnostic at front matter key `key` (or the opening `---` when it is absent).
+    fn at_key(&self, severity: Severity, key: &str, message: impl Into<String>) -> Diagnostic {
+        let document = crate::yaml::Document {
+            path: self.path,
+            file: self.text,
+            yaml: &self.text[..self.body_offset],
+            first_line: 1,
+            what: "front matter",
+        };
+        Diagnostic { severity, ..document.error_at_key(key, message) }
+    }
+
+    /// A diagnostic at a byte range of the file.
+    fn at_range(&self, severity: Severity, range: std::ops::Range<usize>, message: impl Into<String>) -> Diagnostic {
+        let index = crate::diagnostic::LineIndex::new(self.text);
+        Diagnostic { severity, ..Diagnostic::error(self.path, message) }.at_bytes(&index, self.text, range)
+    }
+}
+
+/// Every Markdown file: the home page, then topics, then pages (the order `links` indexes).
+fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
+    fn section(t: &crate::content::Topic) -> SourceFile<'_> {
+        SourceFile {
+            path: &t.path,
+            text: &t.text,
+            body_offset: t.body_offset,
+            link_base: t.link_base(),
+            front: &t.front,
+            permalink: &t.permalink,
+            kind: Kind::Section,
+        }
+    }
+    let pages = content.pages.iter().map(|p| SourceFile {
+        path: &p.path,
+        text: &p.text,
+        body_offset: p.body_offset,
+        link_base: p.link_base(),
+        front: &p.front,
+        permalink: &p.permalink,
+        kind: if p.topic.is_some() { Kind::Article } else { Kind::Page },
+    });
+    std::iter::once(&content.home).chain(&content.topics).map(section).chain(pages).collect()
+}
+
+/// What the content checks found, and how many files they looked at.
+pub struct ContentFindings {
+    /// Problems, unsorted.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Files in scope.
+    pub checked: usize,
+    /// Markdown files in the site.
+    pub total: usize,
+}
+
+/// The checks `tend build` does not do. Site-wide ones (links and images resolve, no two
+/// sources claim one URL) run on every file, since a change anywhere can break them; the
+/// per-file content rules run on the files in `scope`.
+pub fn content(
+    config: &Config,
+    theme: &Theme,
+    content: &Content,
+    scope: &Scope,
+    today: NaiveDate,
+) -> Result<ContentFindings, Error> {
+    let files = source_files(content);
+    let targets = content.link_targets();
+    let settings = markdown::Settings {
+        targets: &targets,
+        drafts: &content.drafts,
+        base_path: config.base_url.path(),
+        raw_html: config.markdown.raw_html,
+    };
+    let rendered: Vec<Rendered> = files
+        .par_iter()
+        .map(|f| {
+            let source =
+                markdown::Source { path: f.path, text: f.text, body_offset: f.body_offset, link_base: f.link_base };
+            markdown::render(&source, &settings)
+        })
+        .collect();
+    let published = links::Published::new(theme, content, &files)?;
+    let mut diagnostics = links::url_claims(content, &files);
+    let per_file: Vec<(bool, Vec<Diagnostic>)> = files
+        .par_iter()
+        .zip(&rendered)
+        .map(|(file, facts)| {
+            let mut found = links::destinations(file, facts, &published, &files, &rendered, &config.root);
+            let in_scope = scope.includes(file);
+            if in_scope {
+                found.extend(editorial::check(file, facts, &config.check, today));
+                found.extend(words::check(file, facts, &config.check.avoid));
+            }
+            (in_scope, found)
+        })
+        .collect();
+    let checked = per_file.iter().filter(|(in_scope, _)| *in_scope).count();
+    diagnostics.extend(per_file.into_iter().flat_map(|(_, found)| found));
+    Ok(ContentFindings { diagnostics, checked, total: files.len() })
+}

@@ -1,0 +1,208 @@
+//! Search: the Pagefind index, built in-process from the rendered site.
+//!
+//! Owns what goes into the index and how: one small synthetic document per searchable
+//! page (title, description, topic, tags and the rendered Markdown body, never the
+//! navigation or footer), the synonym expansion, and a private current-thread tokio
+//! runtime so the rest of tend stays synchronous. It returns output files; writing them
+//! is [`crate::output`]'s job.
+//!
+//! Pagefind has no synonyms. tend adds, to the indexed copy of a page only, a
+//! low-weight "Related words" paragraph listing the other words of every synonym group
+//! the page mentions. A reader who types any word of a group finds the page, and the
+//! result's excerpt shows the words that matched. The published page is unchanged.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::config::{Config, SearchOptions};
+use crate::content::{Content, Page};
+use crate::diagnostic::Diagnostic;
+use crate::error::Error;
+use crate::markdown::Rendered;
+use crate::site::{Contents, OutputFile};
+
+/// The folder of the index inside the output.
+pub const BUNDLE_DIR: &str = "pagefind";
+
+/// One page as the index sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Record {
+    /// Site path with a leading slash and without the base path (Pagefind adds it in
+    /// the browser from where the bundle is loaded).
+    pub url: String,
+    /// The synthetic HTML document that is indexed.
+    pub html: String,
+}
+
+/// Whether a page belongs in the index.
+pub fn is_searchable(options: &SearchOptions, page: &Page) -> bool {
+    let url = format!("/{}", page.permalink.as_str());
+    page.front.search != Some(false) && !options.exclude.iter().any(|prefix| url.starts_with(prefix.as_str()))
+}
+
+/// The records for every searchable page.
+pub fn records(config: &Config, content: &Content, rendered: &[Rendered]) -> Vec<Record> {
+    let synonyms = Synonyms::new(&config.search.synonyms);
+    content
+        .pages
+        .iter()
+        .zip(rendered)
+        .filter(|(page, _)| is_searchable(&config.search, page))
+        .map(|(page, rendered)| {
+            let topic = page.topic.map(|t| content.topics[t].front.title.as_str());
+            Record { url: format!("/{}", page.permalink.as_str()), html: document(page, topic, rendered, &synonyms) }
+        })
+        .collect()
+}
+
+/// Builds the index for `records` and returns its files under `pagefind/`.
+pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, Error> {
+    if !config.search.enabled {
+        return Ok(Vec::new());
+    }
+    let failed = |message: String| {
+        Error::one(
+            Diagnostic::error(crate::config::FILE_NAME, format!("the search index could not be built: {message}"))
+                .with_hint("set `search: {enabled: false}` in site.yaml to build without search, and report this"),
+        )
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|error| failed(format!("no async runtime: {error}")))?;
+    let language = config.language.split('-').next().unwrap_or("en").to_owned();
+    let files = runtime.block_on(async move {
+        let options = pagefind::options::PagefindServiceConfig::builder().force_language(language).build();
+        let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
+        for record in records {
+            index.add_html_file(None, Some(record.url), record.html).await.map_err(|e| e.to_string())?;
+        }
+        index.get_files().await.map_err(|e| e.to_string())
+    });
+    let files = files.map_err(failed)?;
+    Ok(files
+        .into_iter()
+        .map(|file| OutputFile {
+            path: PathBuf::from(BUNDLE_DIR).join(file.filename),
+            contents: Contents::Bytes(file.contents),
+        })
+        .collect())
+}
+
+/// The indexed document for one page: metadata and filters as Pagefind attributes,
+/// the body with its heading ids (for sub-results), and the related words.
+fn document(page: &Page, topic: Option<&str>, rendered: &Rendered, synonyms: &Synonyms) -> String {
+    let front = &page.front;
+    let escape = |text: &str| quick_xml::escape::escape(text).into_owned();
+    let mut html = String::with_capacity(rendered.html.len() + 512);
+    html.push_str("<html><head><title>");
+    html.push_str(&escape(&front.title));
+    html.push_str("</title></head><body data-pagefind-body>");
+    html.push_str(&format!(
+        "<h1 data-pagefind-meta=\"title\" data-pagefind-weight=\"7\">{}</h1>",
+        escape(&front.title)
+    ));
+    html.push_str(&format!(
+        "<p data-pagefind-meta=\"description\" data-pagefind-weight=\"2\">{}</p>",
+        escape(&front.description)
+    ));
+    if let Some(topic) = topic {
+        html.push_str(&format!(
+            "<p data-pagefind-ignore><span data-pagefind-filter=\"topic\" data-pagefind-meta=\"topic\">{}</span></p>",
+            escape(topic)
+        ));
+    }
+    for tag in &front.tags {
+        html.push_str(&format!("<span data-pagefind-filter=\"tag\" data-pagefind-ignore>{}</span>", escape(tag)));
+    }
+    html.push_str(&rendered.html);
+    let haystack = format!("{} {} {} {}", front.title, front.description, front.tags.join(" "), rendered.plain_text);
+    let related = synonyms.related(&haystack);
+    if !related.is_empty() {
+        html.push_str(&format!("<p data-pagefind-weight=\"0.5\">Related words: {}.</p>", escape(&related.join(", "))));
+    }
+    html.push_str("</body></html>");
+    html
+}
+
+/// Synonym groups, lowercased for matching.
+struct Synonyms<'a> {
+    groups: Vec<(Vec<String>, &'a [String])>,
+}
+
+impl<'a> Synonyms<'a> {
+    fn new(groups: &'a [Vec<String>]) -> Self {
+        Self {
+            groups: groups
+                .iter()
+                .map(|group| (group.iter().map(|term| term.to_lowercase()).collect(), group.as_slice()))
+                .collect(),
+        }
+    }
+
+    /// The words of every group that `text` mentions, minus the words it already has.
+    fn related(&self, text: &str) -> Vec<&'a str> {
+        let text = normalise(text);
+        let mut related: BTreeMap<&str, ()> = BTreeMap::new();
+        for (lower, original) in &self.groups {
+            let present: Vec<bool> = lower.iter().map(|term| contains_word(&text, &normalise(term))).collect();
+            if present.contains(&true) {
+                for (term, here) in original.iter().zip(present) {
+                    if !here {
+                        related.insert(term.as_str(), ());
+                    }
+                }
+            }
+        }
+        related.into_keys().collect()
+    }
+}
+
+/// Lowercase with runs of anything but letters and digits folded to one space, padded,
+/// so that whole words and phrases can be found with a plain substring search.
+fn normalise(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push(' ');
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            out.extend(c.to_lowercase());
+        } else if !out.ends_with(' ') {
+            out.push(' ');
+        }
+    }
+    if !out.ends_with(' ') {
+        out.push(' ');
+    }
+    out
+}
+
+fn contains_word(normalised_text: &str, normalised_term: &str) -> bool {
+    !normalised_term.trim().is_empty() && normalised_text.contains(normalised_term)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups() -> Vec<Vec<String>> {
+        vec![
+            vec!["post-coital dysphoria".into(), "PCD".into(), "post-sex blues".into()],
+            vec!["cuddle".into(), "hug".into()],
+        ]
+    }
+
+    #[test]
+    fn synonyms_map_both_ways() {
+        let groups = groups();
+        let synonyms = Synonyms::new(&groups);
+        assert_eq!(synonyms.related("Some people get PCD."), ["post-coital dysphoria", "post-sex blues"]);
+        assert_eq!(synonyms.related("Post-coital dysphoria is common"), ["PCD", "post-sex blues"]);
+        assert_eq!(synonyms.related("A long HUG helps"), ["cuddle"]);
+    }
+
+    #[test]
+    fn synonyms_match_whole_words_only() {
+        let groups = groups();
+        let synonyms = Synonyms::new(&groups);
+        assert!(synonyms.related("hugely upcoming pcds").is_empty());
+    }
+}

@@ -1,0 +1,186 @@
+//! Watching the site's sources: notify events, debounced and classified.
+//!
+//! Owns which paths matter (content, static, themes, templates, `site.yaml`), which do
+//! not (the output, editor swap and backup files, hidden files), and turning a burst of
+//! filesystem events into one [`Change`]. It knows nothing of HTTP or rendering.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use notify::RecursiveMode;
+use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+
+use crate::error::Error;
+
+/// How long events are gathered before a rebuild. Editors that save by writing a swap
+/// file, renaming and deleting finish well inside it.
+pub const DEBOUNCE: Duration = Duration::from_millis(40);
+
+/// Top-level folders that hold sources.
+const SOURCE_DIRS: &[&str] = &["content", "static", "themes", "templates"];
+
+/// What kind of source changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    /// `site.yaml`.
+    Config,
+    /// Markdown under `content/` (or a file beside an article).
+    Content,
+    /// A template under `themes/*/templates` or `templates/`.
+    Template,
+    /// A stylesheet under `static/` or a theme's `static/`.
+    Style,
+    /// Any other static file.
+    Static,
+}
+
+/// One debounced batch of relevant changes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Change {
+    /// Kinds present in the batch.
+    pub kinds: BTreeSet<Kind>,
+    /// Changed paths, relative to the site root.
+    pub paths: BTreeSet<PathBuf>,
+}
+
+impl Change {
+    /// Whether only stylesheets changed (the browser can swap them without a reload).
+    pub fn is_style_only(&self) -> bool {
+        !self.kinds.is_empty() && self.kinds.iter().all(|k| *k == Kind::Style)
+    }
+
+    /// Adds a path if it matters.
+    pub fn add(&mut self, root: &Path, path: &Path) {
+        if let Some(kind) = classify(root, path) {
+            self.kinds.insert(kind);
+            self.paths.insert(path.strip_prefix(root).unwrap_or(path).to_path_buf());
+        }
+    }
+}
+
+/// What a changed path is, or `None` when it cannot affect the site.
+pub fn classify(root: &Path, path: &Path) -> Option<Kind> {
+    let rel = path.strip_prefix(root).ok()?;
+    if rel.components().any(|c| crate::error::fs::is_ignored_name(&c.as_os_str().to_string_lossy())) {
+        return None;
+    }
+    let mut parts = rel.iter().map(|p| p.to_string_lossy());
+    let first = parts.next()?;
+    if first == crate::config::FILE_NAME && rel.components().count() == 1 {
+        return Some(Kind::Config);
+    }
+    let is_style = rel.extension().is_some_and(|e| e == "css");
+    match first.as_ref() {
+        "content" => Some(Kind::Content),
+        "templates" => Some(Kind::Template),
+        "static" if is_style => Some(Kind::Style),
+        "static" => Some(Kind::Static),
+        "themes" => {
+            let _theme = parts.next()?;
+            match parts.next()?.as_ref() {
+                "templates" => Some(Kind::Template),
+                "static" if is_style => Some(Kind::Style),
+                "static" => Some(Kind::Static),
+                "theme.yaml" => Some(Kind::Config),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+/// A running watcher; dropping it stops watching.
+pub struct Watcher {
+    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    root: PathBuf,
+    watched: BTreeSet<PathBuf>,
+}
+
+impl Watcher {
+    /// Watches `root`'s sources and calls `on_change` with each relevant batch.
+    pub fn start(root: &Path, mut on_change: impl FnMut(Change) + Send + 'static) -> Result<Self, Error> {
+        let events_root = root.to_path_buf();
+        let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+            let Ok(events) = result else { return };
+            let mut change = Change::default();
+            for event in &events {
+                for path in &event.paths {
+                    change.add(&events_root, path);
+                }
+            }
+            if !change.kinds.is_empty() {
+                on_change(change);
+            }
+        })
+        .map_err(|error| watch_error(root, error))?;
+        let mut watcher = Self { debouncer, root: root.to_path_buf(), watched: BTreeSet::new() };
+        watcher.debouncer.watch(root, RecursiveMode::NonRecursive).map_err(|error| watch_error(root, error))?;
+        watcher.refresh()?;
+        Ok(watcher)
+    }
+
+    /// Starts watching source folders that appeared since the last call.
+    pub fn refresh(&mut self) -> Result<(), Error> {
+        for name in SOURCE_DIRS {
+            let dir = self.root.join(name);
+            if dir.is_dir() && !self.watched.contains(&dir) {
+                self.debouncer.watch(&dir, RecursiveMode::Recursive).map_err(|error| watch_error(&dir, error))?;
+                self.watched.insert(dir);
+            }
+        }
+        Ok(())
+    }
+}
+
+fn watch_error(path: &Path, error: notify::Error) -> Error {
+    Error::Io { action: "could not watch", path: path.to_path_buf(), source: std::io::Error::other(error.to_string()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind(path: &str) -> Option<Kind> {
+        classify(Path::new("/site"), &Path::new("/site").join(path))
+    }
+
+    #[test]
+    fn classifies_sources() {
+        assert_eq!(kind("site.yaml"), Some(Kind::Config));
+        assert_eq!(kind("content/a/b.md"), Some(Kind::Content));
+        assert_eq!(kind("content/a/b/photo.jpg"), Some(Kind::Content));
+        assert_eq!(kind("themes/default/templates/base.html"), Some(Kind::Template));
+        assert_eq!(kind("templates/article.html"), Some(Kind::Template));
+        assert_eq!(kind("themes/default/static/style.css"), Some(Kind::Style));
+        assert_eq!(kind("static/img/a.png"), Some(Kind::Static));
+        assert_eq!(kind("themes/default/theme.yaml"), Some(Kind::Config));
+    }
+
+    #[test]
+    fn ignores_output_editor_files_and_other_folders() {
+        for path in [
+            "public/index.html",
+            "target/debug/tend",
+            "content/a/.b.md.swp",
+            "content/a/b.md~",
+            "content/a/4913",
+            "content/a/.#b.md",
+            ".git/index",
+            "README.md",
+        ] {
+            assert_eq!(kind(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn style_only_batches_are_recognised() {
+        let root = Path::new("/site");
+        let mut change = Change::default();
+        change.add(root, &root.join("static/a.css"));
+        change.add(root, &root.join("content/a.md~"));
+        assert!(change.is_style_only());
+        change.add(root, &root.join("content/a.md"));
+        assert!(!change.is_style_only());
+    }
+}

@@ -1,0 +1,73 @@
+//! The search index: produced in-process, holding exactly the searchable pages, with synonyms.
+
+use std::io::Read;
+
+use crate::support::SiteTest;
+
+/// Every indexed page's decompressed fragment (JSON text), by URL.
+fn fragments(site: &SiteTest) -> Vec<(String, String)> {
+    let dir = site.root.join("public/pagefind/fragment");
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).expect("fragments exist") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read fragment");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).expect("gzip");
+        let json: serde_json::Value =
+            serde_json::from_str(text.trim_start_matches("pagefind_dcd")).expect("fragment is JSON");
+        found.push((
+            json["url"].as_str().expect("url").to_owned(),
+            json["content"].as_str().expect("content").to_owned(),
+        ));
+    }
+    found.sort();
+    found
+}
+
+#[test]
+fn indexes_every_published_article_and_nothing_else() {
+    let site = SiteTest::fixture("basic").build();
+    site.report();
+    let urls: Vec<String> = fragments(&site).into_iter().map(|(url, _)| url).collect();
+    // Not: the draft (care/secret), the opted-out page (talk/private), the excluded /about/,
+    // topics, tags or the home page.
+    assert_eq!(
+        urls,
+        ["/care/deeper/oils/", "/care/drying/", "/care/washing/", "/care/with-image/", "/talk/listening/"]
+    );
+    let entry = site.read("pagefind/pagefind-entry.json");
+    assert!(entry.contains("\"page_count\":5"), "{entry}");
+    assert!(site.root.join("public/pagefind/pagefind.js").is_file());
+}
+
+#[test]
+fn synonyms_work_both_ways() {
+    let site = SiteTest::fixture("basic").build();
+    let fragments = fragments(&site);
+    let content = |url: &str| fragments.iter().find(|(u, _)| u == url).map(|(_, c)| c.clone()).expect("indexed");
+    // washing.md says "washing" (and "listening" in a link): each group's other words are added.
+    let washing = content("/care/washing/");
+    assert!(washing.contains("Related words: cleaning up, hearing out, rinse."), "{washing}");
+    assert!(!washing.contains("Section titled"), "heading anchors must not be indexed: {washing}");
+    // drying.md says neither; listening.md says "listening", so it gains "hearing out".
+    assert!(!content("/care/drying/").contains("Related words"));
+    assert!(content("/talk/listening/").contains("Related words: hearing out."));
+}
+
+#[test]
+fn navigation_is_not_indexed_and_drafts_can_be() {
+    let site = SiteTest::fixture("basic").build_with(tend::Overrides { drafts: true, ..Default::default() });
+    let fragments = fragments(&site);
+    assert!(fragments.iter().any(|(url, _)| url == "/care/secret/"));
+    let (_, washing) = fragments.iter().find(|(url, _)| url == "/care/washing/").expect("indexed");
+    assert!(!washing.contains("Talking (1)"), "the theme's navigation leaked into the index: {washing}");
+}
+
+#[test]
+fn search_can_be_turned_off() {
+    let yaml = std::fs::read_to_string("tests/fixtures/basic/site.yaml").expect("read");
+    let site = SiteTest::fixture("basic")
+        .write("site.yaml", &yaml.replace("search:\n", "search:\n  enabled: false\n"))
+        .build();
+    site.report();
+    assert!(!site.root.join("public/pagefind").exists());
+}

@@ -1,0 +1,210 @@
+//! `tend serve` in-process on an ephemeral port: edits, creates, deletes, renames, broken
+//! files, traversal attempts and the live-reload channel.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+use tend::serve::{Notice, ServeOptions, Server};
+
+use crate::support::SiteTest;
+
+fn start(site: &SiteTest) -> Server {
+    Server::start(&ServeOptions {
+        root: site.root.clone(),
+        bind: "127.0.0.1".parse().expect("ip"),
+        port: 0,
+        drafts: false,
+        base_url: None,
+    })
+    .expect("server starts")
+}
+
+/// A raw HTTP/1.1 GET (so odd paths reach the server unnormalised): (status, body).
+fn get(server: &Server, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").expect("send");
+    let mut response = String::new();
+    stream.read_to_string(&mut response).expect("read");
+    let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status line");
+    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
+    (status, body)
+}
+
+/// Waits (bounded) for the next notice that says something changed or failed. An editor
+/// save can arrive as more than one batch of events, so rebuilds that found nothing new
+/// (`Unchanged`) are passed over.
+fn next_notice(rx: &mut tokio::sync::broadcast::Receiver<Notice>) -> Notice {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
+    loop {
+        let notice = runtime
+            .block_on(async { tokio::time::timeout(Duration::from_secs(20), rx.recv()).await })
+            .expect("a notice within 20 s")
+            .expect("channel open");
+        if notice != Notice::Unchanged {
+            return notice;
+        }
+    }
+}
+
+/// Waits for the next reload or style swap, passing over failures: a rebuild can catch a
+/// file between its creation and its first write, and editors save in several steps.
+fn next_reload(rx: &mut tokio::sync::broadcast::Receiver<Notice>) -> Notice {
+    loop {
+        match next_notice(rx) {
+            Notice::Failed(_) => {}
+            other => return other,
+        }
+    }
+}
+
+#[test]
+fn serves_the_built_site_with_the_live_reload_script() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let (status, page) = get(&server, "/care/washing/");
+    assert_eq!(status, 200);
+    assert!(page.contains("<h1>Washing up</h1>"));
+    assert!(page.contains("<script src=\"/__tend/live.js\" defer></script></body>"));
+    let (status, css) = get(&server, "/style.css");
+    assert_eq!((status, css.as_str()), (200, "body { color: black; }\n"));
+    assert_eq!(get(&server, "/care/washing").0, 301);
+    let (status, missing) = get(&server, "/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(missing.contains("Page not found"));
+}
+
+#[test]
+fn served_pages_equal_built_pages_but_for_the_script() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let built = site.build_with(tend::Overrides { base_url: Some(server.url.clone()), ..Default::default() });
+    for path in ["index.html", "care/washing/index.html", "tags/hygiene/index.html", "sitemap.xml"] {
+        let url_path = format!("/{}", path.trim_end_matches("index.html"));
+        let (_, served) = get(&server, &url_path);
+        let served = served.replace("<script src=\"/__tend/live.js\" defer></script>", "");
+        assert_eq!(served, built.read(path), "{path}");
+    }
+    assert!(!built.root.join("public/.tend-serve").exists());
+}
+
+#[test]
+fn never_touches_public() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    server.rebuild();
+    assert!(!site.root.join("public").exists());
+}
+
+#[test]
+fn refuses_paths_that_leave_the_site() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    for path in ["/../site.yaml", "/%2e%2e/site.yaml", "/care/%2E%2E/%2E%2E/site.yaml", "/..%5csite.yaml", "/%00"] {
+        let (status, body) = get(&server, path);
+        assert!(status == 400 || status == 404, "{path}: {status}");
+        assert!(!body.contains("title: Fixture guide"), "{path} leaked a source file");
+    }
+    let (status, _) = get(&server, "/content/care/washing.md");
+    assert_eq!(status, 404, "sources are never served");
+}
+
+#[test]
+fn edits_creates_deletes_and_renames_are_reflected() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    let washing = site.root.join("content/care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain **water** is enough.", "Warm water is enough.")).expect("edit");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert!(get(&server, "/care/washing/").1.contains("Warm water is enough."));
+
+    std::fs::write(site.root.join("content/talk/new-one.md"), "---\ntitle: A new one\ndescription: New.\n---\nHi.\n")
+        .expect("create");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_eq!(get(&server, "/talk/new-one/").0, 200);
+
+    std::fs::rename(site.root.join("content/talk/new-one.md"), site.root.join("content/talk/renamed.md"))
+        .expect("rename");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_eq!(get(&server, "/talk/new-one/").0, 404, "no stale page after a rename");
+    assert_eq!(get(&server, "/talk/renamed/").0, 200);
+
+    std::fs::remove_file(site.root.join("content/care/drying.md")).expect("delete");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_eq!(get(&server, "/care/drying/").0, 404, "a deleted article disappears");
+    assert!(!get(&server, "/care/").1.contains("Drying off"));
+
+    std::fs::create_dir_all(site.root.join("content/rest")).expect("mkdir");
+    std::fs::write(site.root.join("content/rest/_index.md"), "---\ntitle: Resting\n---\n").expect("topic");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert!(get(&server, "/").1.contains("Resting"), "a new topic appears in the navigation");
+}
+
+#[test]
+fn stylesheet_changes_swap_without_a_reload() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    std::fs::write(site.root.join("themes/plain/static/style.css"), "body { color: navy; }\n").expect("edit css");
+    assert_eq!(next_notice(&mut notices), Notice::Styles(vec!["style.css".into()]));
+}
+
+#[test]
+fn a_broken_file_keeps_the_last_good_page_and_reports_the_error() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    let washing = site.root.join("content/care/washing.md");
+    let good = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, good.replacen("title: Washing up", "titel: Washing up", 1)).expect("break");
+    match next_notice(&mut notices) {
+        Notice::Failed(text) => {
+            assert!(text.contains("content/care/washing.md:2:1"), "{text}");
+            assert!(text.contains("did you mean `title`?"), "{text}");
+        }
+        other => panic!("expected a failure, got {other:?}"),
+    }
+    assert!(get(&server, "/care/washing/").1.contains("<h1>Washing up</h1>"), "last good page still served");
+    std::fs::write(&washing, good).expect("fix");
+    assert_eq!(next_reload(&mut notices), Notice::Reload, "fixing it reloads and clears the overlay");
+}
+
+#[test]
+fn a_failing_first_build_still_serves_the_error() {
+    let site = SiteTest::fixture("basic").write("content/care/washing.md", "---\ntitle: [\n---\n");
+    let server = start(&site);
+    let (status, body) = get(&server, "/");
+    assert_eq!(status, 500);
+    assert!(body.contains("content/care/washing.md"), "{body}");
+    assert!(body.contains("/__tend/live.js"));
+    let mut notices = server.notices();
+    std::fs::write(site.root.join("content/care/washing.md"), "---\ntitle: Fixed\ndescription: D\n---\nOk.\n")
+        .expect("fix");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_eq!(get(&server, "/care/washing/").0, 200);
+}
+
+#[test]
+fn the_event_stream_sends_one_event_per_rebuild() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET /__tend/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut reader = BufReader::new(stream);
+    let mut next_event = || loop {
+        let mut line = String::new();
+        reader.read_line(&mut line).expect("read event stream");
+        if let Some(name) = line.strip_prefix("event: ") {
+            return name.trim().to_owned();
+        }
+    };
+    assert_eq!(next_event(), "hello");
+    server.rebuild();
+    assert_eq!(next_event(), "unchanged");
+    server.rebuild();
+    assert_eq!(next_event(), "unchanged");
+}
