@@ -371,9 +371,6 @@ impl<'s> State<'s> {
         let level_number = level as u8;
         self.rendered.headings.push(Heading { level: level_number, id: id.clone(), title: title.clone(), range });
         self.rendered.anchors.insert(id.clone());
-        self.rendered.word_count += title.split_whitespace().count();
-        self.rendered.plain_text.push_str(&title);
-        self.rendered.plain_text.push('\n');
         out.push(Event::Html(format!("<div class=\"heading-wrapper level-h{level_number}\">").into()));
         out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs }));
         out.extend(inner);
@@ -659,9 +656,26 @@ mod tests {
     }
 
     #[test]
+    fn records_links_images_prose_and_heading_places() {
+        let body = "## Hi *there*\n\nSee ![A *towel*](t.svg) and\nmore [x](/a.pdf). `code`\n\n```\nkept out\n```\n";
+        let rendered = render_with(body, RawHtml::Sanitize);
+        let text = format!("---\ntitle: A\n---\n{body}");
+        let found: Vec<(&str, Option<&str>)> =
+            rendered.destinations.iter().map(|d| (d.url.as_str(), d.alt.as_deref())).collect();
+        assert_eq!(found, [("t.svg", Some("A towel")), ("/a.pdf", None)]);
+        assert_eq!(&text[rendered.destinations[1].range.clone()], "[x](/a.pdf)");
+        assert!(text[rendered.headings[0].range.clone()].starts_with("## Hi *there*"));
+        let prose: Vec<&str> = rendered.prose.iter().map(|r| &text[r.clone()]).collect();
+        // Text split only by white space (a line break) is one range; markup splits it.
+        assert_eq!(prose, ["Hi ", "there", "See ", "A ", "towel", " and\nmore ", "x", ". "]);
+    }
+
+    #[test]
     fn counts_words_and_summarises() {
-        let rendered = render_with("First para here.\n\n```\ncode words\n```\n\nSecond.", RawHtml::Sanitize);
-        assert_eq!(rendered.word_count, 4);
+        let rendered =
+            render_with("First para here.\n\n## Two words\n\n```\ncode words\n```\n\nSecond.", RawHtml::Sanitize);
+        assert_eq!(rendered.word_count, 6, "heading words count once, code not at all");
+        assert_eq!(rendered.plain_text.matches("Two words").count(), 1);
         assert_eq!(rendered.summary, "First para here.");
         assert_eq!(rendered.reading_time(), 1);
     }

@@ -90,6 +90,13 @@ pub fn classify(root: &Path, path: &Path) -> Option<Kind> {
     }
 }
 
+/// Whether an event can change a file. Reading a file is an event too (inotify's open
+/// and close): counting it would make every rebuild, which reads every source, trigger
+/// the next one, forever. Only writes, creations, removals and renames count.
+pub fn changes_files(kind: &notify::EventKind) -> bool {
+    kind.is_create() || kind.is_modify() || kind.is_remove()
+}
+
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
@@ -104,7 +111,7 @@ impl Watcher {
         let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
             let mut change = Change::default();
-            for event in &events {
+            for event in events.iter().filter(|e| changes_files(&e.kind)) {
                 for path in &event.paths {
                     change.add(&events_root, path);
                 }
@@ -171,6 +178,17 @@ mod tests {
         ] {
             assert_eq!(kind(path), None, "{path}");
         }
+    }
+
+    #[test]
+    fn reading_files_is_not_a_change() {
+        use notify::EventKind;
+        use notify::event::{AccessKind, AccessMode, CreateKind, ModifyKind, RemoveKind, RenameMode};
+        assert!(!changes_files(&EventKind::Access(AccessKind::Open(AccessMode::Read))));
+        assert!(!changes_files(&EventKind::Access(AccessKind::Close(AccessMode::Read))));
+        assert!(changes_files(&EventKind::Create(CreateKind::File)));
+        assert!(changes_files(&EventKind::Modify(ModifyKind::Name(RenameMode::Both))));
+        assert!(changes_files(&EventKind::Remove(RemoveKind::File)));
     }
 
     #[test]

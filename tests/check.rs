@@ -71,6 +71,15 @@ fn duplicate_urls_and_aliases() {
 }
 
 #[test]
+fn an_alias_over_a_page_does_not_hide_the_page_s_anchors() {
+    let site = fixture("check-links");
+    copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-urls"), &site.root);
+    let report = check(&site);
+    let message = "link to `#why-watr` in `content/care/washing.md`, which has no such heading";
+    assert!(report.diagnostics.iter().any(|d| d.message == message), "{}", report.render(Format::Human, ""));
+}
+
+#[test]
 fn heading_order() {
     insta::assert_snapshot!(snapshot_of("check-headings"));
 }

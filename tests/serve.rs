@@ -208,3 +208,29 @@ fn the_event_stream_sends_one_event_per_rebuild() {
     server.rebuild();
     assert_eq!(next_event(), "unchanged");
 }
+
+#[test]
+fn a_rebuild_does_not_trigger_another() {
+    // Regression: reading the sources during a rebuild raised inotify access events,
+    // which started the next rebuild, forever.
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    std::fs::write(
+        site.root.join("content/care/drying.md"),
+        "---\ntitle: Drying off\ndescription: Pat dry.\n---\nPat.\n",
+    )
+    .expect("edit");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    // A quiet second must pass with at most a late batch of the same save (the loop
+    // rebuilt about every 50 ms).
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
+    let mut late = 0;
+    loop {
+        match runtime.block_on(async { tokio::time::timeout(Duration::from_secs(1), notices.recv()).await }) {
+            Err(_) => break,
+            Ok(Ok(Notice::Unchanged)) if late < 2 => late += 1,
+            Ok(other) => panic!("unexpected rebuild after {late} late batches: {other:?}"),
+        }
+    }
+}

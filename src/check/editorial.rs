@@ -132,6 +132,6 @@ fn readability(file: &SourceFile<'_>, facts: &Rendered, settings: &CheckSettings
     let message =
         format!("reading grade {:.1} is above the site's target of {}", measured.grade, settings.readability_target);
     Some(Diagnostic::warning(file.path, message).with_hint(format!(
-        "sentences average {per_sentence:.0} words and words {per_word:.2} syllables: split long sentences and prefer everyday words"
+        "sentences average {per_sentence:.0} words and words {per_word:.1} syllables; shorter sentences and everyday words lower the grade"
     )))
 }

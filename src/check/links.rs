@@ -26,23 +26,22 @@ pub(super) struct Published {
 impl Published {
     /// Pages, topics, aliases, tag pages, tend's own files, static files and article folders' files.
     pub(super) fn new(theme: &Theme, content: &Content, files: &[SourceFile<'_>]) -> Result<Self, Error> {
-        let mut paths: HashMap<String, Option<usize>> = HashMap::new();
-        for (i, file) in files.iter().enumerate() {
-            paths.insert(file.permalink.as_str().to_owned(), Some(i));
-        }
+        let pages = files.iter().enumerate().map(|(i, file)| (file.permalink.as_str().to_owned(), Some(i)));
+        let mut others: Vec<String> = RESERVED_PATHS.iter().map(|p| (*p).to_owned()).collect();
         for page in &content.pages {
-            paths.extend(page.front.aliases.iter().map(|alias| (alias_path(alias).as_str().to_owned(), None)));
-            for (_, inner) in &page.assets {
-                paths.insert(format!("{}{}", page.permalink.as_str(), display_path(inner)), None);
-            }
-            paths.extend(page.front.tags.iter().map(|tag| (tag_path(tag), None)));
+            others.extend(page.front.aliases.iter().map(|alias| alias_path(alias).as_str().to_owned()));
+            others.extend(
+                page.assets.iter().map(|(_, inner)| format!("{}{}", page.permalink.as_str(), display_path(inner))),
+            );
+            others.extend(page.front.tags.iter().map(|tag| tag_path(tag)));
         }
         for dir in &theme.static_dirs {
-            for (rel, _) in crate::error::fs::files_under(dir)? {
-                paths.insert(display_path(&rel), None);
-            }
+            others.extend(crate::error::fs::files_under(dir)?.iter().map(|(rel, _)| display_path(rel)));
         }
-        paths.extend(RESERVED_PATHS.iter().map(|p| ((*p).to_owned(), None)));
+        // A page wins over an alias claiming its URL (reported by `url_claims`), so its
+        // anchors are still checked.
+        let mut paths: HashMap<String, Option<usize>> = others.into_iter().map(|p| (p, None)).collect();
+        paths.extend(pages);
         let folders = RESERVED_PATHS.iter().copied().filter(|p| p.ends_with('/') && *p != "tags/").collect();
         Ok(Self { paths, folders })
     }
@@ -56,16 +55,21 @@ impl Published {
         found.copied().or_else(|| self.folders.iter().any(|f| path.starts_with(f)).then_some(None))
     }
 
-    /// The closest published path of the same kind as `path` (same extension, or a page),
-    /// for a "did you mean".
+    /// The published path whose last segment is closest to `path`'s, among paths of the
+    /// same kind (same extension, or pages), for a "did you mean".
     fn closest(&self, path: &str) -> Option<&str> {
-        let extension =
-            |p: &str| p.rsplit('/').next().and_then(|name| name.rsplit_once('.')).map(|(_, e)| e.to_owned());
+        let name = |p: &'_ str| p.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_owned();
+        let extension = |p: &str| name(p).rsplit_once('.').map(|(_, e)| e.to_owned());
         let wanted = extension(path);
-        let mut candidates: Vec<&str> =
-            self.paths.keys().map(String::as_str).filter(|p| !p.is_empty() && extension(p) == wanted).collect();
+        let mut candidates: Vec<(String, &str)> = self
+            .paths
+            .keys()
+            .filter(|p| !p.is_empty() && extension(p) == wanted)
+            .map(|p| (name(p), p.as_str()))
+            .collect();
         candidates.sort_unstable();
-        did_you_mean(path, candidates)
+        let best = did_you_mean(&name(path), candidates.iter().map(|(n, _)| n.as_str()))?;
+        candidates.iter().find(|(n, _)| n == best).map(|(_, p)| *p)
     }
 }
 

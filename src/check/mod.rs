@@ -3,7 +3,7 @@
 //!
 //! Owns the check run: which files are in scope (`--changed-since`), the facts each rule
 //! needs about each Markdown file, and the report. It does not repeat the build's own
-//! checks (front matter, `.md` links and anchors, duplicate URLs, templates): [`crate::check`]
+//! checks (front matter, `.md` links and anchors, duplicate URLs, templates): [`crate::check()`]
 //! runs the build's stages in memory and adds these rules' diagnostics to theirs. One
 //! sub-module per noun: `links` (where links and images lead, who claims which URL),
 //! `editorial` (headings, alt text, description, references, review dates, readability),
@@ -58,7 +58,7 @@ pub struct CheckReport {
 
 impl CheckReport {
     /// Sorts `diagnostics` into a report.
-    pub fn new(mut diagnostics: Vec<Diagnostic>, checked: usize, total: usize, started: Instant) -> Self {
+    pub(crate) fn new(mut diagnostics: Vec<Diagnostic>, checked: usize, total: usize, started: Instant) -> Self {
         crate::diagnostic::sort(&mut diagnostics);
         Self { diagnostics, checked, total, elapsed: started.elapsed() }
     }
@@ -94,7 +94,7 @@ fn plural(n: usize, noun: &str) -> String {
 
 /// Which files get the per-file content checks.
 #[derive(Debug, Clone)]
-pub enum Scope {
+pub(crate) enum Scope {
     /// Every file.
     All,
     /// Only these paths (relative to the root), as git reported them.
@@ -104,7 +104,7 @@ pub enum Scope {
 impl Scope {
     /// Every file, or (with `changed_since`) the files git reports as changed. A changed
     /// `site.yaml` can change every file's result, so it puts every file in scope.
-    pub fn new(options: &CheckOptions) -> Result<Self, Error> {
+    pub(crate) fn new(options: &CheckOptions) -> Result<Self, Error> {
         let Some(reference) = &options.changed_since else { return Ok(Self::All) };
         let changed = git::changed_files(&options.root, reference)?;
         if changed.contains(Path::new(crate::config::FILE_NAME)) {
@@ -198,19 +198,19 @@ fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
 }
 
 /// What the content checks found, and how many files they looked at.
-pub struct ContentFindings {
+pub(crate) struct ContentFindings {
     /// Problems, unsorted.
-    pub diagnostics: Vec<Diagnostic>,
+    pub(crate) diagnostics: Vec<Diagnostic>,
     /// Files in scope.
-    pub checked: usize,
+    pub(crate) checked: usize,
     /// Markdown files in the site.
-    pub total: usize,
+    pub(crate) total: usize,
 }
 
 /// The checks `tend build` does not do. Site-wide ones (links and images resolve, no two
 /// sources claim one URL) run on every file, since a change anywhere can break them; the
 /// per-file content rules run on the files in `scope`.
-pub fn content(
+pub(crate) fn content(
     config: &Config,
     theme: &Theme,
     content: &Content,

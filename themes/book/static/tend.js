@@ -1,0 +1,96 @@
+/* tend "book" theme: colour scheme toggle and Quick exit (adapted from the default theme).
+ * Loaded as a blocking script in <head> so the saved colour scheme applies before the
+ * first paint (the CSP forbids inline scripts). Without JavaScript the toggle stays
+ * hidden, the system colour scheme applies, and Quick exit is an ordinary link. */
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  var KEY = "tend-colour-scheme";
+  root.classList.add("js");
+
+  function load() {
+    try { return localStorage.getItem(KEY); } catch (e) { return null; }
+  }
+  function save(value) {
+    try { localStorage.setItem(KEY, value); } catch (e) { /* private mode: this page only */ }
+  }
+
+  var saved = load();
+  if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
+
+  var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
+  function scheme() {
+    return root.getAttribute("data-theme") || (system && system.matches ? "dark" : "light");
+  }
+  function sync() {
+    var pressed = scheme() === "dark" ? "true" : "false";
+    var buttons = document.querySelectorAll("[data-theme-toggle]");
+    for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute("aria-pressed", pressed);
+  }
+  if (system && system.addEventListener) system.addEventListener("change", sync);
+  document.addEventListener("DOMContentLoaded", sync);
+
+  /* Quick exit: replace this page in the tab's history with a neutral site, so Back does
+   * not return here. The page is hidden at once, before the new site loads. */
+  function exitLink() {
+    return document.querySelector("[data-quick-exit]");
+  }
+  function quickExit() {
+    var link = exitLink();
+    if (!link) return;
+    root.classList.add("exiting");
+    try { document.title = ""; } catch (e) { /* ignore */ }
+    window.location.replace(link.href);
+  }
+
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (!target || !target.closest) return;
+    if (target.closest("[data-quick-exit]")) {
+      // Also for Ctrl/Cmd-click: a new tab would leave this page open.
+      event.preventDefault();
+      quickExit();
+      return;
+    }
+    if (target.closest("[data-theme-toggle]")) {
+      var next = scheme() === "dark" ? "light" : "dark";
+      root.setAttribute("data-theme", next);
+      save(next);
+      sync();
+    }
+  });
+
+  // Shift pressed three times within one second. Any other key starts the count again;
+  // Escape also closes the phone "Chapters" disclosure.
+  var presses = 0;
+  var timer = 0;
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Shift") {
+      presses = 0;
+      if (event.key === "Escape") {
+        var menu = document.querySelector("details.menu[open]");
+        if (menu) {
+          menu.removeAttribute("open");
+          menu.querySelector("summary").focus();
+        }
+      }
+      return;
+    }
+    if (event.repeat || !exitLink()) return;
+    presses += 1;
+    if (presses === 1) {
+      clearTimeout(timer);
+      timer = setTimeout(function () { presses = 0; }, 1000);
+    }
+    if (presses >= 3) {
+      presses = 0;
+      clearTimeout(timer);
+      quickExit();
+    }
+  });
+
+  // Coming back to a hidden page from the back/forward cache: show it again.
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) root.classList.remove("exiting");
+  });
+})();
