@@ -119,7 +119,10 @@ pub fn load(options: &BuildOptions) -> Result<(Config, Theme, Content), Error> {
     let config = Config::load(&options.root, &options.overrides)?;
     let (theme, content) = rayon::join(|| Theme::load(&config), || Content::load(&config));
     match (theme, content) {
-        (Ok(theme), Ok(content)) => Ok((config, theme, content)),
+        (Ok(theme), Ok(content)) => {
+            let extra = theme.manifest.merge_extra(&config.extra);
+            Ok((Config { extra, ..config }, theme, content))
+        }
         (Err(Error::Site(mut a)), Err(Error::Site(b))) => {
             a.extend(b);
             Err(Error::Site(a))

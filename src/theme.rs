@@ -22,6 +22,44 @@ pub struct Theme {
     sources: BTreeMap<String, PathBuf>,
     /// Static folders to copy, theme first, then site.
     pub static_dirs: Vec<PathBuf>,
+    /// `theme.yaml`, if the theme has one.
+    pub manifest: Manifest,
+}
+
+/// A theme's `theme.yaml`: what it is and the `site.extra` keys it reads, with defaults.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct Manifest {
+    /// The theme's name.
+    pub name: Option<String>,
+    /// One line about the theme.
+    pub description: Option<String>,
+    /// Every `site.extra` key the templates read, with its default value.
+    pub extra: BTreeMap<String, serde_yaml::Value>,
+}
+
+impl Manifest {
+    /// The manifest's file name inside a theme folder.
+    pub const FILE_NAME: &'static str = "theme.yaml";
+
+    fn load(root: &Path, theme_dir: &Path) -> Result<Self, Vec<Diagnostic>> {
+        let path = theme_dir.join(Self::FILE_NAME);
+        if !path.is_file() {
+            return Ok(Self::default());
+        }
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let text = fs::read_to_string(&path).map_err(|error| vec![Diagnostic::error(&rel, error.to_string())])?;
+        let document =
+            crate::yaml::Document { path: &rel, file: &text, yaml: &text, first_line: 1, what: "theme.yaml" };
+        document.parse(&["name", "description", "extra"])
+    }
+
+    /// `site_extra` over the theme's defaults: the site's values win.
+    pub fn merge_extra(&self, site_extra: &BTreeMap<String, serde_yaml::Value>) -> BTreeMap<String, serde_yaml::Value> {
+        let mut merged = self.extra.clone();
+        merged.extend(site_extra.iter().map(|(k, v)| (k.clone(), v.clone())));
+        merged
+    }
 }
 
 impl std::fmt::Debug for Theme {
@@ -71,6 +109,10 @@ impl Theme {
                 Err(error) => problems.push(Diagnostic::error(rel, error.to_string())),
             }
         }
+        let manifest = Manifest::load(&config.root, &theme_dir).unwrap_or_else(|mut errors| {
+            problems.append(&mut errors);
+            Manifest::default()
+        });
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
@@ -90,7 +132,7 @@ impl Theme {
         });
         let static_dirs =
             [theme_dir.join("static"), config.static_dir()].into_iter().filter(|dir| dir.is_dir()).collect();
-        Ok(Self { tera, sources, static_dirs })
+        Ok(Self { tera, sources, static_dirs, manifest })
     }
 
     /// Whether the theme (or site) has a template of this name.

@@ -92,3 +92,18 @@ fn site_templates_override_theme_templates() {
     let site = SiteTest::fixture("basic").write("templates/404.html", "custom {{ page.title }}").build();
     assert_eq!(site.read("404.html"), "custom Page not found");
 }
+
+#[test]
+fn theme_yaml_defaults_sit_under_the_site_extra() {
+    let site = SiteTest::fixture("basic")
+        .write("themes/plain/theme.yaml", "name: plain\nextra:\n  greeting: hello\n  farewell: bye\n")
+        .write("templates/404.html", "{{ site.extra.greeting }} {{ site.extra.farewell }}")
+        .write(
+            "site.yaml",
+            &std::fs::read_to_string("tests/fixtures/basic/site.yaml")
+                .expect("read")
+                .replace("author:", "extra: {farewell: ciao}\nauthor:"),
+        )
+        .build();
+    assert_eq!(site.read("404.html"), "hello ciao");
+}

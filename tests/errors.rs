@@ -151,3 +151,8 @@ fn every_problem_of_a_run_is_reported_sorted() {
         ("content/care/c.md", &format!("{ARTICLE}[y](#nope)\n")),
     ]));
 }
+
+#[test]
+fn theme_yaml_unknown_key() {
+    insta::assert_snapshot!(errors_after(&[("themes/plain/theme.yaml", "name: plain\nextras: {}\n")]));
+}
