@@ -5,6 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+
+// A build is millions of small allocations (template values, strings); mimalloc halves
+// their cost compared with the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use tend::{BuildOptions, Diagnostic, Error, Overrides};
 
 /// A fast static site generator for evidence-based guides.

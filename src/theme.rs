@@ -149,17 +149,22 @@ impl Theme {
 /// Escapes text for HTML content and quoted attributes. Unlike Tera's default it
 /// leaves `/` alone, so URLs stay readable and pages stay small.
 fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len());
-    for c in input.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let mut out = String::with_capacity(input.len() + 16);
+    let mut last = 0;
+    for (at, byte) in input.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&input[last..at]);
+        out.push_str(entity);
+        last = at + 1;
     }
+    out.push_str(&input[last..]);
     out
 }
 
@@ -226,4 +231,24 @@ fn quoted_template<'a>(message: &str, sources: &'a BTreeMap<String, PathBuf>) ->
 fn tera_line(message: &str) -> Option<usize> {
     let after = message.split("--> ").nth(1)?;
     after.split(':').next()?.trim().parse().ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn escapes_the_five_html_characters_only() {
+        assert_eq!(escape_html("a & b <c> \"d\" 'e' /f/ é"), "a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39; /f/ é");
+    }
+
+    proptest! {
+        #[test]
+        fn escaping_round_trips(text in "\\PC{0,60}") {
+            let escaped = escape_html(&text);
+            let back = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+            prop_assert_eq!(back, text);
+        }
+    }
 }
