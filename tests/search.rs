@@ -71,3 +71,13 @@ fn search_can_be_turned_off() {
     site.report();
     assert!(!site.root.join("public/pagefind").exists());
 }
+
+#[test]
+fn a_theme_with_a_search_template_gets_a_search_page() {
+    let site = SiteTest::fixture("basic")
+        .write("themes/plain/templates/search.html", "{{ kind }}: {{ page.title }} {{ topics | length }}")
+        .build();
+    assert_eq!(site.read("search/index.html"), "search: Search 2");
+    let site = SiteTest::fixture("basic").build();
+    assert!(!site.root.join("public/search").exists(), "no template, no page");
+}

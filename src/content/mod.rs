@@ -21,7 +21,8 @@ use front_matter::{Requirements, parse_file};
 pub use page::{Page, Permalink, Topic};
 
 /// Site paths that tend itself publishes; content may not claim them.
-pub const RESERVED_PATHS: &[&str] = &["tags/", "pagefind/", "404.html", "sitemap.xml", "atom.xml", "robots.txt"];
+pub const RESERVED_PATHS: &[&str] =
+    &["tags/", "search/", "pagefind/", "404.html", "sitemap.xml", "atom.xml", "robots.txt"];
 
 /// All published content, sorted and cross-linked.
 #[derive(Debug, Clone)]

@@ -71,6 +71,7 @@ enum Job {
     Tags,
     Tag(usize),
     NotFound,
+    Search,
 }
 
 impl Site {
@@ -86,6 +87,10 @@ impl Site {
         let views = Views::new(config, content, &rendered.pages);
         let shared = Shared::new(config, content, &views, &tags, &rendered);
         let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
+        // The search page exists when the theme has one and the site has search.
+        if config.search.enabled && theme.has("search.html") {
+            jobs.push(Job::Search);
+        }
         jobs.extend((0..content.topics.len()).map(Job::Topic));
         jobs.extend((0..content.pages.len()).map(Job::Page));
         jobs.extend((0..tags.len()).map(Job::Tag));
@@ -310,6 +315,12 @@ impl<'a> Shared<'a> {
                 let title = format!("Pages tagged “{}”", tag.name);
                 context.insert("page", &simple_page(self.config, &title, &title, &format!("tags/{}/", tag.slug)));
                 ("tag.html", Permalink::from_site_path(&format!("tags/{}/", tag.slug)), PathBuf::from("tags"))
+            }
+            Job::Search => {
+                context.insert("kind", "search");
+                context.insert("topics", &self.site_view.topics);
+                context.insert("page", &simple_page(self.config, "Search", "Search the whole guide.", "search/"));
+                ("search.html", Permalink::from_site_path("search/"), PathBuf::from("search"))
             }
             Job::NotFound => {
                 context.insert("kind", "404");
