@@ -10,7 +10,7 @@
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
     const y = Number(saved);
-    const restore = () => window.scrollTo(0, y);
+    const restore = () => window.scrollTo({ top: y, behavior: "instant" });
     if (document.readyState === "complete") restore(); else window.addEventListener("load", restore, { once: true });
   }
 
