@@ -60,6 +60,19 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Wall-clock time.
     pub elapsed: Duration,
+    /// Where the time went.
+    pub stages: Stages,
+}
+
+/// Wall-clock time of each stage of a build.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Stages {
+    /// Load, parse and render.
+    pub render: Duration,
+    /// Building the search index.
+    pub search: Duration,
+    /// Writing and swapping in the output.
+    pub publish: Duration,
 }
 
 /// Builds the site at `options.root` into `options.output`.
@@ -68,7 +81,9 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let output = OutputDir::new(options.root.join(&options.output));
     output.check_safe(&options.root)?;
     let (config, mut site) = render(options)?;
+    let rendered = started.elapsed();
     let search_index = search::index(&config, std::mem::take(&mut site.search))?;
+    let indexed = started.elapsed();
     site.files.extend(search_index);
     let written = output.publish(&site)?;
     Ok(Report {
@@ -79,6 +94,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         unchanged: written.unchanged,
         warnings: site.warnings,
         elapsed: started.elapsed(),
+        stages: Stages { render: rendered, search: indexed - rendered, publish: started.elapsed() - indexed },
     })
 }
 

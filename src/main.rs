@@ -136,13 +136,16 @@ fn build(options: &BuildOptions, quiet: bool) -> Result<(), Error> {
     print_diagnostics(&report.warnings);
     if !quiet {
         eprintln!(
-            "built {} pages in {} topics ({} tags, {} files, {} unchanged) in {} ms",
+            "built {} pages in {} topics ({} tags, {} files, {} unchanged) in {} ms (render {} ms, search index {} ms, write {} ms)",
             report.pages,
             report.topics,
             report.tags,
             report.files,
             report.unchanged,
-            report.elapsed.as_millis()
+            report.elapsed.as_millis(),
+            report.stages.render.as_millis(),
+            report.stages.search.as_millis(),
+            report.stages.publish.as_millis(),
         );
     }
     Ok(())
