@@ -1,0 +1,582 @@
+/* tend themes: search in the reader's browser, with Pagefind.
+ *
+ * Loaded as a module from the header's #search region on every page. The forms are in
+ * the page's HTML already: tend.js adds the class `js` to <html>, and the theme's CSS then
+ * shows them (and hides the no-JavaScript "Browse" link) before the first paint. This
+ * module makes them work:
+ *
+ *   - the header box shows up to 5 results in a panel as the reader types; Enter opens
+ *     /search/?q=…; "/" focuses the box; ArrowDown moves into the results, ArrowUp and
+ *     ArrowDown between them, Escape closes the panel and returns to the box;
+ *   - /search/ reads ?q= (and ?topic=) on load, shows every result 10 at a time with a
+ *     "Show more results" button, filters by topic, and keeps the address in step with
+ *     history.replaceState.
+ *
+ * Pagefind (pagefind/pagefind.js, its WebAssembly and the index, all from this site, never
+ * another origin) loads only when a reader starts to search: when a search box gets focus,
+ * or at once on /search/. The base path comes from data-base on #search (or on the
+ * /search/ page's [data-search-page]).
+ *
+ * `find()` is exported so the browser tests run their queries through the same code the
+ * readers use. The same file serves the default and the book themes (book/static/search.js
+ * is a copy: keep them identical).
+ */
+
+const region = document.getElementById("search");
+const pageRoot = document.querySelector("[data-search-page]");
+const BASE = withSlash((region && region.dataset.base) || (pageRoot && pageRoot.dataset.base) || "/");
+const SEARCH_PAGE = BASE + "search/";
+
+/* Changes to Pagefind's ranking (its defaults: termSimilarity 1, pageLength 0.75,
+ * termSaturation 1.4, termFrequency 1). Empty: on tests/e2e/relevance.json no setting did
+ * better than the defaults (see themes/README.md, "Search"). */
+export const RANKING = {};
+
+const HEADER_LIMIT = 5;
+const PAGE_SIZE = 10;
+const SUB_RESULTS = 3;
+
+/* Little words that say nothing about what a reader wants. Pagefind wants every word of
+ * a query on a page, so they are left out of a query that has other words. */
+const STOP_WORDS = new Set(
+  ("a an and are as at be but by can could do does did for from had has have how i if im in is it its " +
+    "me my of on or should so that the them then there this to was we what when where which who why " +
+    "will with would you your").split(" "),
+);
+
+function withSlash(path) {
+  return path.endsWith("/") ? path : path + "/";
+}
+
+/* ---------- Pagefind ---------- */
+
+let loading = null;
+
+/** Loads and starts Pagefind once; a failed load may be tried again. */
+export function loadPagefind() {
+  if (!loading) {
+    loading = (async () => {
+      const pagefind = await import(BASE + "pagefind/pagefind.js");
+      const options = { baseUrl: BASE, noWorker: true };
+      if (Object.keys(RANKING).length) options.ranking = RANKING;
+      await pagefind.options(options);
+      await pagefind.init();
+      return pagefind;
+    })();
+    loading.catch(() => {
+      loading = null;
+    });
+  }
+  return loading;
+}
+
+/**
+ * Searches for `query`, narrowed by `filters` ({ topic: ["…"] }).
+ *
+ * Resolves to { results, mode, query } — `results` are Pagefind's (each with `data()`),
+ * `query` the words that were searched for — or to null when a newer search replaced this
+ * one (`debounce`, or `stale()` turning true). `mode`:
+ *   "all"     pages with every word;
+ *   "similar" a word is on no page (a typo, usually), so it was shortened to the longest
+ *             beginning that some page has ("masage" → "mas", which finds "massage");
+ *   "some"    no page has every word, so these pages have some of them, most words first;
+ *   "filter"  no words: every page in the filter;
+ *   "empty"   nothing to search for; "none" nothing found.
+ */
+export async function find(query, { filters = {}, debounce = false, stale = () => false } = {}) {
+  const pagefind = await loadPagefind();
+  const options = { filters };
+  const text = String(query || "").trim();
+  if (!text) {
+    if (!Object.values(filters).some((values) => values && values.length)) return { results: [], mode: "empty", query: "" };
+    const all = await pagefind.search(null, options);
+    return stale() ? null : { results: all.results, mode: "filter", query: "" };
+  }
+  const first = debounce ? await pagefind.debouncedSearch(text, options) : await pagefind.search(text, options);
+  if (!first || stale()) return null;
+  // "Words in quotes" are Pagefind's exact phrase search: taken as they are.
+  if (text.includes('"')) return { results: first.results, mode: first.results.length ? "all" : "none", query: text };
+
+  // Pagefind wants every word on a page, so little words ("should i wash after sex") keep
+  // out pages that answer the question: they are left out when other words remain.
+  // Pagefind also quietly drops a word that no page has, or matches the longest word that
+  // begins it ("cudling" finds the "C" of "hepatitis C"). So each word is looked up on its
+  // own, in the whole guide, and a word no page has is shortened until one does.
+  const words = [...new Set(text.toLowerCase().replace(/['’]/g, "").match(/[\p{L}\p{N}]+/gu) || [])];
+  const meaningful = words.filter((word) => !STOP_WORDS.has(word));
+  const kept = [];
+  let shortened = false;
+  let dropped = meaningful.length > 0 && meaningful.length < words.length;
+  for (const word of meaningful.length ? meaningful : words) {
+    const used = STOP_WORDS.has(word) ? word : await lookUp(pagefind, word);
+    if (stale()) return null;
+    if (used === null) dropped = true;
+    else {
+      if (used !== word) shortened = true;
+      kept.push(used);
+    }
+  }
+  if (!kept.length) return { results: [], mode: "none", query: text };
+  const corrected = kept.join(" ");
+  let best = first;
+  if (shortened || dropped) {
+    best = await pagefind.search(corrected, options);
+    if (stale()) return null;
+  }
+  if (best.results.length) return { results: best.results, mode: shortened ? "similar" : "all", query: corrected };
+
+  // No page has every word: pages with the most of them first, then by summed score.
+  const merged = new Map();
+  const useful = kept.filter((word) => !STOP_WORDS.has(word));
+  for (const word of useful.length ? useful : kept) {
+    for (const result of (await pagefind.search(word, options)).results) {
+      const seen = merged.get(result.id);
+      if (seen) {
+        seen.hits += 1;
+        seen.score += result.score;
+      } else {
+        merged.set(result.id, { result, hits: 1, score: result.score });
+      }
+    }
+  }
+  if (stale()) return null;
+  const results = [...merged.values()].sort((a, b) => b.hits - a.hits || b.score - a.score).map((m) => m.result);
+  return { results, mode: results.length ? "some" : "none", query: corrected };
+}
+
+/** `word`, or the longest beginning of it (3 letters at least) that some page has a
+ * word starting with, or null. */
+async function lookUp(pagefind, word) {
+  for (let n = word.length; n >= Math.min(3, word.length); n--) {
+    const part = word.slice(0, n);
+    const results = (await pagefind.search(part)).results;
+    if (results.length && (await startsAWord(results[0], part))) return part;
+  }
+  return null;
+}
+
+/** Whether `result` matched words that begin with `part` (give or take Pagefind's
+ * stemming), rather than only a shorter word that `part` begins with, which is Pagefind's
+ * last resort for a word it does not know. */
+async function startsAWord(result, part) {
+  const data = await result.data();
+  const words = String(data.content || "").split(/\s+/);
+  return (data.locations || []).some((at) => {
+    const word = (words[at] || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+    return word && !(part.startsWith(word) && word.length < part.length);
+  });
+}
+
+/* ---------- Rendering ---------- */
+
+const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
+
+function decode(text) {
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (all, name) => {
+    if (name[0] === "#") {
+      const code = name[1] === "x" || name[1] === "X" ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
+      return Number.isFinite(code) ? String.fromCodePoint(code) : all;
+    }
+    return ENTITIES[name.toLowerCase()] ?? all;
+  });
+}
+
+/** Pagefind's excerpt (escaped text with <mark> around matches) as DOM nodes, never as HTML. */
+function excerpt(html) {
+  const fragment = document.createDocumentFragment();
+  let marked = false;
+  for (const part of String(html || "").split(/(<mark>|<\/mark>)/)) {
+    if (part === "<mark>") marked = true;
+    else if (part === "</mark>") marked = false;
+    else if (part) {
+      const text = document.createTextNode(decode(part.replace(/<[^>]*>/g, "")));
+      if (marked) {
+        const mark = document.createElement("mark");
+        mark.append(text);
+        fragment.append(mark);
+      } else {
+        fragment.append(text);
+      }
+    }
+  }
+  return fragment;
+}
+
+function el(tag, className, ...children) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  node.append(...children);
+  return node;
+}
+
+function link(href, className, ...children) {
+  const a = el("a", className, ...children);
+  a.href = href;
+  return a;
+}
+
+/* tend adds a "Related words" line (synonyms from site.yaml) to the indexed copy of a page,
+ * at its end. When only that line matched, Pagefind's excerpt is a bare list of words, and
+ * the page's last section looks like a match. Such excerpts are left out: the page shows
+ * its description instead, and the section is not offered. */
+function isWordList(html) {
+  const text = decode(String(html || "").replace(/<[^>]*>/g, ""));
+  const words = text.split(/\s+/).filter(Boolean).length;
+  const commas = (text.match(/,/g) || []).length;
+  return words >= 8 && commas / words > 0.25;
+}
+
+/** The sections of a page that matched best (at most 3, in page order), without the one
+ * that is the page itself. */
+function subResults(data) {
+  const page = data.url.split("#")[0];
+  const weight = (sub) =>
+    (sub.weighted_locations || []).reduce((sum, l) => sum + (l.balanced_score || l.weight || 1), 0) ||
+    (sub.locations || []).length;
+  return (data.sub_results || [])
+    .map((sub, at) => ({ sub, at, weight: weight(sub) }))
+    .filter(({ sub }) => sub.url && sub.url.includes("#") && sub.url.split("#")[0] === page && !isWordList(sub.excerpt))
+    .sort((a, b) => b.weight - a.weight || a.at - b.at)
+    .slice(0, SUB_RESULTS)
+    .sort((a, b) => a.at - b.at)
+    .map(({ sub }) => sub);
+}
+
+/** One result: the title as a link (a heading on /search/), the topic, the excerpt and the
+ * matching sections. */
+function renderResult(data, { heading, sectionExcerpts }) {
+  const title = (data.meta && data.meta.title) || data.url;
+  const titleLink = link(data.url, "search-result-link", title);
+  const item = el("li", "search-result", heading ? el(heading, "search-result-title", titleLink) : el("p", "search-result-title", titleLink));
+  if (data.meta && data.meta.topic) item.append(el("p", "search-result-topic", data.meta.topic));
+  if (data.excerpt && !isWordList(data.excerpt)) item.append(el("p", "search-result-excerpt", excerpt(data.excerpt)));
+  else if (data.meta && data.meta.description) item.append(el("p", "search-result-excerpt", data.meta.description));
+  const subs = subResults(data);
+  if (subs.length) {
+    const list = el("ul", "search-subresults");
+    list.setAttribute("aria-label", `Sections of “${title}”`);
+    for (const sub of subs) {
+      const li = el("li", "", link(sub.url, "search-subresult-link", sub.title || title));
+      if (sectionExcerpts && sub.excerpt) li.append(el("p", "search-result-excerpt", excerpt(sub.excerpt)));
+      list.append(li);
+    }
+    item.append(list);
+  }
+  return item;
+}
+
+function plural(n, word) {
+  return `${n} ${word}${n === 1 ? "" : "s"}`;
+}
+
+/** What the reader is told about a search, in words. */
+function summary(found, asked, topic) {
+  const n = found.results.length;
+  const where = topic ? ` in ${topic}` : "";
+  const said = `“${asked}”`;
+  switch (found.mode) {
+    case "filter":
+      return `${plural(n, "page")}${where}`;
+    case "similar":
+      return `No pages match ${said}${where}. ${plural(n, "result")} for similar words`;
+    case "some":
+      return `No page has every word of ${said}${where}. ${plural(n, "result")} with some of them`;
+    case "none":
+      return `No results for ${said}${where}`;
+    default:
+      return `${plural(n, "result")} for ${said}${where}`;
+  }
+}
+
+/* ---------- Keyboard: arrows between the links of a list of results ---------- */
+
+function arrowKeys(container, input, reopen = () => {}) {
+  container.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) return;
+    const links = [...container.querySelectorAll("a[href]")];
+    const at = links.indexOf(document.activeElement);
+    if (at < 0) return;
+    event.preventDefault();
+    if (event.key === "ArrowDown") (links[at + 1] || links[at]).focus();
+    else if (at === 0) input.focus();
+    else links[at - 1].focus();
+  });
+  input.addEventListener("keydown", (event) => {
+    if (event.key !== "ArrowDown" || event.altKey || event.ctrlKey || event.metaKey) return;
+    const first = container.querySelector("a[href]");
+    if (!first) return;
+    event.preventDefault();
+    reopen();
+    first.focus();
+  });
+}
+
+/* ---------- The header box ---------- */
+
+function headerSearch() {
+  const form = region && region.querySelector("form.search-form");
+  const input = form && form.querySelector('input[type="search"]');
+  const panel = form && form.querySelector(".search-panel");
+  const status = form && form.querySelector("[data-search-status]");
+  if (!input || !panel || !status) return null;
+
+  const browseUrl = region.dataset.browse || BASE;
+  let seq = 0;
+  let announceTimer = 0;
+  let failed = false;
+  let quiet = false; // focus coming back with Escape: keep the panel closed
+
+  function open() {
+    panel.hidden = false;
+  }
+  function close() {
+    panel.hidden = true;
+  }
+  function announce(text) {
+    clearTimeout(announceTimer);
+    // After a pause in typing, so a screen reader is not talked over on every key.
+    announceTimer = setTimeout(() => {
+      status.textContent = text;
+    }, 700);
+  }
+
+  function showFailure() {
+    failed = true;
+    panel.replaceChildren(
+      el("p", "search-panel-note", "Search isn’t available right now. ", link(browseUrl, "", "Browse all topics"), " instead."),
+    );
+    open();
+    announce("Search isn’t available right now.");
+  }
+
+  async function run() {
+    const mine = ++seq;
+    const query = input.value.trim();
+    if (!query) {
+      clearTimeout(announceTimer);
+      status.textContent = "";
+      panel.replaceChildren();
+      delete panel.dataset.query;
+      close();
+      return;
+    }
+    let found;
+    try {
+      found = await find(query, { debounce: true, stale: () => mine !== seq });
+    } catch (error) {
+      if (mine === seq) showFailure();
+      return;
+    }
+    if (!found || mine !== seq) return;
+    const shown = found.results.slice(0, HEADER_LIMIT);
+    const datas = await Promise.all(shown.map((r) => r.data()));
+    if (mine !== seq) return;
+    const all = `${SEARCH_PAGE}?q=${encodeURIComponent(query)}`;
+    const children = [];
+    const said = summary(found, query);
+    if (found.mode === "similar" || found.mode === "some") children.push(el("p", "search-panel-note", `${said}:`));
+    if (datas.length) {
+      const list = el("ul", "search-results");
+      list.setAttribute("aria-label", "Top results");
+      for (const data of datas) list.append(renderResult(data, { heading: null, sectionExcerpts: false }));
+      children.push(list);
+      const more = found.results.length > shown.length ? `See all ${found.results.length} results` : "Open on the search page";
+      children.push(el("p", "search-panel-all", link(all, "search-all-link", more)));
+    } else {
+      children.push(el("p", "search-panel-note", `No results for “${query}”. `, link(browseUrl, "", "Browse all topics"), " instead."));
+    }
+    panel.replaceChildren(...children);
+    panel.dataset.query = query;
+    open();
+    let spoken = summary(found, query);
+    if (datas.length) spoken += `. ${datas.length < found.results.length ? `Top ${datas.length} below` : "Below"}; press Down arrow to reach them.`;
+    announce(spoken);
+  }
+
+  input.addEventListener("focus", () => {
+    loadPagefind().catch(() => {
+      failed = true; // Enter then goes to the list of every topic instead of /search/
+    });
+    if (!quiet && input.value.trim() && panel.childElementCount) open();
+  });
+  input.addEventListener("input", run);
+  form.addEventListener("submit", (event) => {
+    const query = input.value.trim();
+    if (failed) {
+      event.preventDefault();
+      window.location.assign(browseUrl);
+    } else if (!query) {
+      event.preventDefault();
+    }
+    // Otherwise the form opens /search/?q=… by itself.
+  });
+  arrowKeys(panel, input, open);
+  region.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || panel.hidden) return;
+    event.preventDefault(); // also keeps the box's text (Escape clears a search field)
+    event.stopPropagation();
+    close();
+    quiet = true;
+    input.focus();
+    quiet = false;
+  });
+  region.addEventListener("focusout", (event) => {
+    if (!event.relatedTarget || !region.contains(event.relatedTarget)) close();
+  });
+  document.addEventListener("click", (event) => {
+    if (!region.contains(event.target)) close();
+  });
+  close();
+  return input;
+}
+
+/* ---------- The /search/ page ---------- */
+
+function searchPage() {
+  const form = pageRoot && pageRoot.querySelector("form.search-page-form");
+  const input = form && form.querySelector('input[type="search"]');
+  const status = pageRoot && pageRoot.querySelector("[data-search-status]");
+  const output = pageRoot && pageRoot.querySelector(".search-page-results");
+  const filterBox = pageRoot && pageRoot.querySelector("[data-search-filters]");
+  if (!input || !status || !output) return null;
+
+  const params = new URLSearchParams(window.location.search);
+  input.value = params.get("q") || "";
+  let topic = params.get("topic") || "";
+  const browseUrl = pageRoot.dataset.browse || BASE;
+  const pageTitle = document.title;
+  let seq = 0;
+  let current = null;
+  let radios = [];
+
+  const list = el("ol", "search-results");
+  list.setAttribute("aria-label", "Results");
+  const moreButton = el("button", "button search-show-more", "Show more results");
+  moreButton.type = "button";
+  moreButton.hidden = true;
+  output.replaceChildren(list, moreButton);
+  arrowKeys(list, input);
+
+  function syncAddress() {
+    const query = input.value.trim();
+    const next = new URLSearchParams();
+    if (query) next.set("q", query);
+    if (topic) next.set("topic", topic);
+    const search = next.toString();
+    history.replaceState(history.state, "", window.location.pathname + (search ? `?${search}` : "") + window.location.hash);
+    document.title = query ? `${query} – ${pageTitle}` : pageTitle;
+  }
+
+  async function showMore(focusFirst) {
+    if (!current) return;
+    const mine = seq;
+    const slice = current.found.results.slice(current.shown, current.shown + PAGE_SIZE);
+    const datas = await Promise.all(slice.map((r) => r.data()));
+    if (mine !== seq) return;
+    const items = datas.map((data) => renderResult(data, { heading: "h2", sectionExcerpts: true }));
+    list.append(...items);
+    current.shown += slice.length;
+    moreButton.hidden = current.shown >= current.found.results.length;
+    if (focusFirst && items[0]) items[0].querySelector("a").focus();
+  }
+
+  async function run({ debounce }) {
+    const mine = ++seq;
+    syncAddress();
+    const query = input.value.trim();
+    const filters = topic ? { topic: [topic] } : {};
+    let found;
+    try {
+      found = await find(query, { filters, debounce, stale: () => mine !== seq });
+    } catch (error) {
+      if (mine !== seq) return;
+      status.replaceChildren("Search isn’t available right now. ", link(browseUrl, "", "Browse all topics"), " instead.");
+      list.replaceChildren();
+      moreButton.hidden = true;
+      return;
+    }
+    if (!found || mine !== seq) return;
+    list.replaceChildren();
+    current = { found, shown: 0 };
+    await showMore(false);
+    if (mine !== seq) return;
+    status.textContent = found.mode === "empty" ? "" : `${summary(found, query, topic)}.`;
+    output.dataset.query = query;
+    output.dataset.topic = topic;
+    if (found.mode === "none") status.append(" ", link(browseUrl, "", "Browse all topics"), " instead.");
+  }
+
+  async function buildFilters() {
+    if (!filterBox) return;
+    const pagefind = await loadPagefind();
+    const all = await pagefind.filters();
+    const counts = (all && all.topic) || {};
+    const names = Object.keys(counts);
+    if (!names.length) return;
+    // The site's own order of topics (the page lists them), then any others by name.
+    const order = [...document.querySelectorAll("[data-topic]")].map((a) => a.dataset.topic);
+    names.sort((a, b) => {
+      const ia = order.indexOf(a);
+      const ib = order.indexOf(b);
+      return (ia < 0 ? 1e6 : ia) - (ib < 0 ? 1e6 : ib) || a.localeCompare(b);
+    });
+    if (topic && !names.includes(topic)) topic = "";
+    const fieldset = el("fieldset", "search-filters");
+    fieldset.append(el("legend", "search-filters-legend", "Topic"));
+    const group = el("div", "search-filter-options");
+    const option = (value, label, count) => {
+      const radio = document.createElement("input");
+      radio.type = "radio";
+      radio.name = "topic";
+      radio.value = value;
+      radio.className = "search-filter-radio";
+      radio.checked = value === topic;
+      const parts = [radio, el("span", "search-filter-name", label)];
+      if (count !== null) {
+        parts.push(el("span", "search-filter-count", String(count), el("span", "visually-hidden", count === 1 ? " page" : " pages")));
+      }
+      const labelEl = el("label", "search-filter", ...parts);
+      radios.push(radio);
+      group.append(labelEl);
+    };
+    option("", "All topics", null);
+    for (const name of names) option(name, name, counts[name]);
+    fieldset.append(group);
+    filterBox.replaceChildren(fieldset);
+    fieldset.addEventListener("change", (event) => {
+      if (!event.target.matches('input[name="topic"]')) return;
+      topic = event.target.value;
+      run({ debounce: false });
+    });
+  }
+
+  input.addEventListener("input", () => run({ debounce: true }));
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    run({ debounce: false });
+  });
+  moreButton.addEventListener("click", () => showMore(true));
+
+  buildFilters()
+    .catch(() => {})
+    .then(() => run({ debounce: false }));
+  return input;
+}
+
+/* ---------- Start ---------- */
+
+const headerInput = headerSearch();
+const pageInput = searchPage();
+
+// "/" focuses the search box (the page's own on /search/), unless the reader is typing.
+document.addEventListener("keydown", (event) => {
+  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
+  const target = event.target;
+  if (target && target.closest && target.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
+  const box = pageInput || headerInput;
+  if (!box) return;
+  event.preventDefault();
+  box.focus();
+  box.select();
+});
