@@ -11,6 +11,8 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--root", default=".")
 parser.add_argument("--edits", type=int, default=20)
 parser.add_argument("--article", default="content/feelings/feeling-low-after-sex.md")
+parser.add_argument("--pause", type=float, default=0.3,
+                    help="seconds between edits, so the background search index can finish")
 args = parser.parse_args()
 
 work = tempfile.mkdtemp()
@@ -25,6 +27,13 @@ for line in server.stderr:
         url = m.group(1)
         break
 host, port = re.match(r"http://([^:/]+):(\d+)/", url).groups()
+rebuilds = []
+def read_log():
+    for line in server.stderr:
+        m = re.search(r"rebuilt after .* in (\d+) ms \((\d+) of (\d+) pages", line)
+        if m:
+            rebuilds.append(tuple(int(g) for g in m.groups()))
+threading.Thread(target=read_log, daemon=True).start()
 events = []
 def listen():
     conn = http.client.HTTPConnection(host, int(port))
@@ -54,10 +63,14 @@ for i in range(args.edits):
             latencies.append((reloads[0] - start) * 1000)
             break
         time.sleep(0.001)
-    time.sleep(0.3)  # let the background search index finish before the next edit
+    time.sleep(args.pause)  # let the background search index finish before the next edit
 server.terminate()
 server.wait()
 shutil.rmtree(work)
 latencies.sort()
 print(f"{len(latencies)} edits: save-to-reload median {statistics.median(latencies):.0f} ms, "
       f"min {latencies[0]:.0f} ms, max {latencies[-1]:.0f} ms")
+if rebuilds:
+    took = sorted(r[0] for r in rebuilds)
+    print(f"{len(rebuilds)} rebuilds: median {statistics.median(took):.0f} ms, "
+          f"pages rendered per rebuild: {sorted(set(r[1] for r in rebuilds))} of {rebuilds[-1][2]}")

@@ -5,6 +5,7 @@
 //! [`build`]: load → parse → render → write, each stage taking the previous stage's
 //! value by reference. See `ARCHITECTURE.md` for where each stage lives.
 
+pub mod cache;
 pub mod check;
 pub mod config;
 pub mod content;
@@ -24,6 +25,7 @@ mod yaml;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+pub use cache::{CacheStats, RenderCache};
 pub use config::{Config, Overrides};
 pub use content::Content;
 pub use diagnostic::{Diagnostic, Severity};
@@ -124,16 +126,43 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
 /// Everything but writing: load, parse and render, with the search records ready but
 /// the search index not yet built (so `serve` can reload before indexing).
 pub fn render(options: &BuildOptions) -> Result<(Config, Site), Error> {
-    let (config, theme, content) = load(options)?;
-    let site = Site::render(&config, &theme, &content)?;
-    Ok((config, site))
+    render_cached(options, None)
+}
+
+/// [`render`], reusing the Markdown and pages in `cache` whose inputs did not change
+/// (`tend serve` keeps one between saves).
+pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>) -> Result<(Config, Site), Error> {
+    let (config, theme, content) = load_cached(options, cache.as_deref_mut())?;
+    let site = Site::render_cached(&config, &theme, &content, cache.as_deref_mut());
+    if let Some(cache) = cache {
+        cache.theme = Some(theme);
+    }
+    Ok((config, site?))
 }
 
 /// The load and parse stages: configuration, theme and content, with every problem
 /// from all three reported together.
 pub fn load(options: &BuildOptions) -> Result<(Config, Theme, Content), Error> {
+    load_cached(options, None)
+}
+
+/// [`load`], reusing the compiled theme and parsed front matter in `cache` where their
+/// files are unchanged.
+fn load_cached(options: &BuildOptions, cache: Option<&mut RenderCache>) -> Result<(Config, Theme, Content), Error> {
     let config = Config::load(&options.root, &options.overrides)?;
-    let (theme, content) = rayon::join(|| Theme::load(&config), || Content::load(&config));
+    let (previous_theme, mut front_matter, stats) = match cache {
+        Some(cache) => (cache.theme.take(), Some(&mut cache.front_matter), Some(&mut cache.stats)),
+        None => (None, None, None),
+    };
+    let (theme, content) = rayon::join(
+        || Theme::load_reusing(&config, previous_theme),
+        || Content::load_cached(&config, front_matter.as_deref_mut()),
+    );
+    if let (Some(stats), Ok((_, compiled))) = (stats, &theme) {
+        let parsed = front_matter.map_or(0, |cache| cache.parsed);
+        *stats = CacheStats { theme_compiled: *compiled, front_matter_parsed: parsed, ..CacheStats::default() };
+    }
+    let theme = theme.map(|(theme, _)| theme);
     match (theme, content) {
         (Ok(theme), Ok(content)) => {
             let extra = theme.manifest.merge_extra(&config.extra);

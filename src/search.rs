@@ -14,6 +14,8 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use rayon::prelude::*;
+
 use crate::config::{Config, SearchOptions};
 use crate::content::{Content, Page};
 use crate::diagnostic::Diagnostic;
@@ -45,14 +47,25 @@ pub fn records(config: &Config, content: &Content, rendered: &[Rendered]) -> Vec
     let synonyms = Synonyms::new(&config.search.synonyms);
     content
         .pages
-        .iter()
+        .par_iter()
         .zip(rendered)
-        .filter(|(page, _)| is_searchable(&config.search, page))
-        .map(|(page, rendered)| {
-            let topic = page.topic.map(|t| content.topics[t].front.title.as_str());
-            Record { url: format!("/{}", page.permalink.as_str()), html: document(page, topic, rendered, &synonyms) }
-        })
+        .filter_map(|(page, rendered)| record(config, content, page, rendered, &synonyms))
         .collect()
+}
+
+/// The record for one page, or `None` when it stays out of the index.
+pub fn record(
+    config: &Config,
+    content: &Content,
+    page: &Page,
+    rendered: &Rendered,
+    synonyms: &Synonyms<'_>,
+) -> Option<Record> {
+    if !is_searchable(&config.search, page) {
+        return None;
+    }
+    let topic = page.topic.map(|t| content.topics[t].front.title.as_str());
+    Some(Record { url: format!("/{}", page.permalink.as_str()), html: document(page, topic, rendered, synonyms) })
 }
 
 /// Builds the index for `records` and returns its files under `pagefind/`.
@@ -83,7 +96,7 @@ pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, E
         .into_iter()
         .map(|file| OutputFile {
             path: PathBuf::from(BUNDLE_DIR).join(file.filename),
-            contents: Contents::Bytes(file.contents),
+            contents: Contents::Bytes(file.contents.into()),
         })
         .collect())
 }
@@ -125,12 +138,14 @@ fn document(page: &Page, topic: Option<&str>, rendered: &Rendered, synonyms: &Sy
 }
 
 /// Synonym groups, lowercased for matching.
-struct Synonyms<'a> {
+/// The site's synonym groups, lowercased once.
+pub struct Synonyms<'a> {
     groups: Vec<(Vec<String>, &'a [String])>,
 }
 
 impl<'a> Synonyms<'a> {
-    fn new(groups: &'a [Vec<String>]) -> Self {
+    /// Prepares `groups` (from `search.synonyms`).
+    pub fn new(groups: &'a [Vec<String>]) -> Self {
         Self {
             groups: groups
                 .iter()

@@ -22,6 +22,7 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
+use crate::cache::{CacheStats, RenderCache};
 use crate::error::Error;
 use crate::site::{Contents, Site};
 use crate::{BuildOptions, Overrides};
@@ -88,6 +89,17 @@ struct Shared {
     base_path: String,
     build: BuildOptions,
     generation: Mutex<u64>,
+    /// The last render's Markdown and pages, reused where their inputs are unchanged.
+    cache: Mutex<RenderCache>,
+    /// Static files read for the last snapshot, by source path.
+    statics: Mutex<HashMap<PathBuf, StaticFile>>,
+}
+
+/// A static file as last read, with what tells whether it changed since.
+struct StaticFile {
+    modified: Option<std::time::SystemTime>,
+    len: u64,
+    bytes: Arc<[u8]>,
 }
 
 /// A running server.
@@ -125,6 +137,8 @@ impl Server {
             base_path,
             build,
             generation: Mutex::new(0),
+            cache: Mutex::new(RenderCache::new()),
+            statics: Mutex::new(HashMap::new()),
         });
         rebuild(&shared);
         let watcher = start_watching(&shared)?;
@@ -140,9 +154,10 @@ impl Server {
         })
     }
 
-    /// Rebuilds now, as a save would (for tests and tools).
-    pub fn rebuild(&self) {
-        rebuild(&self.shared);
+    /// Rebuilds now, as a save would (for tests and tools); what was rendered afresh
+    /// and what was reused, or `None` when the build failed.
+    pub fn rebuild(&self) -> Option<CacheStats> {
+        rebuild(&self.shared)
     }
 
     /// Subscribes to the notices sent to browser tabs.
@@ -214,9 +229,21 @@ fn start_watching(shared: &Arc<Shared>) -> Result<crate::watch::Watcher, Error> 
                 paths.extend(more.paths);
             }
             let started = Instant::now();
-            rebuild(&loop_shared);
-            let shown: Vec<String> = paths.iter().take(3).map(|p| crate::diagnostic::display_path(p)).collect();
-            eprintln!("rebuilt after {} in {} ms", shown.join(", "), started.elapsed().as_millis());
+            let stats = rebuild(&loop_shared);
+            let mut shown: Vec<String> = paths.iter().take(3).map(|p| crate::diagnostic::display_path(p)).collect();
+            if paths.len() > 3 {
+                shown.push(format!("{} more", paths.len() - 3));
+            }
+            let took = started.elapsed().as_millis();
+            match stats {
+                Some(stats) => eprintln!(
+                    "rebuilt after {} in {took} ms ({} of {} pages rendered)",
+                    shown.join(", "),
+                    stats.pages_rendered,
+                    stats.pages_rendered + stats.pages_reused
+                ),
+                None => eprintln!("build failed after {} ({took} ms)", shown.join(", ")),
+            }
         }
     });
     Ok(watcher)
@@ -225,13 +252,17 @@ fn start_watching(shared: &Arc<Shared>) -> Result<crate::watch::Watcher, Error> 
 /// Renders the site into a new snapshot, swaps it in and tells every tab; on failure,
 /// keeps the last good site and reports the error. The search index follows in the
 /// background so the reload is not kept waiting for it.
-fn rebuild(shared: &Arc<Shared>) {
+fn rebuild(shared: &Arc<Shared>) -> Option<CacheStats> {
     let generation = {
         let mut generation = shared.generation.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         *generation += 1;
         *generation
     };
-    let result = crate::render(&shared.build).and_then(|(config, site)| Ok((config, snapshot(&site)?, site)));
+    let mut cache = shared.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let result = crate::render_cached(&shared.build, Some(&mut cache))
+        .and_then(|(config, site)| Ok((config, snapshot(shared, &site)?, site)));
+    let stats = cache.stats;
+    drop(cache);
     match result {
         Ok((config, mut fresh, mut site)) => {
             let old = Arc::clone(&shared.site.read().unwrap_or_else(std::sync::PoisonError::into_inner));
@@ -249,6 +280,7 @@ fn rebuild(shared: &Arc<Shared>) {
             let records = std::mem::take(&mut site.search);
             let shared = Arc::clone(shared);
             std::thread::spawn(move || index_in_background(&shared, &config, records, generation));
+            Some(stats)
         }
         Err(error) => {
             let text = describe(&error);
@@ -258,6 +290,7 @@ fn rebuild(shared: &Arc<Shared>) {
             }
             *current = Some(text.clone());
             let _ = shared.notices.send(Notice::Failed(text));
+            None
         }
     }
 }
@@ -277,7 +310,7 @@ fn index_in_background(shared: &Shared, config: &crate::Config, records: Vec<cra
         .collect();
     for file in files {
         if let Contents::Bytes(bytes) = file.contents {
-            merged.insert(crate::diagnostic::display_path(&file.path), bytes.into());
+            merged.insert(crate::diagnostic::display_path(&file.path), bytes);
         }
     }
     *site = Arc::new(Snapshot { files: merged });
@@ -295,13 +328,30 @@ fn describe(error: &Error) -> String {
     }
 }
 
-/// The site's files in memory.
-fn snapshot(site: &Site) -> Result<Snapshot, Error> {
+/// The site's files in memory. Static files are read again only when their size or
+/// modification time changed since the last snapshot.
+fn snapshot(shared: &Shared, site: &Site) -> Result<Snapshot, Error> {
+    let mut statics = shared.statics.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let mut previous = std::mem::take(&mut *statics);
     let mut files = HashMap::with_capacity(site.files.len());
     for file in &site.files {
         let bytes: Arc<[u8]> = match &file.contents {
-            Contents::Bytes(bytes) => bytes.as_slice().into(),
-            Contents::Copy(source) => crate::error::fs::read(source)?.into(),
+            Contents::Bytes(bytes) => Arc::clone(bytes),
+            Contents::Copy(source) => {
+                let metadata = std::fs::metadata(source).ok();
+                let modified = metadata.as_ref().and_then(|m| m.modified().ok());
+                let len = metadata.as_ref().map_or(0, std::fs::Metadata::len);
+                let kept = previous
+                    .remove(source)
+                    .filter(|old| modified.is_some() && old.modified == modified && old.len == len);
+                let file = match kept {
+                    Some(file) => file,
+                    None => StaticFile { modified, len, bytes: crate::error::fs::read(source)?.into() },
+                };
+                let bytes = Arc::clone(&file.bytes);
+                statics.insert(source.clone(), file);
+                bytes
+            }
         };
         files.insert(crate::diagnostic::display_path(&file.path), bytes);
     }
@@ -311,8 +361,9 @@ fn snapshot(site: &Site) -> Result<Snapshot, Error> {
 /// What changed between two snapshots, ignoring the search index.
 fn compare(old: &Snapshot, new: &Snapshot) -> Notice {
     let relevant = |path: &&String| !path.starts_with(crate::search::BUNDLE_DIR);
-    let mut changed: Vec<&String> =
-        new.files.iter().filter(|(p, b)| old.files.get(*p) != Some(b)).map(|(p, _)| p).collect();
+    let same =
+        |path: &String, bytes: &Arc<[u8]>| old.files.get(path).is_some_and(|o| Arc::ptr_eq(o, bytes) || o == bytes);
+    let mut changed: Vec<&String> = new.files.iter().filter(|(p, b)| !same(p, b)).map(|(p, _)| p).collect();
     changed.extend(old.files.keys().filter(|p| !new.files.contains_key(*p)));
     changed.retain(relevant);
     if changed.is_empty() {

@@ -24,6 +24,8 @@ pub struct Theme {
     pub static_dirs: Vec<PathBuf>,
     /// `theme.yaml`, if the theme has one.
     pub manifest: Manifest,
+    /// Every template's name and text, and the base path `url()` adds.
+    fingerprint: u128,
 }
 
 /// A theme's `theme.yaml`: what it is and the `site.extra` keys it reads, with defaults.
@@ -71,6 +73,12 @@ impl std::fmt::Debug for Theme {
 impl Theme {
     /// Loads the theme named in `config`, with the site's template overrides.
     pub fn load(config: &Config) -> Result<Self, Error> {
+        Self::load_reusing(config, None).map(|(theme, _)| theme)
+    }
+
+    /// [`Theme::load`], taking the compiled templates from `previous` when every template
+    /// and the base path are unchanged. Also says whether it compiled them.
+    pub fn load_reusing(config: &Config, previous: Option<Self>) -> Result<(Self, bool), Error> {
         let theme_dir = config.theme_dir();
         if !theme_dir.is_dir() {
             let available = list_themes(&config.root);
@@ -113,26 +121,30 @@ impl Theme {
             problems.append(&mut errors);
             Manifest::default()
         });
-        let mut tera = tera::Tera::default();
-        tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
-        if let Err(error) = tera.add_raw_templates(files) {
-            problems.push(template_error(&sources, &error, None));
+        let mut fingerprint = crate::cache::Fingerprint::new();
+        for (name, text) in &files {
+            fingerprint.text(name).text(text);
         }
-        if !problems.is_empty() {
+        let fingerprint = fingerprint.text(config.base_url.path()).finish();
+        let reused = previous.filter(|theme| problems.is_empty() && theme.fingerprint == fingerprint);
+        let compiled = reused.is_none();
+        let tera = match reused {
+            Some(theme) => Some(theme.tera),
+            None => compile(files, config.base_url.path())
+                .map_err(|error| problems.push(template_error(&sources, &error, None)))
+                .ok(),
+        };
+        let Some(tera) = tera.filter(|_| problems.is_empty()) else {
             return Err(Error::Site(problems));
-        }
-        let base_path = config.base_url.path().to_owned();
-        tera.register_function("url", move |args: &std::collections::HashMap<String, tera::Value>| {
-            let path = args
-                .get("path")
-                .and_then(tera::Value::as_str)
-                .ok_or_else(|| tera::Error::msg("`url` needs a `path` argument, e.g. url(path=\"style.css\")"))?;
-            Ok(tera::Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
-        });
+        };
         let static_dirs =
             [theme_dir.join("static"), config.static_dir()].into_iter().filter(|dir| dir.is_dir()).collect();
-        Ok(Self { tera, sources, static_dirs, manifest })
+        Ok((Self { tera, sources, static_dirs, manifest, fingerprint }, compiled))
+    }
+
+    /// A fingerprint of everything that changes how a template renders a given context.
+    pub fn fingerprint(&self) -> u128 {
+        self.fingerprint
     }
 
     /// Whether the theme (or site) has a template of this name.
@@ -144,6 +156,23 @@ impl Theme {
     pub fn render(&self, template: &str, context: &tera::Context, page: &Path) -> Result<String, Diagnostic> {
         self.tera.render(template, context).map_err(|error| template_error(&self.sources, &error, Some(page)))
     }
+}
+
+/// Parses every template and adds tend's functions.
+fn compile(files: Vec<(String, String)>, base_path: &str) -> Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    tera.add_raw_templates(files)?;
+    let base_path = base_path.to_owned();
+    tera.register_function("url", move |args: &std::collections::HashMap<String, tera::Value>| {
+        let path = args
+            .get("path")
+            .and_then(tera::Value::as_str)
+            .ok_or_else(|| tera::Error::msg("`url` needs a `path` argument, e.g. url(path=\"style.css\")"))?;
+        Ok(tera::Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+    });
+    Ok(tera)
 }
 
 /// Escapes text for HTML content and quoted attributes. Unlike Tera's default it

@@ -13,9 +13,14 @@ use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, ne
 
 use crate::error::Error;
 
-/// How long events are gathered before a rebuild. Editors that save by writing a swap
-/// file, renaming and deleting finish well inside it.
-pub const DEBOUNCE: Duration = Duration::from_millis(40);
+/// How long a path must be quiet before its events are passed on. Editors that save by
+/// writing a swap file, renaming and deleting finish within a few milliseconds. A rebuild
+/// reads the files as they are when it starts, not the events, so a burst split over two
+/// batches still ends in the right site (the second rebuild finds nothing new).
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
+
+/// How often the debouncer looks for quiet paths.
+const TICK: Duration = Duration::from_millis(5);
 
 /// Top-level folders that hold sources.
 const SOURCE_DIRS: &[&str] = &["content", "static", "themes", "templates"];
@@ -108,7 +113,7 @@ impl Watcher {
     /// Watches `root`'s sources and calls `on_change` with each relevant batch.
     pub fn start(root: &Path, mut on_change: impl FnMut(Change) + Send + 'static) -> Result<Self, Error> {
         let events_root = root.to_path_buf();
-        let debouncer = new_debouncer(DEBOUNCE, None, move |result: DebounceEventResult| {
+        let debouncer = new_debouncer(DEBOUNCE, Some(TICK), move |result: DebounceEventResult| {
             let Ok(events) = result else { return };
             let mut change = Change::default();
             for event in events.iter().filter(|e| changes_files(&e.kind)) {

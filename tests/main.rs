@@ -7,6 +7,7 @@ mod build;
 mod check;
 mod cli;
 mod errors;
+mod incremental;
 mod output;
 mod search;
 mod serve;

@@ -20,6 +20,19 @@ impl SiteTest {
         Self { _dir: dir, root, result: None }
     }
 
+    /// Copies the bundled guide (site.yaml, content, themes, static) from `root`.
+    pub(crate) fn copy_of(root: &Path) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let site = dir.path().join("site");
+        for name in ["content", "themes", "static", "templates"] {
+            if root.join(name).is_dir() {
+                copy_dir(&root.join(name), &site.join(name));
+            }
+        }
+        std::fs::copy(root.join("site.yaml"), site.join("site.yaml")).expect("copy site.yaml");
+        Self { _dir: dir, root: site, result: None }
+    }
+
     /// Writes (or replaces) a file relative to the site root.
     pub(crate) fn write(self, rel: &str, text: &str) -> Self {
         let path = self.root.join(rel);

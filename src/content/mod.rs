@@ -13,8 +13,9 @@ use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::cache::{Fingerprint, Kept};
 use crate::config::Config;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, display_path};
 use crate::error::{Error, fs};
 pub use front_matter::{FrontMatter, Reference};
 use front_matter::{Requirements, parse_file};
@@ -60,9 +61,29 @@ struct Found {
 impl Content {
     /// Loads `content/` of the site described by `config`.
     pub fn load(config: &Config) -> Result<Self, Error> {
+        Self::load_cached(config, None)
+    }
+
+    /// [`Content::load`], reusing the parsed front matter in `cache` of files whose text
+    /// is unchanged, and leaving this load's there for the next.
+    pub fn load_cached(config: &Config, cache: Option<&mut FrontMatterCache>) -> Result<Self, Error> {
         let mut problems = Vec::new();
         let walk = walk(config, &mut problems)?;
-        let parsed: Vec<_> = walk.files.par_iter().map(parse_one).collect();
+        let previous = cache.as_ref().map(|cache| &cache.entries);
+        let results: Vec<_> = walk.files.par_iter().map(|found| parse_one(found, previous)).collect();
+        let mut parsed = Vec::with_capacity(results.len());
+        let mut entries = HashMap::with_capacity(results.len());
+        let mut fresh = 0;
+        for (found, (result, entry)) in walk.files.iter().zip(results) {
+            if let Some(entry) = entry {
+                fresh += usize::from(entry.fresh);
+                entries.insert(found.rel.clone(), (entry.fingerprint, entry.parsed));
+            }
+            parsed.push(result);
+        }
+        if let Some(cache) = cache {
+            *cache = FrontMatterCache { entries, parsed: fresh };
+        }
         let mut home = None;
         let mut topics = Vec::new();
         let mut pages = Vec::new();
@@ -437,7 +458,26 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
 
 type Parsed = Result<(String, FrontMatter, usize), Vec<Diagnostic>>;
 
-fn parse_one(found: &Found) -> Parsed {
+/// A content file's front matter and where its body starts, or what is wrong with it.
+type ParsedFrontMatter = Result<(FrontMatter, usize), Vec<Diagnostic>>;
+
+/// Parsed front matter kept between loads (for `tend serve`), by source path.
+#[derive(Default)]
+pub struct FrontMatterCache {
+    entries: Kept<ParsedFrontMatter>,
+    /// Files parsed (rather than reused) by the last load.
+    pub parsed: usize,
+}
+
+/// A file's parse, filed for the next load.
+struct CacheEntry {
+    fingerprint: u128,
+    parsed: ParsedFrontMatter,
+    fresh: bool,
+}
+
+/// Reads and parses one file; when caching, reuses `previous`'s parse of the same text.
+fn parse_one(found: &Found, previous: Option<&Kept<ParsedFrontMatter>>) -> (Parsed, Option<CacheEntry>) {
     let text = match fs::read_to_string(&found.abs) {
         Ok(text) => text,
         Err(error) => {
@@ -447,15 +487,25 @@ fn parse_one(found: &Found) -> Parsed {
                 }
                 other => other.to_string(),
             };
-            return Err(vec![Diagnostic::error(&found.rel, message).with_hint("save the file as UTF-8")]);
+            return (Err(vec![Diagnostic::error(&found.rel, message).with_hint("save the file as UTF-8")]), None);
         }
     };
     let requirements = match found.kind {
         FileKind::Page { .. } => Requirements::Page,
         FileKind::Home | FileKind::Topic => Requirements::Section,
     };
-    let (front, body_offset) = parse_file(&found.rel, &text, requirements)?;
-    Ok((text, front, body_offset))
+    let Some(previous) = previous else {
+        return (parse_file(&found.rel, &text, requirements).map(|(front, offset)| (text, front, offset)), None);
+    };
+    let mut fingerprint = Fingerprint::new();
+    let fingerprint =
+        fingerprint.text(&display_path(&found.rel)).text(&text).text(&format!("{requirements:?}")).finish();
+    let (parsed, fresh) = match previous.get(&found.rel).filter(|(old, _)| *old == fingerprint) {
+        Some((_, parsed)) => (parsed.clone(), false),
+        None => (parse_file(&found.rel, &text, requirements), true),
+    };
+    let result = parsed.clone().map(|(front, offset)| (text, front, offset));
+    (result, Some(CacheEntry { fingerprint, parsed, fresh }))
 }
 
 fn topic(found: &Found, text: String, front: FrontMatter, body_offset: usize, permalink: Permalink) -> Topic {

@@ -8,6 +8,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::cache::Fingerprint;
 use crate::config::Config;
 use crate::content::{Content, Page, Reference, Topic};
 use crate::markdown::{Rendered, TocEntry};
@@ -366,4 +367,106 @@ impl HasFront for Topic {
 /// The URL path of a site path: base path + path.
 pub fn url(config: &Config, site_path: &str) -> String {
     format!("{}{}", config.base_url.path(), site_path.trim_start_matches('/'))
+}
+
+/// A template context that, when caching, fingerprints everything put into it. The
+/// values are kept as they are and turned into Tera's context only for a page that has
+/// to be rendered, so a reused page costs a fingerprint, not a conversion.
+pub(crate) struct Context<'a> {
+    values: Vec<(&'static str, Entry<'a>)>,
+    fingerprint: Option<Fingerprint>,
+}
+
+enum Entry<'a> {
+    Value(Box<dyn erased_serde::Serialize + 'a>),
+    Shared(&'a SharedValue),
+}
+
+/// A value shared by many contexts, converted and fingerprinted once.
+pub(crate) struct SharedValue {
+    value: tera::Value,
+    digest: u128,
+}
+
+impl SharedValue {
+    pub(crate) fn new<T: Serialize + ?Sized>(value: &T, caching: bool) -> Self {
+        let value = tera::to_value(value).unwrap_or_default();
+        let digest = if caching { Fingerprint::new().value(&value).finish() } else { 0 };
+        Self { value, digest }
+    }
+
+    pub(crate) fn value(&self) -> &tera::Value {
+        &self.value
+    }
+}
+
+impl<'a> Context<'a> {
+    pub(crate) fn new(caching: bool) -> Self {
+        Self { values: Vec::with_capacity(8), fingerprint: caching.then(Fingerprint::new) }
+    }
+
+    pub(crate) fn insert<T: Serialize + 'a>(&mut self, key: &'static str, value: T) {
+        if let Some(fingerprint) = &mut self.fingerprint {
+            fingerprint.text(key).value(&value);
+        }
+        self.values.push((key, Entry::Value(Box::new(value))));
+    }
+
+    pub(crate) fn insert_shared(&mut self, key: &'static str, value: &'a SharedValue) {
+        if let Some(fingerprint) = &mut self.fingerprint {
+            fingerprint.text(key).digest(value.digest);
+        }
+        self.values.push((key, Entry::Shared(value)));
+    }
+
+    /// The fingerprint of the template's inputs, when caching.
+    pub(crate) fn finish(&self, template: &str, theme: u128) -> Option<u128> {
+        self.fingerprint.as_ref().map(|f| f.clone().text(template).digest(theme).finish())
+    }
+
+    /// Tera's context, for rendering.
+    pub(crate) fn to_tera(&self) -> tera::Context {
+        let mut context = tera::Context::new();
+        for (key, entry) in &self.values {
+            match entry {
+                Entry::Value(value) => context.insert(*key, value),
+                Entry::Shared(shared) => context.insert(*key, &shared.value),
+            }
+        }
+        context
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contexts_differ_when_any_value_differs() {
+        let shared = SharedValue::new(&["one", "two"], true);
+        let build = |title: &str, list: &SharedValue| {
+            let mut context = Context::new(true);
+            context.insert("title", title.to_owned());
+            context.insert_shared("list", list);
+            context.finish("page.html", 1)
+        };
+        let first = build("A", &shared);
+        assert!(first.is_some());
+        assert_eq!(first, build("A", &shared));
+        assert_ne!(first, build("B", &shared));
+        assert_ne!(first, build("A", &SharedValue::new(&["one", "three"], true)));
+        let mut other_template = Context::new(true);
+        other_template.insert("title", "A");
+        assert_eq!(other_template.to_tera().get("title"), Some(&tera::Value::from("A")));
+        other_template.insert_shared("list", &shared);
+        assert_ne!(first, other_template.finish("other.html", 1));
+        assert_ne!(first, other_template.finish("page.html", 2));
+    }
+
+    #[test]
+    fn nothing_is_fingerprinted_without_caching() {
+        let mut context = Context::new(false);
+        context.insert("title", "A");
+        assert_eq!(context.finish("page.html", 1), None);
+    }
 }

@@ -36,7 +36,7 @@ pub(super) fn files(
             };
             files.push(OutputFile {
                 path: path.output_file(),
-                contents: Contents::Bytes(redirect(&target, &config.language).into_bytes()),
+                contents: Contents::Bytes(redirect(&target, &config.language).into_bytes().into()),
             });
         }
     }
@@ -44,7 +44,7 @@ pub(super) fn files(
 }
 
 fn bytes(path: &str, text: String) -> OutputFile {
-    OutputFile { path: path.into(), contents: Contents::Bytes(text.into_bytes()) }
+    OutputFile { path: path.into(), contents: Contents::Bytes(text.into_bytes().into()) }
 }
 
 fn xml_escape(text: &str) -> String {

@@ -1,0 +1,143 @@
+//! What one render lends the next, so `tend serve` re-renders only what a save changed.
+//!
+//! Every kept value is filed under a 128-bit fingerprint of *all* of its inputs and
+//! reused only when the new fingerprint is the same:
+//!
+//! - The compiled theme: every template's name and text, and the base path.
+//! - A content file's front matter: its path and text, and whether it is a page or topic.
+//! - Markdown: the file's path and text, plus every setting that changes the HTML (each
+//!   page's URL, for `.md` links; the drafts left out; the base path; the raw-HTML policy).
+//! - A search record: the page's Markdown fingerprint, its front matter, URL and topic,
+//!   and the site's search settings.
+//! - A page: its template name, the theme (every template's text and the base path), and
+//!   its whole template context, which is everything the template can read.
+//!
+//! So the dependency graph is never written down and cannot go stale: editing an
+//! article's body changes its own context only; changing its title changes the context of
+//! every page whose sidebar, neighbours, topic or tag list shows that title, and exactly
+//! those pages render again. Nothing is kept for a build, which starts cold every time.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use serde::Serialize;
+use xxhash_rust::xxh3::Xxh3;
+
+use crate::content::FrontMatterCache;
+use crate::markdown::Rendered;
+use crate::search::Record;
+use crate::theme::Theme;
+
+/// Values kept from the last render, by path, each with the fingerprint of its inputs.
+pub(crate) type Kept<T> = HashMap<PathBuf, (u128, T)>;
+
+/// The previous render's work, by fingerprint.
+#[derive(Default)]
+pub struct RenderCache {
+    /// The compiled theme.
+    pub(crate) theme: Option<Theme>,
+    /// Each content file's parsed front matter.
+    pub(crate) front_matter: FrontMatterCache,
+    /// Source path → (fingerprint, rendered Markdown).
+    pub(crate) markdown: Kept<Rendered>,
+    /// Output path → (fingerprint, HTML).
+    pub(crate) pages: Kept<Arc<[u8]>>,
+    /// Source path → (fingerprint, search record or none).
+    pub(crate) records: Kept<Option<Record>>,
+    /// What the last render did.
+    pub stats: CacheStats,
+}
+
+/// How much of the last render was new work.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct CacheStats {
+    /// Whether the theme's templates were compiled (rather than reused).
+    pub theme_compiled: bool,
+    /// Content files whose front matter was parsed.
+    pub front_matter_parsed: usize,
+    /// Markdown files rendered.
+    pub markdown_rendered: usize,
+    /// Markdown files reused.
+    pub markdown_reused: usize,
+    /// Pages rendered from templates.
+    pub pages_rendered: usize,
+    /// Pages reused.
+    pub pages_reused: usize,
+}
+
+impl RenderCache {
+    /// An empty cache: the first render with it does all the work.
+    pub fn new() -> Self {
+        Self::default()
+    }
+}
+
+/// A 128-bit fingerprint being built (XXH3). Each piece is length-prefixed, so two
+/// different sequences of pieces cannot run together into the same bytes.
+#[derive(Clone, Default)]
+pub(crate) struct Fingerprint(Xxh3);
+
+impl Fingerprint {
+    pub(crate) fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds raw bytes.
+    pub(crate) fn bytes(&mut self, bytes: &[u8]) -> &mut Self {
+        self.0.update(&(bytes.len() as u64).to_le_bytes());
+        self.0.update(bytes);
+        self
+    }
+
+    /// Adds a string.
+    pub(crate) fn text(&mut self, text: &str) -> &mut Self {
+        self.bytes(text.as_bytes())
+    }
+
+    /// Adds a value as its JSON (what a template would see), without building the JSON.
+    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+        // A writer into a hasher cannot fail, and values that cannot be serialized fail
+        // the template render the same way, so the error carries no information.
+        let _ = serde_json::to_writer(Writer(&mut self.0), value);
+        self.0.update(&[0xff]);
+        self
+    }
+
+    /// Adds another fingerprint.
+    pub(crate) fn digest(&mut self, digest: u128) -> &mut Self {
+        self.0.update(&digest.to_le_bytes());
+        self
+    }
+
+    pub(crate) fn finish(&self) -> u128 {
+        self.0.digest128()
+    }
+}
+
+struct Writer<'a>(&'a mut Xxh3);
+
+impl Write for Writer<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.update(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pieces_do_not_run_together() {
+        let a = Fingerprint::new().text("ab").text("c").finish();
+        let b = Fingerprint::new().text("a").text("bc").finish();
+        assert_ne!(a, b);
+        assert_eq!(a, Fingerprint::new().text("ab").text("c").finish());
+    }
+}
