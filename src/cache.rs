@@ -98,9 +98,13 @@ impl Fingerprint {
 
     /// Adds a value as its JSON (what a template would see), without building the JSON.
     pub(crate) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
-        // A writer into a hasher cannot fail, and values that cannot be serialized fail
-        // the template render the same way, so the error carries no information.
-        let _ = serde_json::to_writer(Writer(&mut self.0), value);
+        // Serializing writes many tiny pieces; hashing them in blocks is several times
+        // faster. A writer cannot fail, and a value that cannot be serialized fails the
+        // template render the same way, so the error carries no information.
+        let mut writer = std::io::BufWriter::with_capacity(8192, Writer(&mut self.0));
+        let _ = serde_json::to_writer(&mut writer, value);
+        let _ = writer.flush();
+        drop(writer);
         self.0.update(&[0xff]);
         self
     }
