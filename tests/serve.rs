@@ -144,6 +144,22 @@ fn edits_creates_deletes_and_renames_are_reflected() {
 }
 
 #[test]
+fn rebuilds_reuse_the_last_render() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    let washing = site.root.join("content/care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain **water**", "Plain, warm **water**")).expect("edit");
+    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    // The watcher's rebuild took the edit; another one has nothing new to render.
+    let stats = server.rebuild().expect("the rebuild succeeds");
+    assert_eq!((stats.markdown_rendered, stats.pages_rendered, stats.theme_compiled), (0, 0, false), "{stats:?}");
+    assert!(stats.pages_reused > 10);
+    assert!(get(&server, "/care/washing/").1.contains("Plain, warm <strong>water</strong>"));
+}
+
+#[test]
 fn stylesheet_changes_swap_without_a_reload() {
     let site = SiteTest::fixture("basic");
     let server = start(&site);

@@ -72,3 +72,30 @@ test("a save shows in the open tab; a broken save shows the overlay; fixing it c
   assert.deepEqual(outside, [], "no request left the local server");
   await context.close();
 });
+
+test("a new title reaches the other pages that list it: a sibling's sidebar, the topic page", { timeout: TEST_TIMEOUT }, async () => {
+  const context = await browser.newContext();
+  const sibling = await context.newPage();
+  const topic = await context.newPage();
+  await sibling.goto(url + "feelings/hormones-after-sex/");
+  await topic.goto(url + "feelings/");
+  const file = path.join(dir, ARTICLE);
+  const good = await readFile(file, "utf8");
+  const renamed = "Feeling low after sex, renamed live";
+  try {
+    await writeFile(file, good.replace(/^title: .*$/m, `title: "${renamed}"`));
+    // Only the pages that show the title are rendered again; both open tabs must get them.
+    for (const page of [sibling, topic]) {
+      await page.getByRole("link", { name: renamed }).first().waitFor({ timeout: 10_000 });
+    }
+    // Reverting brings the old title back everywhere: nothing stays stale.
+    await writeFile(file, good);
+    for (const page of [sibling, topic]) {
+      await page.getByRole("link", { name: renamed }).first().waitFor({ state: "detached", timeout: 10_000 });
+      assert.ok(await page.getByRole("link", { name: "Feeling low, teary or anxious after sex", exact: true }).first().isVisible());
+    }
+  } finally {
+    await writeFile(file, good);
+    await context.close();
+  }
+});
