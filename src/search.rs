@@ -32,8 +32,9 @@ pub struct Record {
     /// Site path with a leading slash and without the base path (Pagefind adds it in
     /// the browser from where the bundle is loaded).
     pub url: String,
-    /// The synthetic HTML document that is indexed.
-    pub html: String,
+    /// The synthetic HTML document that is indexed (shared: `tend serve` keeps it
+    /// between rebuilds).
+    pub html: std::sync::Arc<str>,
 }
 
 /// Whether a page belongs in the index.
@@ -65,7 +66,10 @@ pub fn record(
         return None;
     }
     let topic = page.topic.map(|t| content.topics[t].front.title.as_str());
-    Some(Record { url: format!("/{}", page.permalink.as_str()), html: document(page, topic, rendered, synonyms) })
+    Some(Record {
+        url: format!("/{}", page.permalink.as_str()),
+        html: document(page, topic, rendered, synonyms).into(),
+    })
 }
 
 /// Builds the index for `records` and returns its files under `pagefind/`.
@@ -87,7 +91,7 @@ pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, E
         let options = pagefind::options::PagefindServiceConfig::builder().force_language(language).build();
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
         for record in records {
-            index.add_html_file(None, Some(record.url), record.html).await.map_err(|e| e.to_string())?;
+            index.add_html_file(None, Some(record.url), record.html.to_string()).await.map_err(|e| e.to_string())?;
         }
         index.get_files().await.map_err(|e| e.to_string())
     });

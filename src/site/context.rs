@@ -8,7 +8,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::cache::Fingerprint;
+use crate::cache::{Fingerprint, LongText};
 use crate::config::Config;
 use crate::content::{Content, Page, Reference, Topic};
 use crate::markdown::{Rendered, TocEntry};
@@ -122,7 +122,7 @@ pub struct PageView {
     /// Absolute canonical URL.
     pub permalink: String,
     /// Rendered body HTML.
-    pub content: String,
+    pub content: LongText,
     /// Table of contents (h2 with h3 children).
     pub toc: Vec<TocEntry>,
     /// Words in the body.
@@ -310,7 +310,7 @@ impl<'a> Views<'a> {
             description: front.description.clone(),
             url: url(config, permalink),
             permalink: config.base_url.join(permalink),
-            content: rendered.html.clone(),
+            content: LongText(rendered.html.clone()),
             toc: rendered.toc(),
             word_count: rendered.word_count,
             reading_time: rendered.reading_time(),

@@ -334,8 +334,8 @@ impl RenderedContent {
     }
 }
 
-/// The search records of every page, reusing the cached record of a page whose Markdown,
-/// front matter, URL and topic, and the site's search settings, are all unchanged.
+/// The search records of every page, reusing the cached record of a page whose file,
+/// URL and topic, and the site's search settings, are all unchanged.
 fn search_records(
     config: &Config,
     content: &Content,
@@ -354,10 +354,11 @@ fn search_records(
         .iter()
         .enumerate()
         .map(|(i, page)| {
+            // The Markdown fingerprint covers the whole file, so the front matter too.
             let topic = page.topic.map(|t| content.topics[t].front.title.as_str());
             let mut fingerprint = Fingerprint::new();
             fingerprint.digest(settings).digest(markdown[first_page + i]).text(page.permalink.as_str());
-            fingerprint.text(topic.unwrap_or_default()).text(&format!("{:?}", page.front)).finish()
+            fingerprint.text(topic.unwrap_or_default()).finish()
         })
         .collect();
     let mut previous = std::mem::take(&mut cache.records);
