@@ -73,6 +73,34 @@ fn search_can_be_turned_off() {
 }
 
 #[test]
+fn the_bundled_themes_show_search_only_when_it_is_on() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let yaml = std::fs::read_to_string(root.join("site.yaml")).expect("read");
+    assert!(yaml.contains("\nsearch:\n") && yaml.contains("\ntheme: default\n"), "site.yaml layout changed");
+    for theme in ["default", "book"] {
+        let themed = yaml.replace("\ntheme: default\n", &format!("\ntheme: {theme}\n"));
+        let on = SiteTest::copy_of(root).write("site.yaml", &themed).build();
+        on.report();
+        let page = on.read("feelings/index.html");
+        assert!(page.contains("search.js") && page.contains("role=\"search\""), "{theme}: search box when on");
+        assert!(on.root.join("public/search/index.html").exists());
+
+        let off = SiteTest::copy_of(root)
+            .write("site.yaml", &themed.replace("\nsearch:\n", "\nsearch:\n  enabled: false\n"))
+            .build();
+        off.report();
+        let page = off.read("feelings/index.html");
+        assert!(!page.contains("search.js"), "{theme}: no search script when off");
+        assert!(!page.contains("role=\"search\"") && !page.contains("search-form"), "{theme}: no search form when off");
+        assert!(
+            page.contains("search-off") && page.contains("class=\"search-fallback\""),
+            "{theme}: the browse link stays"
+        );
+        assert!(!off.root.join("public/search").exists() && !off.root.join("public/pagefind").exists());
+    }
+}
+
+#[test]
 fn a_theme_with_a_search_template_gets_a_search_page() {
     let site = SiteTest::fixture("basic")
         .write("themes/plain/templates/search.html", "{{ kind }}: {{ page.title }} {{ topics | length }}")

@@ -108,6 +108,8 @@ pub struct SiteView {
     pub pages: Vec<PageRef>,
     /// Theme data from `site.yaml`'s `extra`.
     pub extra: serde_json::Value,
+    /// Whether the site has search (`search.enabled`): themes show the search box only then.
+    pub search: bool,
 }
 
 /// The page being rendered (home, topic, article or root page).
@@ -210,6 +212,7 @@ impl<'a> Views<'a> {
             topics: self.content.root_topics.iter().map(|&t| self.topic_nav(t)).collect(),
             pages: self.content.root_pages.iter().map(|&p| self.page_refs[p].clone()).collect(),
             extra: serde_json::to_value(&config.extra).unwrap_or_default(),
+            search: config.search.enabled,
         }
     }
 
