@@ -76,12 +76,22 @@ pub mod fs {
 
     /// Every file under `dir` as (path relative to `dir`, full path), sorted by name,
     /// skipping hidden and editor temporary files and folders. A missing `dir` has none.
-    pub fn files_under(dir: &Path) -> Result<Vec<(PathBuf, PathBuf)>, Error> {
+    pub fn files_under(dir: &Path) -> Result<Files, Error> {
+        files_and_links_under(dir).map(|(files, _)| files)
+    }
+
+    /// Files as (path relative to the folder walked, full path).
+    pub type Files = Vec<(PathBuf, PathBuf)>;
+
+    /// [`files_under`], plus the symbolic links it skipped (full paths). Links are never
+    /// followed, so nothing outside the site's folders can be published through one.
+    pub fn files_and_links_under(dir: &Path) -> Result<(Files, Vec<PathBuf>), Error> {
         if !dir.is_dir() {
-            return Ok(Vec::new());
+            return Ok((Vec::new(), Vec::new()));
         }
         let walk = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
         let mut files = Vec::new();
+        let mut links = Vec::new();
         for entry in walk.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())) {
             let entry = entry.map_err(|error| Error::Io {
                 action: "could not read",
@@ -91,9 +101,20 @@ pub mod fs {
             if entry.file_type().is_file() {
                 let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path()).to_path_buf();
                 files.push((rel, entry.path().to_path_buf()));
+            } else if entry.path_is_symlink() && entry.depth() > 0 {
+                links.push(entry.path().to_path_buf());
             }
         }
-        Ok(files)
+        Ok((files, links))
+    }
+
+    /// A warning for a symbolic link that was skipped, named relative to `root`.
+    pub fn skipped_link(root: &Path, link: &Path) -> crate::Diagnostic {
+        crate::Diagnostic::warning(
+            link.strip_prefix(root).unwrap_or(link),
+            "this is a symbolic link; tend does not follow links, so it is not published",
+        )
+        .with_hint("copy the file or folder here instead of linking to it")
     }
 
     /// Whether a file is hidden, or an editor's temporary or backup file.

@@ -107,3 +107,25 @@ fn theme_yaml_defaults_sit_under_the_site_extra() {
         .build();
     assert_eq!(site.read("404.html"), "hello ciao");
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_never_followed_and_are_named() {
+    let site = SiteTest::fixture("basic");
+    let secret = site.root.parent().expect("temp dir").join("secret.txt");
+    std::fs::write(&secret, "not for the web").expect("write");
+    std::fs::create_dir_all(site.root.join("static")).expect("mkdir");
+    std::os::unix::fs::symlink(&secret, site.root.join("static/secret.txt")).expect("link");
+    std::os::unix::fs::symlink(site.root.parent().expect("temp dir"), site.root.join("static/outside")).expect("link");
+    std::os::unix::fs::symlink(&secret, site.root.join("content/care/linked.md")).expect("link");
+    let site = site.build();
+    let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
+    for path in ["static/secret.txt", "static/outside", "content/care/linked.md"] {
+        assert!(
+            warnings.iter().any(|w| w.contains(path) && w.contains("symbolic link")),
+            "a warning names {path}: {warnings:#?}"
+        );
+    }
+    let listing = site.listing();
+    assert!(!listing.contains("secret") && !listing.contains("outside") && !listing.contains("linked"), "{listing}");
+}

@@ -390,8 +390,9 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
         ));
     }
     let content_rel = PathBuf::from("content");
-    let entries: Vec<(PathBuf, PathBuf)> =
-        fs::files_under(&content)?.into_iter().map(|(rel, abs)| (content_rel.join(rel), abs)).collect();
+    let (entries, links) = fs::files_and_links_under(&content)?;
+    problems.extend(links.iter().map(|link| fs::skipped_link(&config.root, link)));
+    let entries: Vec<(PathBuf, PathBuf)> = entries.into_iter().map(|(rel, abs)| (content_rel.join(rel), abs)).collect();
     let all: std::collections::HashSet<PathBuf> = entries.iter().map(|(rel, _)| rel.clone()).collect();
     let has = |dir: &Path, name: &str| all.contains(&dir.join(name));
     let bundle_dirs: Vec<PathBuf> = entries

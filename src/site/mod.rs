@@ -174,7 +174,8 @@ impl Site {
             &rendered.pages,
             &tags.iter().map(|t| t.slug.clone()).collect::<Vec<_>>(),
         ));
-        let files = merge_static(files, static_files(theme, content)?, &config.root, &mut problems);
+        let statics = static_files(config, theme, content, &mut problems)?;
+        let files = merge_static(files, statics, &config.root, &mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
         }
@@ -625,10 +626,17 @@ fn simple_page(config: &Config, title: &str, description: &str, site_path: &str)
 }
 
 /// Theme static files, then site static files (which win), then article bundle assets.
-fn static_files(theme: &Theme, content: &Content) -> Result<BTreeMap<PathBuf, PathBuf>, Error> {
+fn static_files(
+    config: &Config,
+    theme: &Theme,
+    content: &Content,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<BTreeMap<PathBuf, PathBuf>, Error> {
     let mut files = BTreeMap::new();
     for dir in &theme.static_dirs {
-        files.extend(crate::error::fs::files_under(dir)?);
+        let (found, links) = crate::error::fs::files_and_links_under(dir)?;
+        files.extend(found);
+        problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
     }
     for page in &content.pages {
         for (abs, inner) in &page.assets {
