@@ -108,6 +108,7 @@ struct RawConfig {
     theme: String,
     repository: Option<String>,
     repository_branch: String,
+    report_form: Option<String>,
     author: Option<String>,
     feed_limit: usize,
     markdown: MarkdownOptions,
@@ -125,6 +126,7 @@ const KNOWN_KEYS: &[&str] = &[
     "theme",
     "repository",
     "repository_branch",
+    "report_form",
     "author",
     "feed_limit",
     "markdown",
@@ -143,6 +145,7 @@ impl Default for RawConfig {
             theme: "default".into(),
             repository: None,
             repository_branch: "main".into(),
+            report_form: None,
             author: None,
             feed_limit: 20,
             markdown: MarkdownOptions::default(),
@@ -209,6 +212,9 @@ pub struct Config {
     pub repository: Option<String>,
     /// Branch used in edit links.
     pub repository_branch: String,
+    /// An issue form in the repository (`.github/ISSUE_TEMPLATE/<name>`) that report
+    /// links open, with the page's address filled in its `page` field.
+    pub report_form: Option<String>,
     /// Default author.
     pub author: Option<String>,
     /// Number of entries in `atom.xml`.
@@ -264,6 +270,7 @@ impl Config {
             theme,
             repository,
             repository_branch,
+            report_form,
             author,
             feed_limit,
             markdown,
@@ -297,6 +304,13 @@ impl Config {
                     .with_hint("name a folder under themes/, e.g. `theme: default`"),
             );
         }
+        if let Some(form) = &report_form
+            && (form.contains(['/', '\\', '?', '&', '#']) || !(form.ends_with(".yml") || form.ends_with(".yaml")))
+        {
+            problems.push(document.error_at_key("report_form", format!("invalid `report_form` `{form}`")).with_hint(
+                "name an issue form in the repository's .github/ISSUE_TEMPLATE/, e.g. `report_form: page-problem.yml`",
+            ));
+        }
         if let Some(repo) = &repository
             && url::Url::parse(repo).is_err()
         {
@@ -319,6 +333,7 @@ impl Config {
             theme,
             repository: repository.map(|r| r.trim_end_matches('/').to_owned()),
             repository_branch,
+            report_form,
             author,
             feed_limit,
             markdown,
@@ -394,7 +409,7 @@ mod tests {
 
     #[test]
     fn known_keys_match_the_struct() {
-        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nsearch: {enabled: false}\ncheck: {min_references: 1}\nextra: {a: 1}\n";
+        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nreport_form: f.yml\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nsearch: {enabled: false}\ncheck: {min_references: 1}\nextra: {a: 1}\n";
         let config = parse(full).expect("every known key is accepted");
         assert_eq!(config.markdown.raw_html, RawHtml::Escape);
         assert_eq!(full.lines().count(), KNOWN_KEYS.len());

@@ -129,3 +129,21 @@ fn symbolic_links_are_never_followed_and_are_named() {
     let listing = site.listing();
     assert!(!listing.contains("secret") && !listing.contains("outside") && !listing.contains("linked"), "{listing}");
 }
+
+#[test]
+fn report_links_open_the_issue_form_when_one_is_named() {
+    let yaml = std::fs::read_to_string("tests/fixtures/basic/site.yaml").expect("read");
+    let site = SiteTest::fixture("basic")
+        .write("site.yaml", &yaml.replace("author:", "report_form: page-problem.yml\nauthor:"))
+        .build();
+    let page = site.read("care/washing/index.html");
+    assert!(
+        page.contains("https://github.com/example/guide/issues/new?template=page-problem.yml&amp;title=Problem+with+%E2%80%9CWashing+up%E2%80%9D&amp;page=https%3A%2F%2Fexample.org%2Fguide%2Fcare%2Fwashing%2F"),
+        "{page}"
+    );
+    let bad = SiteTest::fixture("basic")
+        .write("site.yaml", &yaml.replace("author:", "report_form: ../issues/new?x=1\nauthor:"))
+        .build();
+    let errors = bad.errors();
+    assert!(errors.contains("invalid `report_form`") && errors.contains("site.yaml:"), "{errors}");
+}

@@ -304,7 +304,15 @@ impl<'a> Views<'a> {
                 .as_bytes(),
             )
             .collect();
-            format!("{repo}/issues/new?title={title}&body={body}")
+            match &config.report_form {
+                Some(form) => {
+                    let page: String =
+                        url::form_urlencoded::byte_serialize(config.base_url.join(permalink).as_bytes()).collect();
+                    let form: String = url::form_urlencoded::byte_serialize(form.as_bytes()).collect();
+                    format!("{repo}/issues/new?template={form}&title={title}&page={page}")
+                }
+                None => format!("{repo}/issues/new?title={title}&body={body}"),
+            }
         });
         let authors =
             if front.authors.is_empty() { config.author.iter().cloned().collect() } else { front.authors.clone() };
