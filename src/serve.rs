@@ -111,7 +111,7 @@ pub struct Server {
     shared: Arc<Shared>,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
-    _watcher: Option<crate::watch::Watcher>,
+    _watcher: Option<Arc<Mutex<crate::watch::Watcher>>>,
 }
 
 impl Server {
@@ -215,11 +215,13 @@ fn bind(ip: IpAddr, port: u16) -> Result<std::net::TcpListener, Error> {
     )))
 }
 
-fn start_watching(shared: &Arc<Shared>) -> Result<crate::watch::Watcher, Error> {
+fn start_watching(shared: &Arc<Shared>) -> Result<Arc<Mutex<crate::watch::Watcher>>, Error> {
     let (tx, rx) = std::sync::mpsc::channel::<crate::watch::Change>();
-    let watcher = crate::watch::Watcher::start(&shared.build.root, move |change| {
+    let watcher = Arc::new(Mutex::new(crate::watch::Watcher::start(&shared.build.root, move |change| {
         let _ = tx.send(change);
-    })?;
+    })?));
+    // Weak: the server owns the watcher; dropping it closes the channel and ends the loop.
+    let loop_watcher = Arc::downgrade(&watcher);
     let loop_shared = Arc::clone(shared);
     std::thread::spawn(move || {
         while let Ok(change) = rx.recv() {
@@ -228,25 +230,37 @@ fn start_watching(shared: &Arc<Shared>) -> Result<crate::watch::Watcher, Error> 
             while let Ok(more) = rx.try_recv() {
                 paths.extend(more.paths);
             }
+            // A source folder created (or re-created) since the last rebuild.
+            if let Some(watcher) = loop_watcher.upgrade()
+                && let Err(error) = watcher.lock().unwrap_or_else(std::sync::PoisonError::into_inner).refresh()
+            {
+                eprintln!("warning: {error}");
+            }
             let started = Instant::now();
             let stats = rebuild(&loop_shared);
-            let mut shown: Vec<String> = paths.iter().take(3).map(|p| crate::diagnostic::display_path(p)).collect();
-            if paths.len() > 3 {
-                shown.push(format!("{} more", paths.len() - 3));
-            }
-            let took = started.elapsed().as_millis();
-            match stats {
-                Some(stats) => eprintln!(
-                    "rebuilt after {} in {took} ms ({} of {} pages rendered)",
-                    shown.join(", "),
-                    stats.pages_rendered,
-                    stats.pages_rendered + stats.pages_reused
-                ),
-                None => eprintln!("build failed after {} ({took} ms)", shown.join(", ")),
-            }
+            log_rebuild(&paths, stats, started.elapsed());
         }
     });
     Ok(watcher)
+}
+
+/// One line in the terminal per rebuild: what changed, how long it took, how much of
+/// the site was rendered again.
+fn log_rebuild(paths: &std::collections::BTreeSet<PathBuf>, stats: Option<CacheStats>, took: std::time::Duration) {
+    let mut shown: Vec<String> = paths.iter().take(3).map(|p| crate::diagnostic::display_path(p)).collect();
+    if paths.len() > 3 {
+        shown.push(format!("{} more", paths.len() - 3));
+    }
+    let took = took.as_millis();
+    match stats {
+        Some(stats) => eprintln!(
+            "rebuilt after {} in {took} ms ({} of {} pages rendered)",
+            shown.join(", "),
+            stats.pages_rendered,
+            stats.pages_rendered + stats.pages_reused
+        ),
+        None => eprintln!("build failed after {} ({took} ms)", shown.join(", ")),
+    }
 }
 
 /// Renders the site into a new snapshot, swaps it in and tells every tab; on failure,

@@ -4,7 +4,7 @@
 //! not (the output, editor swap and backup files, hidden files), and turning a burst of
 //! filesystem events into one [`Change`]. It knows nothing of HTTP or rendering.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -106,7 +106,26 @@ pub fn changes_files(kind: &notify::EventKind) -> bool {
 pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     root: PathBuf,
-    watched: BTreeSet<PathBuf>,
+    /// Source folders being watched, with the identity of the folder watched.
+    watched: BTreeMap<PathBuf, Identity>,
+}
+
+/// Which folder a path named when it was watched (device and inode on Unix), so a
+/// folder deleted and created again is watched again.
+type Identity = (u64, u64);
+
+fn identity(dir: &Path) -> Option<Identity> {
+    let metadata = std::fs::metadata(dir).ok().filter(std::fs::Metadata::is_dir)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        Some((metadata.dev(), metadata.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        Some((0, 0))
+    }
 }
 
 impl Watcher {
@@ -126,19 +145,31 @@ impl Watcher {
             }
         })
         .map_err(|error| watch_error(root, error))?;
-        let mut watcher = Self { debouncer, root: root.to_path_buf(), watched: BTreeSet::new() };
+        let mut watcher = Self { debouncer, root: root.to_path_buf(), watched: BTreeMap::new() };
         watcher.debouncer.watch(root, RecursiveMode::NonRecursive).map_err(|error| watch_error(root, error))?;
         watcher.refresh()?;
         Ok(watcher)
     }
 
-    /// Starts watching source folders that appeared since the last call.
+    /// Starts watching source folders that appeared (or were deleted and created again)
+    /// since the last call, and forgets those that are gone. `tend serve` calls it before
+    /// every rebuild, so a `static/` folder created while serving is watched from then on.
     pub fn refresh(&mut self) -> Result<(), Error> {
         for name in SOURCE_DIRS {
             let dir = self.root.join(name);
-            if dir.is_dir() && !self.watched.contains(&dir) {
+            let now = identity(&dir);
+            let before = self.watched.get(&dir).copied();
+            if now == before {
+                continue;
+            }
+            if before.is_some() {
+                // The old watch may already be gone with its folder.
+                let _ = self.debouncer.unwatch(&dir);
+                self.watched.remove(&dir);
+            }
+            if let Some(now) = now {
                 self.debouncer.watch(&dir, RecursiveMode::Recursive).map_err(|error| watch_error(&dir, error))?;
-                self.watched.insert(dir);
+                self.watched.insert(dir, now);
             }
         }
         Ok(())

@@ -160,6 +160,54 @@ fn rebuilds_reuse_the_last_render() {
 }
 
 #[test]
+fn folders_created_while_serving_are_watched() {
+    let site = SiteTest::fixture("basic").remove("static");
+    let server = start(&site);
+    let mut notices = server.notices();
+    assert_eq!(get(&server, "/hello.txt").0, 404);
+    std::fs::create_dir_all(site.root.join("static")).expect("mkdir");
+    std::fs::write(site.root.join("static/hello.txt"), "one").expect("write");
+    next_reload(&mut notices);
+    wait_for(&server, "/hello.txt", "one");
+    // A file changed later in the new folder is seen too: the folder is watched now.
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    std::fs::write(site.root.join("static/hello.txt"), "two").expect("write");
+    wait_for(&server, "/hello.txt", "two");
+}
+
+#[test]
+fn a_content_folder_deleted_and_restored_is_watched_again() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    let content = site.root.join("content");
+    let saved = site.root.parent().expect("temp dir").join("saved-content");
+    crate::support::copy_dir(&content, &saved);
+    std::fs::remove_dir_all(&content).expect("remove");
+    assert!(matches!(next_notice(&mut notices), Notice::Failed(text) if text.contains("content/")));
+    crate::support::copy_dir(&saved, &content);
+    wait_for(&server, "/care/washing/", "Washing up");
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    let washing = content.join("care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain **water** is enough.", "Restored and edited.")).expect("edit");
+    wait_for(&server, "/care/washing/", "Restored and edited.");
+}
+
+/// Polls (bounded) until `path` is served with `text` in it.
+fn wait_for(server: &Server, path: &str, text: &str) {
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let (status, body) = get(server, path);
+        if status == 200 && body.contains(text) {
+            return;
+        }
+        assert!(std::time::Instant::now() < deadline, "{path} never showed {text:?} (last: {status})");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
 fn stylesheet_changes_swap_without_a_reload() {
     let site = SiteTest::fixture("basic");
     let server = start(&site);
