@@ -71,7 +71,8 @@ pub struct Report {
 pub struct Stages {
     /// Load, parse and render.
     pub render: Duration,
-    /// Building the search index.
+    /// Waiting for the search index once the pages were rendered (it is built on its own
+    /// thread alongside them, so this is only the part that did not overlap).
     pub search: Duration,
     /// Writing and swapping in the output.
     pub publish: Duration,
@@ -82,11 +83,14 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let started = Instant::now();
     let output = OutputDir::new(options.root.join(&options.output));
     output.check_safe(&options.root)?;
-    let (config, mut site) = render(options)?;
+    let (config, theme, content) = load(options)?;
+    // Pagefind indexes on one core: give it the records as soon as the Markdown is
+    // rendered, and render the templates on the other cores meanwhile.
+    let (records, indexer) = search::Indexer::start(&config);
+    let mut site = Site::render_sending_records(&config, &theme, &content, records)?;
     let rendered = started.elapsed();
-    let search_index = search::index(&config, std::mem::take(&mut site.search))?;
+    site.files.extend(indexer.finish()?);
     let indexed = started.elapsed();
-    site.files.extend(search_index);
     let written = output.publish(&site)?;
     Ok(Report {
         pages: site.page_count,

@@ -136,7 +136,7 @@ fn build(options: &BuildOptions, quiet: bool) -> Result<(), Error> {
     print_diagnostics(&report.warnings);
     if !quiet {
         eprintln!(
-            "built {} pages in {} topics ({} tags, {} files, {} unchanged) in {} ms (render {} ms, search index {} ms, write {} ms)",
+            "built {} pages in {} topics ({} tags, {} files, {} unchanged) in {} ms (render {} ms, search index +{} ms, write {} ms)",
             report.pages,
             report.topics,
             report.tags,

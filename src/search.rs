@@ -72,17 +72,43 @@ pub fn record(
     })
 }
 
+/// The search index being built on a thread of its own (see [`Indexer::start`]).
+pub struct Indexer {
+    thread: std::thread::JoinHandle<Option<Result<Vec<OutputFile>, Error>>>,
+}
+
+impl Indexer {
+    /// Starts a thread that indexes the records sent to the returned channel. When the
+    /// channel closes with nothing sent (the build failed first), the thread ends at once.
+    pub fn start(config: &Config) -> (std::sync::mpsc::SyncSender<Vec<Record>>, Self) {
+        let (records, received) = std::sync::mpsc::sync_channel(1);
+        let config = config.clone();
+        let thread = std::thread::spawn(move || received.recv().ok().map(|records| index(&config, records)));
+        (records, Self { thread })
+    }
+
+    /// Waits for the index and returns its files (none when search is off).
+    pub fn finish(self) -> Result<Vec<OutputFile>, Error> {
+        match self.thread.join() {
+            Ok(Some(result)) => result,
+            Ok(None) => Ok(Vec::new()),
+            Err(_) => Err(failed("the indexing thread stopped unexpectedly".into())),
+        }
+    }
+}
+
+fn failed(message: String) -> Error {
+    Error::one(
+        Diagnostic::error(crate::config::FILE_NAME, format!("the search index could not be built: {message}"))
+            .with_hint("set `search: {enabled: false}` in site.yaml to build without search, and report this"),
+    )
+}
+
 /// Builds the index for `records` and returns its files under `pagefind/`.
 pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, Error> {
     if !config.search.enabled {
         return Ok(Vec::new());
     }
-    let failed = |message: String| {
-        Error::one(
-            Diagnostic::error(crate::config::FILE_NAME, format!("the search index could not be built: {message}"))
-                .with_hint("set `search: {enabled: false}` in site.yaml to build without search, and report this"),
-        )
-    };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|error| failed(format!("no async runtime: {error}")))?;

@@ -10,6 +10,7 @@ mod feeds;
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::mpsc::SyncSender;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -88,7 +89,30 @@ impl Site {
         config: &Config,
         theme: &Theme,
         content: &Content,
+        cache: Option<&mut RenderCache>,
+    ) -> Result<Self, Error> {
+        Self::render_inner(config, theme, content, cache, None)
+    }
+
+    /// Renders `content` with `theme`, sending the search records to `records` as soon as
+    /// the Markdown is rendered and checked, before the templates: `tend build` indexes
+    /// them on another thread while the pages render. Nothing is sent when the build
+    /// fails before that point; [`Site::search`] stays empty.
+    pub fn render_sending_records(
+        config: &Config,
+        theme: &Theme,
+        content: &Content,
+        records: SyncSender<Vec<crate::search::Record>>,
+    ) -> Result<Self, Error> {
+        Self::render_inner(config, theme, content, None, Some(records))
+    }
+
+    fn render_inner(
+        config: &Config,
+        theme: &Theme,
+        content: &Content,
         mut cache: Option<&mut RenderCache>,
+        records_to: Option<SyncSender<Vec<crate::search::Record>>>,
     ) -> Result<Self, Error> {
         let previous = cache.as_deref_mut().map(|cache| std::mem::take(&mut cache.markdown));
         let (rendered, fingerprints) = RenderedContent::new(config, content, previous);
@@ -101,12 +125,28 @@ impl Site {
             pages_rendered: 0,
             pages_reused: 0,
         };
-        let mut site = Self::from_markdown(config, theme, content, &rendered, cache.as_deref_mut(), &mut stats);
-        if let Ok(site) = &mut site
-            && config.search.enabled
-        {
-            site.search = search_records(config, content, &rendered, fingerprints.as_deref(), cache.as_deref_mut());
-        }
+        let mut problems = rendered.diagnostics(content);
+        problems.extend(content.warnings.iter().cloned());
+        let site = if problems.iter().any(Diagnostic::is_error) {
+            Err(Error::Site(problems))
+        } else {
+            let records = if config.search.enabled {
+                search_records(config, content, &rendered, fingerprints.as_deref(), cache.as_deref_mut())
+            } else {
+                Vec::new()
+            };
+            let search = match records_to {
+                Some(channel) => {
+                    // The receiver only goes away if the indexing thread died; the build
+                    // then reports that, so there is nothing to do here.
+                    let _ = channel.send(records);
+                    Vec::new()
+                }
+                None => records,
+            };
+            Self::from_markdown(config, theme, content, &rendered, problems, cache.as_deref_mut(), &mut stats)
+                .map(|site| Self { search, ..site })
+        };
         if let (Some(cache), Some(fingerprints)) = (cache, fingerprints) {
             cache.markdown = rendered.into_cache(content, fingerprints);
             cache.stats = stats;
@@ -114,19 +154,17 @@ impl Site {
         site
     }
 
+    /// Templates, feeds and static files, once the Markdown is rendered and its `problems`
+    /// (warnings only) are known.
     fn from_markdown(
         config: &Config,
         theme: &Theme,
         content: &Content,
         rendered: &RenderedContent,
+        mut problems: Vec<Diagnostic>,
         cache: Option<&mut RenderCache>,
         stats: &mut CacheStats,
     ) -> Result<Self, Error> {
-        let mut problems = rendered.diagnostics(content);
-        problems.extend(content.warnings.iter().cloned());
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(Error::Site(problems));
-        }
         let tags = collect_tags(content);
         let views = Views::new(config, content, &rendered.pages);
         let previous = cache.as_ref().map(|cache| &cache.pages);
