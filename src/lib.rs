@@ -62,6 +62,9 @@ pub struct Report {
     pub warnings: Vec<Diagnostic>,
     /// Wall-clock time.
     pub elapsed: Duration,
+    /// Whether the search index was taken over from the previous build, whose pages had
+    /// the same searchable text.
+    pub search_index_reused: bool,
     /// Where the time went.
     pub stages: Stages,
 }
@@ -86,12 +89,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let (config, theme, content) = load(options)?;
     // Pagefind indexes on one core: give it the records as soon as the Markdown is
     // rendered, and render the templates on the other cores meanwhile.
-    let (records, indexer) = search::Indexer::start(&config);
+    let (records, indexer) = search::Indexer::start(&config, &output);
     let mut site = Site::render_sending_records(&config, &theme, &content, records)?;
     let rendered = started.elapsed();
-    site.files.extend(indexer.finish()?);
+    let search_index = indexer.finish()?;
+    site.files.extend(search_index.files);
     let indexed = started.elapsed();
-    let written = output.publish(&site)?;
+    let written = output.publish(&site, search_index.stamp.as_deref())?;
     Ok(Report {
         pages: site.page_count,
         topics: site.topic_count,
@@ -100,6 +104,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         unchanged: written.unchanged,
         warnings: site.warnings,
         elapsed: started.elapsed(),
+        search_index_reused: search_index.reused,
         stages: Stages { render: rendered, search: indexed - rendered, publish: started.elapsed() - indexed },
     })
 }

@@ -135,8 +135,13 @@ fn build(options: &BuildOptions, quiet: bool) -> Result<(), Error> {
     let report = result?;
     print_diagnostics(&report.warnings);
     if !quiet {
+        let search = if report.search_index_reused {
+            "search index unchanged, reused".to_owned()
+        } else {
+            format!("search index +{} ms", report.stages.search.as_millis())
+        };
         eprintln!(
-            "built {} pages in {} topics ({} tags, {} files, {} unchanged) in {} ms (render {} ms, search index +{} ms, write {} ms)",
+            "built {} pages in {} topics ({} tags, {} files, {} unchanged) in {} ms (render {} ms, {search}, write {} ms)",
             report.pages,
             report.topics,
             report.tags,
@@ -144,7 +149,6 @@ fn build(options: &BuildOptions, quiet: bool) -> Result<(), Error> {
             report.unchanged,
             report.elapsed.as_millis(),
             report.stages.render.as_millis(),
-            report.stages.search.as_millis(),
             report.stages.publish.as_millis(),
         );
     }

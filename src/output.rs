@@ -18,6 +18,9 @@ use crate::site::{Contents, OutputFile, Site};
 /// Marker file that says a folder was written by tend and may be replaced.
 pub const MARKER: &str = ".tend-output";
 
+/// How the marker records the search index's stamp.
+const STAMP_PREFIX: &str = "search-index: ";
+
 /// What a publish did.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Written {
@@ -68,8 +71,16 @@ impl OutputDir {
         Ok(())
     }
 
-    /// Writes `site` and swaps it in. On error the previous output is untouched.
-    pub fn publish(&self, site: &Site) -> Result<Written, Error> {
+    /// The search-index stamp the published folder's marker records, if any (see
+    /// [`crate::search::Indexer`]).
+    pub fn search_stamp(&self) -> Option<String> {
+        let marker = std::fs::read_to_string(self.path.join(MARKER)).ok()?;
+        marker.lines().find_map(|line| line.strip_prefix(STAMP_PREFIX)).map(str::to_owned)
+    }
+
+    /// Writes `site` and swaps it in, recording `search_stamp` in the marker. On error
+    /// the previous output is untouched.
+    pub fn publish(&self, site: &Site, search_stamp: Option<&str>) -> Result<Written, Error> {
         let parent = match self.path.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
@@ -80,7 +91,11 @@ impl OutputDir {
             |source| Error::Io { action: "could not create a staging folder in", path: parent.clone(), source },
         )?;
         let unchanged = self.write_all(staging.path(), &site.files)?;
-        fs::write(&staging.path().join(MARKER), b"Written by tend. tend replaces this folder on every build.\n")?;
+        let mut marker = String::from("Written by tend. tend replaces this folder on every build.\n");
+        if let Some(stamp) = search_stamp {
+            marker.push_str(&format!("{STAMP_PREFIX}{stamp}\n"));
+        }
+        fs::write(&staging.path().join(MARKER), marker.as_bytes())?;
         let staged = staging.keep();
         if let Err(error) = self.swap(&staged, &parent, &name) {
             let _ = std::fs::remove_dir_all(&staged);

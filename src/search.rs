@@ -74,27 +74,106 @@ pub fn record(
 
 /// The search index being built on a thread of its own (see [`Indexer::start`]).
 pub struct Indexer {
-    thread: std::thread::JoinHandle<Option<Result<Vec<OutputFile>, Error>>>,
+    thread: std::thread::JoinHandle<Option<Result<Index, Error>>>,
+}
+
+/// A built (or reused) search index.
+#[derive(Debug, Default)]
+pub struct Index {
+    /// Its files under `pagefind/`.
+    pub files: Vec<OutputFile>,
+    /// What it was built from and what it holds (for the output folder's marker), so the
+    /// next build can reuse it; `None` when search is off.
+    pub stamp: Option<String>,
+    /// Whether the previous build's index was reused.
+    pub reused: bool,
 }
 
 impl Indexer {
     /// Starts a thread that indexes the records sent to the returned channel. When the
     /// channel closes with nothing sent (the build failed first), the thread ends at once.
-    pub fn start(config: &Config) -> (std::sync::mpsc::SyncSender<Vec<Record>>, Self) {
+    ///
+    /// The published folder `previous` is looked at first: when its marker says its index
+    /// was built from exactly these records (same text, URLs, language, tend and
+    /// dependencies) and its index files are intact, they are reused instead of rebuilt.
+    /// A theme, template or stylesheet change leaves the records alone, so such rebuilds
+    /// skip Pagefind entirely.
+    pub fn start(config: &Config, previous: &crate::OutputDir) -> (std::sync::mpsc::SyncSender<Vec<Record>>, Self) {
         let (records, received) = std::sync::mpsc::sync_channel(1);
         let config = config.clone();
-        let thread = std::thread::spawn(move || received.recv().ok().map(|records| index(&config, records)));
+        let previous = previous.search_stamp().map(|stamp| (stamp, previous.path().join(BUNDLE_DIR)));
+        let thread =
+            std::thread::spawn(move || received.recv().ok().map(|records| build_or_reuse(&config, records, previous)));
         (records, Self { thread })
     }
 
-    /// Waits for the index and returns its files (none when search is off).
-    pub fn finish(self) -> Result<Vec<OutputFile>, Error> {
+    /// Waits for the index.
+    pub fn finish(self) -> Result<Index, Error> {
         match self.thread.join() {
             Ok(Some(result)) => result,
-            Ok(None) => Ok(Vec::new()),
+            Ok(None) => Ok(Index::default()),
             Err(_) => Err(failed("the indexing thread stopped unexpectedly".into())),
         }
     }
+}
+
+fn build_or_reuse(config: &Config, records: Vec<Record>, previous: Option<(String, PathBuf)>) -> Result<Index, Error> {
+    if !config.search.enabled {
+        return Ok(Index::default());
+    }
+    let inputs = format!("{:032x}", inputs_fingerprint(config, &records));
+    if let Some((stamp, dir)) = previous
+        && let Some((inputs_before, files_before)) = stamp.split_once(' ')
+        && inputs_before == inputs
+        && let Some(files) = intact_files(&dir, files_before)
+    {
+        return Ok(Index { files, stamp: Some(stamp), reused: true });
+    }
+    let files = index(config, records)?;
+    let digest = files_digest(files.iter().filter_map(|file| match &file.contents {
+        Contents::Bytes(bytes) => Some((crate::diagnostic::display_path(&file.path), bytes.as_ref())),
+        Contents::Copy(_) => None,
+    }));
+    Ok(Index { files, stamp: Some(format!("{inputs} {digest:032x}")), reused: false })
+}
+
+/// Everything Pagefind's output depends on: the records, the language, and the versions
+/// of tend and of every dependency (Pagefind's among them).
+fn inputs_fingerprint(config: &Config, records: &[Record]) -> u128 {
+    let mut fingerprint = crate::cache::Fingerprint::new();
+    fingerprint.text(env!("CARGO_PKG_VERSION")).text(include_str!("../Cargo.lock")).text(&config.language);
+    for record in records {
+        fingerprint.text(&record.url).text(&record.html);
+    }
+    fingerprint.finish()
+}
+
+/// The previous index's files, if they are all there with the bytes the stamp records.
+fn intact_files(dir: &std::path::Path, digest: &str) -> Option<Vec<OutputFile>> {
+    let found = crate::error::fs::files_under(dir).ok()?;
+    let mut contents = Vec::with_capacity(found.len());
+    for (rel, abs) in &found {
+        contents
+            .push((crate::diagnostic::display_path(&PathBuf::from(BUNDLE_DIR).join(rel)), std::fs::read(abs).ok()?));
+    }
+    let actual = files_digest(contents.iter().map(|(path, bytes)| (path.clone(), bytes.as_slice())));
+    (format!("{actual:032x}") == digest).then(|| {
+        found
+            .into_iter()
+            .map(|(rel, abs)| OutputFile { path: PathBuf::from(BUNDLE_DIR).join(rel), contents: Contents::Copy(abs) })
+            .collect()
+    })
+}
+
+/// A fingerprint of index files (path and bytes), in path order.
+fn files_digest<'a>(files: impl Iterator<Item = (String, &'a [u8])>) -> u128 {
+    let mut files: Vec<(String, &[u8])> = files.collect();
+    files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut fingerprint = crate::cache::Fingerprint::new();
+    for (path, bytes) in files {
+        fingerprint.text(&path).bytes(bytes);
+    }
+    fingerprint.finish()
 }
 
 fn failed(message: String) -> Error {

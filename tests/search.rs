@@ -109,3 +109,35 @@ fn a_theme_with_a_search_template_gets_a_search_page() {
     let site = SiteTest::fixture("basic").build();
     assert!(!site.root.join("public/search").exists(), "no template, no page");
 }
+
+#[test]
+fn an_unchanged_index_is_reused_and_a_damaged_one_rebuilt() {
+    let site = SiteTest::fixture("basic").build();
+    assert!(!site.report().search_index_reused, "the first build indexes");
+    let listing = site.listing();
+    let marker = std::fs::read_to_string(site.root.join("public/.tend-output")).expect("marker");
+    assert!(marker.contains("search-index: "), "{marker}");
+
+    // A template change leaves the searchable text alone: the index is reused, whole.
+    let template = site.root.join("themes/plain/templates/base.html");
+    let text = std::fs::read_to_string(&template).expect("read");
+    let site = site.write("themes/plain/templates/base.html", &text.replace("</body>", "<!-- new --></body>")).build();
+    assert!(site.report().search_index_reused);
+    assert_eq!(site.listing(), listing);
+
+    // A damaged index is rebuilt, whole.
+    let entry = site.root.join("public/pagefind/pagefind-entry.json");
+    std::fs::write(&entry, "{}").expect("damage");
+    let site = site.build();
+    assert!(!site.report().search_index_reused);
+    assert_ne!(site.read("pagefind/pagefind-entry.json"), "{}");
+    assert_eq!(site.listing(), listing);
+
+    // New searchable text is indexed.
+    let washing = std::fs::read_to_string(site.root.join("content/care/washing.md")).expect("read");
+    let site =
+        site.write("content/care/washing.md", &washing.replace("Plain **water**", "Plain **rainwater**")).build();
+    assert!(!site.report().search_index_reused);
+    let site = site.build();
+    assert!(site.report().search_index_reused, "and then reused");
+}
