@@ -102,9 +102,9 @@ impl Fingerprint {
         // faster. A writer cannot fail, and a value that cannot be serialized fails the
         // template render the same way, so the error carries no information.
         let mut writer = std::io::BufWriter::with_capacity(8192, Writer(&mut self.0));
-        FINGERPRINTING.set(true);
+        let fingerprinting = Fingerprinting::start();
         let _ = serde_json::to_writer(&mut writer, value);
-        FINGERPRINTING.set(false);
+        drop(fingerprinting);
         let _ = writer.flush();
         drop(writer);
         self.0.update(&[0xff]);
@@ -125,6 +125,23 @@ impl Fingerprint {
 thread_local! {
     /// Set while a value is serialized for its fingerprint (see [`LongText`]).
     static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Sets [`FINGERPRINTING`] for its lifetime, and clears it even if serializing panics
+/// (a flag left set would turn page bodies into hashes in later renders on the thread).
+struct Fingerprinting;
+
+impl Fingerprinting {
+    fn start() -> Self {
+        FINGERPRINTING.set(true);
+        Self
+    }
+}
+
+impl Drop for Fingerprinting {
+    fn drop(&mut self) {
+        FINGERPRINTING.set(false);
+    }
 }
 
 /// Long text (a page's HTML body) that templates see as a string. For a fingerprint it
