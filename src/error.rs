@@ -86,10 +86,14 @@ pub mod fs {
     /// [`files_under`], plus the symbolic links it skipped (full paths). Links are never
     /// followed, so nothing outside the site's folders can be published through one.
     pub fn files_and_links_under(dir: &Path) -> Result<(Files, Vec<PathBuf>), Error> {
+        // A folder that is itself a link (`static -> ~`) is skipped and reported too.
+        if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok((Vec::new(), vec![dir.to_path_buf()]));
+        }
         if !dir.is_dir() {
             return Ok((Vec::new(), Vec::new()));
         }
-        let walk = walkdir::WalkDir::new(dir).sort_by_file_name().into_iter();
+        let walk = walkdir::WalkDir::new(dir).follow_root_links(false).sort_by_file_name().into_iter();
         let mut files = Vec::new();
         let mut links = Vec::new();
         for entry in walk.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())) {

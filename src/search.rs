@@ -141,7 +141,10 @@ fn build_or_reuse(config: &Config, records: Vec<Record>, previous: Option<(Strin
 /// of tend and of every dependency (Pagefind's among them).
 fn inputs_fingerprint(config: &Config, records: &[Record]) -> u128 {
     let mut fingerprint = crate::cache::Fingerprint::new();
-    fingerprint.text(env!("CARGO_PKG_VERSION")).text(include_str!("../Cargo.lock")).text(&config.language);
+    // Bump INDEX_FORMAT when `index` changes how it calls Pagefind.
+    const INDEX_FORMAT: &str = "tend-pagefind-1";
+    fingerprint.text(INDEX_FORMAT).text(env!("CARGO_PKG_VERSION")).text(include_str!("../Cargo.lock"));
+    fingerprint.text(&config.language);
     for record in records {
         fingerprint.text(&record.url).text(&record.html);
     }

@@ -55,6 +55,9 @@ pub struct ServeOptions {
 #[derive(Default)]
 struct Snapshot {
     files: HashMap<String, Arc<[u8]>>,
+    /// Counts the sites swapped in, so a search index built in the background is only
+    /// merged into the site it was built for.
+    generation: u64,
 }
 
 /// What the browser tabs are told.
@@ -88,7 +91,6 @@ struct Shared {
     notices: broadcast::Sender<Notice>,
     base_path: String,
     build: BuildOptions,
-    generation: Mutex<u64>,
     /// The last render's Markdown and pages, reused where their inputs are unchanged.
     cache: Mutex<RenderCache>,
     /// Static files read for the last snapshot, by source path.
@@ -97,9 +99,33 @@ struct Shared {
 
 /// A static file as last read, with what tells whether it changed since.
 struct StaticFile {
-    modified: Option<std::time::SystemTime>,
-    len: u64,
+    stamp: Option<FileStamp>,
     bytes: Arc<[u8]>,
+}
+
+/// Size, modification time and, on Unix, inode and change time: a file replaced by one
+/// of the same size with its old mtime kept (`cp -p`, `tar`, `rsync -t`) still gets a
+/// new change time, which no tool can set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileStamp {
+    len: u64,
+    modified: std::time::SystemTime,
+    inode: u64,
+    changed: (i64, i64),
+}
+
+impl FileStamp {
+    fn of(path: &std::path::Path) -> Option<Self> {
+        let metadata = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        let (inode, changed) = {
+            use std::os::unix::fs::MetadataExt;
+            (metadata.ino(), (metadata.ctime(), metadata.ctime_nsec()))
+        };
+        #[cfg(not(unix))]
+        let (inode, changed) = (0, (0, 0));
+        Some(Self { len: metadata.len(), modified: metadata.modified().ok()?, inode, changed })
+    }
 }
 
 /// A running server.
@@ -136,7 +162,6 @@ impl Server {
             notices,
             base_path,
             build,
-            generation: Mutex::new(0),
             cache: Mutex::new(RenderCache::new()),
             statics: Mutex::new(HashMap::new()),
         });
@@ -232,7 +257,7 @@ fn start_watching(shared: &Arc<Shared>) -> Result<Arc<Mutex<crate::watch::Watche
             }
             // A source folder created (or re-created) since the last rebuild.
             if let Some(watcher) = loop_watcher.upgrade()
-                && let Err(error) = watcher.lock().unwrap_or_else(std::sync::PoisonError::into_inner).refresh()
+                && let Err(error) = watcher.lock().unwrap_or_else(std::sync::PoisonError::into_inner).refresh(&paths)
             {
                 eprintln!("warning: {error}");
             }
@@ -267,11 +292,6 @@ fn log_rebuild(paths: &std::collections::BTreeSet<PathBuf>, stats: Option<CacheS
 /// keeps the last good site and reports the error. The search index follows in the
 /// background so the reload is not kept waiting for it.
 fn rebuild(shared: &Arc<Shared>) -> Option<CacheStats> {
-    let generation = {
-        let mut generation = shared.generation.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        *generation += 1;
-        *generation
-    };
     let mut cache = shared.cache.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
     let result = crate::render_cached(&shared.build, Some(&mut cache))
         .and_then(|(config, site)| Ok((config, snapshot(shared, &site)?, site)));
@@ -279,15 +299,18 @@ fn rebuild(shared: &Arc<Shared>) -> Option<CacheStats> {
     drop(cache);
     match result {
         Ok((config, mut fresh, mut site)) => {
-            let old = Arc::clone(&shared.site.read().unwrap_or_else(std::sync::PoisonError::into_inner));
+            let mut current = shared.site.write().unwrap_or_else(std::sync::PoisonError::into_inner);
             // Keep serving the previous search index until the new one is ready.
-            for (path, bytes) in &old.files {
+            for (path, bytes) in &current.files {
                 if path.starts_with(crate::search::BUNDLE_DIR) {
                     fresh.files.entry(path.clone()).or_insert_with(|| Arc::clone(bytes));
                 }
             }
-            let notice = compare(&old, &fresh);
-            *shared.site.write().unwrap_or_else(std::sync::PoisonError::into_inner) = Arc::new(fresh);
+            let notice = compare(&current, &fresh);
+            fresh.generation = current.generation + 1;
+            let generation = fresh.generation;
+            *current = Arc::new(fresh);
+            drop(current);
             let had_error = shared.error.write().unwrap_or_else(std::sync::PoisonError::into_inner).take().is_some();
             let notice = if had_error { Notice::Reload } else { notice };
             let _ = shared.notices.send(notice);
@@ -311,11 +334,10 @@ fn rebuild(shared: &Arc<Shared>) -> Option<CacheStats> {
 
 fn index_in_background(shared: &Shared, config: &crate::Config, records: Vec<crate::search::Record>, generation: u64) {
     let Ok(files) = crate::search::index(config, records) else { return };
-    let current = *shared.generation.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if current != generation {
+    let mut site = shared.site.write().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if site.generation != generation {
         return;
     }
-    let mut site = shared.site.write().unwrap_or_else(std::sync::PoisonError::into_inner);
     let mut merged: HashMap<String, Arc<[u8]>> = site
         .files
         .iter()
@@ -327,7 +349,7 @@ fn index_in_background(shared: &Shared, config: &crate::Config, records: Vec<cra
             merged.insert(crate::diagnostic::display_path(&file.path), bytes);
         }
     }
-    *site = Arc::new(Snapshot { files: merged });
+    *site = Arc::new(Snapshot { files: merged, generation });
 }
 
 /// Every diagnostic of a failed build, as the terminal shows them.
@@ -352,15 +374,11 @@ fn snapshot(shared: &Shared, site: &Site) -> Result<Snapshot, Error> {
         let bytes: Arc<[u8]> = match &file.contents {
             Contents::Bytes(bytes) => Arc::clone(bytes),
             Contents::Copy(source) => {
-                let metadata = std::fs::metadata(source).ok();
-                let modified = metadata.as_ref().and_then(|m| m.modified().ok());
-                let len = metadata.as_ref().map_or(0, std::fs::Metadata::len);
-                let kept = previous
-                    .remove(source)
-                    .filter(|old| modified.is_some() && old.modified == modified && old.len == len);
+                let stamp = FileStamp::of(source);
+                let kept = previous.remove(source).filter(|old| stamp.is_some() && old.stamp == stamp);
                 let file = match kept {
                     Some(file) => file,
-                    None => StaticFile { modified, len, bytes: crate::error::fs::read(source)?.into() },
+                    None => StaticFile { stamp, bytes: crate::error::fs::read(source)?.into() },
                 };
                 let bytes = Arc::clone(&file.bytes);
                 statics.insert(source.clone(), file);
@@ -369,7 +387,7 @@ fn snapshot(shared: &Shared, site: &Site) -> Result<Snapshot, Error> {
         };
         files.insert(crate::diagnostic::display_path(&file.path), bytes);
     }
-    Ok(Snapshot { files })
+    Ok(Snapshot { files, generation: 0 })
 }
 
 /// What changed between two snapshots, ignoring the search index.
@@ -558,6 +576,7 @@ mod tests {
     fn style_only_changes_are_told_apart() {
         let snap = |pairs: &[(&str, &str)]| Snapshot {
             files: pairs.iter().map(|(p, b)| ((*p).to_owned(), Arc::from(b.as_bytes()))).collect(),
+            generation: 0,
         };
         let old = snap(&[("index.html", "a"), ("style.css", "x"), ("pagefind/a", "1")]);
         assert_eq!(

@@ -82,8 +82,9 @@ pub fn classify(root: &Path, path: &Path) -> Option<Kind> {
         "static" if is_style => Some(Kind::Style),
         "static" => Some(Kind::Static),
         "themes" => {
-            let _theme = parts.next()?;
-            match parts.next()?.as_ref() {
+            // The themes folder or a theme's folder itself: created, or renamed into place.
+            let (Some(_theme), Some(part)) = (parts.next(), parts.next()) else { return Some(Kind::Template) };
+            match part.as_ref() {
                 "templates" => Some(Kind::Template),
                 "static" if is_style => Some(Kind::Style),
                 "static" => Some(Kind::Static),
@@ -147,19 +148,21 @@ impl Watcher {
         .map_err(|error| watch_error(root, error))?;
         let mut watcher = Self { debouncer, root: root.to_path_buf(), watched: BTreeMap::new() };
         watcher.debouncer.watch(root, RecursiveMode::NonRecursive).map_err(|error| watch_error(root, error))?;
-        watcher.refresh()?;
+        watcher.refresh(&BTreeSet::new())?;
         Ok(watcher)
     }
 
     /// Starts watching source folders that appeared (or were deleted and created again)
     /// since the last call, and forgets those that are gone. `tend serve` calls it before
-    /// every rebuild, so a `static/` folder created while serving is watched from then on.
-    pub fn refresh(&mut self) -> Result<(), Error> {
+    /// every rebuild with the batch's `changed` paths (relative to the root), so a
+    /// `static/` folder created while serving is watched from then on. A folder named in
+    /// `changed` itself is watched afresh: a new folder can reuse a deleted one's inode.
+    pub fn refresh(&mut self, changed: &BTreeSet<PathBuf>) -> Result<(), Error> {
         for name in SOURCE_DIRS {
             let dir = self.root.join(name);
             let now = identity(&dir);
             let before = self.watched.get(&dir).copied();
-            if now == before {
+            if now == before && !changed.contains(Path::new(name)) {
                 continue;
             }
             if before.is_some() {
@@ -198,6 +201,8 @@ mod tests {
         assert_eq!(kind("themes/default/static/style.css"), Some(Kind::Style));
         assert_eq!(kind("static/img/a.png"), Some(Kind::Static));
         assert_eq!(kind("themes/default/theme.yaml"), Some(Kind::Config));
+        assert_eq!(kind("themes"), Some(Kind::Template), "the themes folder itself");
+        assert_eq!(kind("themes/plain"), Some(Kind::Template), "a theme folder renamed into place");
     }
 
     #[test]

@@ -147,3 +147,18 @@ fn report_links_open_the_issue_form_when_one_is_named() {
     let errors = bad.errors();
     assert!(errors.contains("invalid `report_form`") && errors.contains("site.yaml:"), "{errors}");
 }
+
+#[cfg(unix)]
+#[test]
+fn a_source_folder_that_is_a_link_is_not_followed() {
+    let site = SiteTest::fixture("basic");
+    let outside = site.root.parent().expect("temp dir").join("outside");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(outside.join("secret.txt"), "not for the web").expect("write");
+    std::fs::remove_dir_all(site.root.join("static")).expect("rm");
+    std::os::unix::fs::symlink(&outside, site.root.join("static")).expect("link");
+    let site = site.build();
+    let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
+    assert!(!site.root.join("public/secret.txt").exists(), "published through a link");
+    assert!(warnings.iter().any(|w| w.contains("static") && w.contains("symbolic link")), "{warnings:#?}");
+}

@@ -194,6 +194,55 @@ fn a_content_folder_deleted_and_restored_is_watched_again() {
     wait_for(&server, "/care/washing/", "Restored and edited.");
 }
 
+#[test]
+fn a_content_folder_replaced_in_one_burst_is_watched_again() {
+    // `rm -rf content && cp -r backup content`: on ext4 the new folder often gets the
+    // deleted one's inode, so only the event on `content` itself says to watch afresh.
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let content = site.root.join("content");
+    let saved = site.root.parent().expect("temp dir").join("saved-content");
+    crate::support::copy_dir(&content, &saved);
+    std::fs::remove_dir_all(&content).expect("remove");
+    crate::support::copy_dir(&saved, &content);
+    std::thread::sleep(Duration::from_millis(300));
+    wait_for(&server, "/care/washing/", "Washing up");
+    let washing = content.join("care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain **water** is enough.", "Edited after restore.")).expect("edit");
+    wait_for(&server, "/care/washing/", "Edited after restore.");
+}
+
+#[test]
+fn a_themes_folder_created_while_serving_is_used() {
+    let site = SiteTest::fixture("basic");
+    let themes = site.root.join("themes");
+    let saved = site.root.parent().expect("temp dir").join("saved-themes");
+    crate::support::copy_dir(&themes, &saved);
+    std::fs::remove_dir_all(&themes).expect("remove");
+    let server = start(&site);
+    assert_ne!(get(&server, "/care/washing/").0, 200, "no theme yet");
+    crate::support::copy_dir(&saved, &themes);
+    wait_for(&server, "/care/washing/", "Washing up");
+}
+
+#[test]
+fn a_static_file_replaced_with_its_old_size_and_mtime_is_read_again() {
+    let site = SiteTest::fixture("basic");
+    let file = site.root.join("static/robots.txt");
+    std::fs::write(&file, "version 1").expect("write");
+    let mtime = std::fs::metadata(&file).and_then(|m| m.modified()).expect("mtime");
+    let server = start(&site);
+    assert_eq!(get(&server, "/robots.txt").1, "version 1");
+    // As `cp -p`, `tar` or `rsync -t` would: same size, the old modification time.
+    let other = site.root.parent().expect("temp dir").join("robots.txt");
+    std::fs::write(&other, "version 2").expect("write");
+    std::fs::File::options().write(true).open(&other).and_then(|f| f.set_modified(mtime)).expect("set mtime");
+    std::fs::rename(&other, &file).expect("replace");
+    server.rebuild();
+    assert_eq!(get(&server, "/robots.txt").1, "version 2");
+}
+
 /// Polls (bounded) until `path` is served with `text` in it.
 fn wait_for(server: &Server, path: &str, text: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
