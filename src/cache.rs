@@ -33,6 +33,12 @@ use crate::theme::Theme;
 /// Values kept from the last render, by path, each with the fingerprint of its inputs.
 pub(crate) type Kept<T> = HashMap<PathBuf, (u128, T)>;
 
+/// Takes the value kept for `path` out of `previous` if it was made from the same inputs
+/// (`fingerprint`); a stale one is dropped.
+pub(crate) fn take_kept<T>(previous: &mut Kept<T>, path: &std::path::Path, fingerprint: u128) -> Option<T> {
+    previous.remove(path).filter(|(old, _)| *old == fingerprint).map(|(_, value)| value)
+}
+
 /// The previous render's work, by fingerprint.
 #[derive(Default)]
 pub struct RenderCache {

@@ -15,7 +15,7 @@ use std::sync::mpsc::SyncSender;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cache::{CacheStats, Fingerprint, Kept, RenderCache};
+use crate::cache::{CacheStats, Fingerprint, Kept, RenderCache, take_kept};
 use crate::config::Config;
 use crate::content::{Content, Permalink, Topic};
 use crate::diagnostic::{Diagnostic, display_path};
@@ -270,11 +270,9 @@ impl RenderedContent {
                 .collect::<Vec<u128>>()
         });
         let kept: Vec<Option<Rendered>> = match (&mut previous, &fingerprints) {
-            (Some(previous), Some(fingerprints)) => inputs
-                .iter()
-                .zip(fingerprints)
-                .map(|(input, new)| previous.remove(input.path).filter(|(old, _)| old == new).map(|(_, r)| r))
-                .collect(),
+            (Some(previous), Some(fingerprints)) => {
+                inputs.iter().zip(fingerprints).map(|(input, new)| take_kept(previous, input.path, *new)).collect()
+            }
             _ => inputs.iter().map(|_| None).collect(),
         };
         let fresh = kept.iter().filter(|kept| kept.is_none()).count();
@@ -382,10 +380,10 @@ fn search_records(
     markdown: Option<&[u128]>,
     cache: Option<&mut RenderCache>,
 ) -> Vec<crate::search::Record> {
-    let synonyms = crate::search::Synonyms::new(&config.search.synonyms);
     let (Some(markdown), Some(cache)) = (markdown, cache) else {
         return crate::search::records(config, content, &rendered.pages);
     };
+    let synonyms = crate::search::Synonyms::new(&config.search.synonyms);
     let settings = Fingerprint::new().text(&format!("{:?}", config.search)).finish();
     let first_page = 1 + content.topics.len();
     let fingerprints: Vec<u128> = content
@@ -401,12 +399,8 @@ fn search_records(
         })
         .collect();
     let mut previous = std::mem::take(&mut cache.records);
-    let kept: Vec<Option<Option<crate::search::Record>>> = content
-        .pages
-        .iter()
-        .zip(&fingerprints)
-        .map(|(page, new)| previous.remove(&page.path).filter(|(old, _)| old == new).map(|(_, record)| record))
-        .collect();
+    let kept: Vec<Option<Option<crate::search::Record>>> =
+        content.pages.iter().zip(&fingerprints).map(|(page, new)| take_kept(&mut previous, &page.path, *new)).collect();
     let records: Vec<Option<crate::search::Record>> = content
         .pages
         .par_iter()
