@@ -121,28 +121,86 @@ pub fn display_path(path: &Path) -> String {
 
 impl fmt::Display for Diagnostic {
     /// rustc-style: severity and message, `--> path:line:col`, the source line with a caret
-    /// under the problem, then the hint.
+    /// under the problem, then the hint. Control characters and invisible direction marks
+    /// from the site's files are shown escaped (`\u{1b}`), so a diagnostic can never
+    /// drive the terminal or reorder what it shows; the caret stays under the same text.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let label = match self.severity {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", self.message)?;
+        writeln!(f, "{label}: {}", escape_invisible(&self.message))?;
         let gutter = self.span.map_or(1, |s| s.line.to_string().len());
         let pad = " ".repeat(gutter);
-        writeln!(f, "{pad}--> {}", self.location())?;
+        writeln!(f, "{pad}--> {}", escape_invisible(&self.location()))?;
         if let (Some(span), Some(line)) = (self.span, &self.source_line) {
-            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let (shown, before, under) = shown_line(line, span);
             writeln!(f, "{pad} |")?;
             writeln!(f, "{} | {}", span.line, shown.trim_end())?;
-            let caret = "^".repeat(span.len.max(1));
-            writeln!(f, "{pad} | {}{caret}", " ".repeat(span.col.saturating_sub(1)))?;
+            writeln!(f, "{pad} | {}{}", " ".repeat(before), "^".repeat(under.max(1)))?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "{pad} = hint: {hint}")?;
+            writeln!(f, "{pad} = hint: {}", escape_invisible(hint))?;
         }
         Ok(())
     }
+}
+
+/// Whether `c` must be shown escaped: control characters (but tab), and the invisible
+/// characters that change how text around them reads (direction overrides and marks,
+/// line and paragraph separators, zero-width space, byte order mark).
+fn is_invisible(c: char) -> bool {
+    (c.is_control() && c != '\t')
+        || matches!(c, '\u{61c}' | '\u{200b}' | '\u{200e}' | '\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// `text` with every control character and invisible mark written as a Rust escape
+/// (`\u{1b}`), so it cannot move the cursor, recolour the terminal or reorder the line.
+pub fn escape_invisible(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_invisible) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        shown_char(c, &mut out, "\t");
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Appends `c` as it is shown: escaped if invisible, `tab` in place of a tab.
+fn shown_char(c: char, out: &mut String, tab: &str) {
+    if c == '\t' {
+        out.push_str(tab);
+    } else if is_invisible(c) {
+        out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+    } else {
+        out.push(c);
+    }
+}
+
+/// The source line as shown (tabs as one space, invisible characters escaped), with the
+/// number of columns before the caret and under it, counted in the shown text.
+fn shown_line(line: &str, span: Span) -> (String, usize, usize) {
+    let start = span.col.saturating_sub(1);
+    let end = start + span.len.max(1);
+    let (mut shown, mut before, mut under) = (String::with_capacity(line.len()), 0, 0);
+    let mut chars = 0;
+    for (i, c) in line.chars().enumerate() {
+        let before_push = shown.len();
+        shown_char(c, &mut shown, " ");
+        // Escapes are ASCII, so bytes pushed = columns shown (one for any other character).
+        let width = if is_invisible(c) { shown.len() - before_push } else { 1 };
+        if i < start {
+            before += width;
+        } else if i < end {
+            under += width;
+        }
+        chars = i + 1;
+    }
+    // A span past the end of the line (a missing value) is underlined in blank columns.
+    before += start.saturating_sub(chars);
+    under += end.saturating_sub(start.max(chars));
+    (shown, before, under)
 }
 
 /// Byte offsets of line starts, to turn byte offsets into line and column.
@@ -209,6 +267,27 @@ mod tests {
         assert_eq!(
             diagnostic.to_string(),
             "error: unknown front-matter key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^^^^^\n  = hint: did you mean `title`?\n"
+        );
+    }
+
+    // issue 11 item 9
+    #[test]
+    fn control_characters_from_content_are_shown_escaped_with_the_caret_aligned() {
+        let source = "---\ntitle: \u{1b}[31mred\r\u{7}\u{202e}x: \t1\n---\n";
+        let diagnostic = Diagnostic::error(
+            "content/\u{1b}]0;pwned\u{7}.md",
+            "unknown front matter key `\u{1b}[31mred\r\u{7}\u{202e}x`",
+        )
+        .at(source, Span { line: 2, col: 8, len: 11 })
+        .with_hint("did you mean `\u{1b}[0m`?");
+        let shown = diagnostic.to_string();
+        assert!(
+            !shown.chars().any(|c| c.is_control() && c != '\n' && c != '\t') && !shown.contains('\u{202e}'),
+            "{shown:?}"
+        );
+        assert_eq!(
+            shown,
+            "error: unknown front matter key `\\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x`\n --> content/\\u{1b}]0;pwned\\u{7}.md:2:8\n  |\n2 | title: \\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x:  1\n  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = hint: did you mean `\\u{1b}[0m`?\n"
         );
     }
 
