@@ -91,6 +91,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     // rendered, and render the templates on the other cores meanwhile.
     let (records, indexer) = search::Indexer::start(&config, &output);
     let mut site = Site::render_sending_records(&config, &theme, &content, records)?;
+    site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
     let rendered = started.elapsed();
     let search_index = indexer.finish()?;
     site.files.extend(search_index.files);
@@ -129,6 +130,7 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     };
     let found = check::content(&config, &theme, &content, &scope, options.today)?;
     problems.extend(found.diagnostics);
+    problems.extend(theme.manifest.check_extra(&config, Severity::Error));
     Ok(check::CheckReport::new(problems, found.checked, found.total, started))
 }
 
@@ -142,7 +144,10 @@ pub fn render(options: &BuildOptions) -> Result<(Config, Site), Error> {
 /// (`tend serve` keeps one between saves).
 pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>) -> Result<(Config, Site), Error> {
     let (config, theme, content) = load_cached(options, cache.as_deref_mut())?;
-    let site = Site::render_cached(&config, &theme, &content, cache.as_deref_mut());
+    let site = Site::render_cached(&config, &theme, &content, cache.as_deref_mut()).map(|mut site| {
+        site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
+        site
+    });
     if let Some(cache) = cache {
         cache.theme = Some(theme);
     }
