@@ -43,10 +43,23 @@ pub struct Diagnostic {
     pub message: String,
     /// How to fix it, when the fix is clear.
     pub hint: Option<String>,
-    /// The text of the source line at `span`, for the caret display.
+    /// The text of the source line at `span`, for the caret display: the whole line, or
+    /// [`SHOWN_CHARS`] characters of it around the span when it is longer than
+    /// [`WHOLE_LINE_CHARS`].
     #[serde(skip)]
     pub source_line: Option<String>,
+    /// Characters of the line left out before `source_line`, and whether some are left
+    /// out after it.
+    #[serde(skip)]
+    pub source_cut: (usize, bool),
 }
+
+/// The longest source line a diagnostic keeps whole (a long paragraph is one line).
+pub const WHOLE_LINE_CHARS: usize = 1000;
+
+/// How much of a longer line is kept, around the span: a minified or hostile file with
+/// one 20 MB line must not be copied into every diagnostic about it, nor flood the terminal.
+pub const SHOWN_CHARS: usize = 240;
 
 impl Diagnostic {
     /// An error about a whole file (no line).
@@ -58,6 +71,7 @@ impl Diagnostic {
             message: message.into(),
             hint: None,
             source_line: None,
+            source_cut: (0, false),
         }
     }
 
@@ -76,7 +90,17 @@ impl Diagnostic {
     /// Points the diagnostic at a place in `source`, the file's full text.
     #[must_use]
     pub fn at(mut self, source: &str, span: Span) -> Self {
-        self.source_line = source.lines().nth(span.line.saturating_sub(1)).map(str::to_owned);
+        if let Some(line) = source.lines().nth(span.line.saturating_sub(1)) {
+            // Keep some context before the span, and as much of it as fits.
+            let long = line.len() > WHOLE_LINE_CHARS && line.chars().nth(WHOLE_LINE_CHARS).is_some();
+            let skip = if long { span.col.saturating_sub(1).saturating_sub(SHOWN_CHARS / 3) } else { 0 };
+            let keep = if long { SHOWN_CHARS } else { WHOLE_LINE_CHARS + 1 };
+            let mut chars = line.char_indices().skip(skip);
+            let start = chars.next().map_or(line.len(), |(at, _)| at);
+            let end = chars.nth(keep.saturating_sub(2)).map_or(line.len(), |(at, _)| at);
+            self.source_line = Some(line[start..end].to_owned());
+            self.source_cut = (if start == 0 { 0 } else { skip }, end < line.len());
+        }
         self.span = Some(span);
         self
     }
@@ -134,9 +158,13 @@ impl fmt::Display for Diagnostic {
         let pad = " ".repeat(gutter);
         writeln!(f, "{pad}--> {}", escape_invisible(&self.location()))?;
         if let (Some(span), Some(line)) = (self.span, &self.source_line) {
-            let (shown, before, under) = shown_line(line, span);
+            let (skipped, cut_after) = self.source_cut;
+            let inside = Span { col: span.col.saturating_sub(skipped).max(1), ..span };
+            let (shown, before, under) = shown_line(line, inside);
+            let (open, close) = (if skipped > 0 { "…" } else { "" }, if cut_after { "…" } else { "" });
+            let before = before + usize::from(skipped > 0);
             writeln!(f, "{pad} |")?;
-            writeln!(f, "{} | {}", span.line, shown.trim_end())?;
+            writeln!(f, "{} | {open}{}{close}", span.line, if cut_after { &shown } else { shown.trim_end() })?;
             writeln!(f, "{pad} | {}{}", " ".repeat(before), "^".repeat(under.max(1)))?;
         }
         if let Some(hint) = &self.hint {
@@ -289,6 +317,21 @@ mod tests {
             shown,
             "error: unknown front matter key `\\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x`\n --> content/\\u{1b}]0;pwned\\u{7}.md:2:8\n  |\n2 | title: \\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x:  1\n  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = hint: did you mean `\\u{1b}[0m`?\n"
         );
+    }
+
+    #[test]
+    fn a_huge_line_is_cut_around_the_span() {
+        let line = format!("{}[x](nope.md){}", "a".repeat(1_000_000), "b".repeat(1_000_000));
+        let diagnostic = Diagnostic::error("a.md", "broken").at(&line, Span { line: 1, col: 1_000_001, len: 12 });
+        assert!(diagnostic.source_line.as_ref().is_some_and(|l| l.chars().count() <= SHOWN_CHARS));
+        let shown = diagnostic.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[1], " --> a.md:1:1000001");
+        assert!(lines[3].starts_with("1 | …aaa") && lines[3].ends_with("bbb…"), "{}", lines[3]);
+        let caret = lines[4].find('^').expect("caret");
+        assert_eq!(&lines[3][caret + 2..caret + 2 + 12], "[x](nope.md)", "{shown}");
+        let short = Diagnostic::error("a.md", "m").at("ab\n", Span { line: 1, col: 2, len: 1 }).to_string();
+        assert!(short.contains("1 | ab\n  |  ^\n"), "{short}");
     }
 
     #[test]

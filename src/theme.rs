@@ -55,10 +55,16 @@ impl Manifest {
 
     fn load(root: &Path, theme_dir: &Path) -> Result<Self, Vec<Diagnostic>> {
         let path = theme_dir.join(Self::FILE_NAME);
+        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        if std::fs::symlink_metadata(&path).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Err(vec![
+                Diagnostic::error(&rel, "theme.yaml is a symbolic link; tend does not follow links")
+                    .with_hint("copy the file into the theme instead of linking to it"),
+            ]);
+        }
         if !path.is_file() {
             return Ok(Self::default());
         }
-        let rel = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
         let bytes = fs::read(&path).map_err(|error| vec![Diagnostic::error(&rel, error.to_string())])?;
         let text = crate::config::read_text(&bytes, &rel).map_err(|problem| vec![problem])?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);

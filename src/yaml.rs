@@ -15,6 +15,7 @@
 //! starts on line 2).
 
 use std::collections::HashMap;
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use saphyr_parser::{Event, Parser, ScanError};
@@ -209,90 +210,28 @@ impl Document<'_> {
 
     /// Reads the block with the event parser: its outline, or the problem that stops it.
     fn scan(&self) -> Scan {
-        let mut outline = Outline::default();
-        let mut stack: Vec<Frame> = Vec::new();
-        let mut anchors: HashMap<usize, usize> = HashMap::new();
-        let mut values = 0usize;
-        let mut documents = 0;
-        let mut problems = Vec::new();
+        let mut scanner = Scanner {
+            document: self,
+            outline: Outline::default(),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            values: 0,
+            documents: 0,
+            problems: Vec::new(),
+        };
         for event in Parser::new_from_str(self.yaml) {
-            let (event, raw_span) = match event {
-                Ok(event) => event,
+            let flow = match event {
+                Ok((event, span)) => scanner.event(event, self.span(span)),
                 Err(error) => {
-                    problems.push(self.syntax_error(&error));
-                    break;
+                    scanner.problems.push(self.syntax_error(&error));
+                    ControlFlow::Break(())
                 }
             };
-            let span = self.span(raw_span);
-            match event {
-                Event::DocumentStart(_) => {
-                    documents += 1;
-                    if documents > 1 {
-                        problems.push(self.second_document(span));
-                        break;
-                    }
-                }
-                Event::Scalar(text, _, anchor, _) => {
-                    values += 1;
-                    if anchor > 0 {
-                        anchors.insert(anchor, 1);
-                    }
-                    if let Some(problem) = place(&mut stack, &mut outline, span, Some(text.as_ref()), self) {
-                        problems.push(problem);
-                    }
-                }
-                Event::Alias(anchor) => {
-                    values = values.saturating_add(anchors.get(&anchor).copied().unwrap_or(1));
-                    if values > MAX_VALUES {
-                        problems.push(self.too_many_values(span));
-                        break;
-                    }
-                    if let Some(problem) = place(&mut stack, &mut outline, span, None, self) {
-                        problems.push(problem);
-                    }
-                }
-                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                    let is_mapping = matches!(event, Event::MappingStart(..));
-                    if let Some(problem) = place(&mut stack, &mut outline, span, None, self) {
-                        problems.push(problem);
-                    }
-                    let path = outline.entries.last().map(|entry| entry.path.clone()).unwrap_or_default();
-                    let path = if stack.last().is_some_and(|frame| frame.is_mapping && frame.key.is_some()) {
-                        // A collection used as a key (`? [a, b]`): its values have no name.
-                        stack.last().map(|frame| [frame.path.clone(), vec!["?".into()]].concat()).unwrap_or(path)
-                    } else {
-                        path
-                    };
-                    values += 1;
-                    stack.push(Frame {
-                        path,
-                        is_mapping,
-                        anchor,
-                        counted_before: values,
-                        index: 0,
-                        key: None,
-                        seen: HashMap::new(),
-                    });
-                    if stack.len() > MAX_DEPTH {
-                        problems.push(self.too_deep(span));
-                        break;
-                    }
-                }
-                Event::MappingEnd | Event::SequenceEnd => {
-                    if let Some(frame) = stack.pop()
-                        && frame.anchor > 0
-                    {
-                        anchors.insert(frame.anchor, values + 1 - frame.counted_before);
-                    }
-                }
-                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
-            }
-            if values > MAX_VALUES {
-                problems.push(self.too_many_values(span));
+            if flow.is_break() {
                 break;
             }
         }
-        Scan { outline, problems }
+        Scan { outline: scanner.outline, problems: scanner.problems }
     }
 
     fn too_deep(&self, span: Span) -> Diagnostic {
@@ -396,41 +335,109 @@ impl Document<'_> {
     }
 }
 
-/// Records the node starting at `span` in its parent (a mapping's key or value, a list
-/// item, or the top-level value). Returns a problem for a duplicate key.
-fn place(
-    stack: &mut [Frame],
-    outline: &mut Outline,
-    span: Span,
-    scalar: Option<&str>,
-    document: &Document<'_>,
-) -> Option<Diagnostic> {
-    let Some(parent) = stack.last_mut() else {
-        outline.entries.push(Entry { path: Vec::new(), key: None, value: span });
-        return None;
-    };
-    if !parent.is_mapping {
-        let path = [parent.path.clone(), vec![parent.index.to_string()]].concat();
-        parent.index += 1;
-        outline.entries.push(Entry { path, key: None, value: span });
-        return None;
-    }
-    match parent.key.take() {
-        Some((name, key)) => {
-            let path = [parent.path.clone(), vec![name]].concat();
-            outline.entries.push(Entry { path, key: Some(key), value: span });
-            None
+/// The event parser's reader: builds the outline and stops at the first problem that
+/// makes reading on pointless or costly.
+struct Scanner<'d, 'a> {
+    document: &'d Document<'a>,
+    outline: Outline,
+    /// The mappings and lists open around the current event.
+    stack: Vec<Frame>,
+    /// Anchor id → how many values the anchored node holds (for aliases).
+    anchors: HashMap<usize, usize>,
+    /// Values read so far, aliases expanded.
+    values: usize,
+    documents: usize,
+    problems: Vec<Diagnostic>,
+}
+
+impl Scanner<'_, '_> {
+    /// Reads one event; `Break` when a problem stops the scan.
+    fn event(&mut self, event: Event<'_>, span: Span) -> ControlFlow<()> {
+        match event {
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    self.problems.push(self.document.second_document(span));
+                    return ControlFlow::Break(());
+                }
+            }
+            Event::Scalar(text, _, anchor, _) => {
+                self.values += 1;
+                if anchor > 0 {
+                    self.anchors.insert(anchor, 1);
+                }
+                self.place(span, Some(text.as_ref()));
+            }
+            Event::Alias(anchor) => {
+                self.values = self.values.saturating_add(self.anchors.get(&anchor).copied().unwrap_or(1));
+                self.place(span, None);
+            }
+            Event::MappingStart(anchor, _) => return self.open(true, anchor, span),
+            Event::SequenceStart(anchor, _) => return self.open(false, anchor, span),
+            Event::MappingEnd | Event::SequenceEnd => {
+                if let Some(frame) = self.stack.pop()
+                    && frame.anchor > 0
+                {
+                    self.anchors.insert(frame.anchor, self.values + 1 - frame.counted_before);
+                }
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
-        None => {
-            let name = scalar.unwrap_or("?").to_owned();
-            parent.key = Some((name.clone(), span));
-            let first = scalar.and_then(|_| parent.seen.insert(name.clone(), span.line))?;
-            let message = format!("duplicate {} key `{name}`: it is already set on line {first}", document.what);
-            Some(
-                document
+        if self.values > MAX_VALUES {
+            self.problems.push(self.document.too_many_values(span));
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// A mapping or list starts: place it in its parent, then read its items in a frame.
+    fn open(&mut self, is_mapping: bool, anchor: usize, span: Span) -> ControlFlow<()> {
+        self.place(span, None);
+        let path = match self.stack.last() {
+            // A collection used as a key (`? [a, b]`): its values have no name.
+            Some(parent) if parent.is_mapping && parent.key.is_some() => {
+                [parent.path.clone(), vec!["?".into()]].concat()
+            }
+            _ => self.outline.entries.last().map(|entry| entry.path.clone()).unwrap_or_default(),
+        };
+        self.values += 1;
+        let counted_before = self.values;
+        self.stack.push(Frame { path, is_mapping, anchor, counted_before, index: 0, key: None, seen: HashMap::new() });
+        if self.stack.len() > MAX_DEPTH {
+            self.problems.push(self.document.too_deep(span));
+            return ControlFlow::Break(());
+        }
+        ControlFlow::Continue(())
+    }
+
+    /// Records the node starting at `span` in its parent: a mapping's key or value, a
+    /// list item, or the top-level value. A key seen before in the mapping is a problem.
+    fn place(&mut self, span: Span, scalar: Option<&str>) {
+        let Some(parent) = self.stack.last_mut() else {
+            self.outline.entries.push(Entry { path: Vec::new(), key: None, value: span });
+            return;
+        };
+        if !parent.is_mapping {
+            let path = [parent.path.clone(), vec![parent.index.to_string()]].concat();
+            parent.index += 1;
+            self.outline.entries.push(Entry { path, key: None, value: span });
+            return;
+        }
+        if let Some((name, key)) = parent.key.take() {
+            let path = [parent.path.clone(), vec![name]].concat();
+            self.outline.entries.push(Entry { path, key: Some(key), value: span });
+            return;
+        }
+        let name = scalar.unwrap_or("?").to_owned();
+        parent.key = Some((name.clone(), span));
+        if let Some(first) = scalar.and_then(|_| parent.seen.insert(name.clone(), span.line)) {
+            let what = self.document.what;
+            let message = format!("duplicate {what} key `{name}`: it is already set on line {first}");
+            self.problems.push(
+                self.document
                     .error_at(span, message)
                     .with_hint("YAML keeps only one value per key; remove one of the two, or merge them"),
-            )
+            );
         }
     }
 }

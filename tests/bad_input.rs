@@ -193,6 +193,24 @@ fn new_never_writes_through_a_symbolic_link() {
     assert!(!outside.path().join("x.md").exists(), "wrote outside the site");
 }
 
+// issue 11 item 7
+#[cfg(unix)]
+#[test]
+fn a_linked_theme_yaml_is_not_followed() {
+    let outside = tempfile::tempdir().expect("temp dir");
+    std::fs::write(outside.path().join("theme.yaml"), THEME_YAML).expect("outside manifest");
+    let site = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink(outside.path().join("theme.yaml"), site.root.join("themes/plain/theme.yaml"))
+        .expect("link");
+    let errors = site.build().errors();
+    assert!(
+        errors.starts_with(
+            "error: theme.yaml is a symbolic link; tend does not follow links\n --> themes/plain/theme.yaml\n"
+        ),
+        "{errors}"
+    );
+}
+
 // issue 11 item 15
 #[test]
 fn a_date_that_does_not_exist_is_told_so_at_the_value() {
