@@ -18,7 +18,7 @@ use std::collections::HashMap;
 use std::ops::ControlFlow;
 use std::path::Path;
 
-use saphyr_parser::{Event, Parser, ScanError};
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, Span, did_you_mean};
@@ -86,10 +86,25 @@ impl Outline {
     }
 }
 
-/// What scanning found: the outline, and the problem that stopped it, if any.
+/// What scanning found: the outline, what the top-level value is, and the problems
+/// (the last of which stopped it).
 struct Scan {
     outline: Outline,
     problems: Vec<Diagnostic>,
+    top: Top,
+}
+
+/// The kind of a block's top-level value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Top {
+    /// Nothing but comments and blank lines.
+    Empty,
+    /// `null` or `~`.
+    Null,
+    /// `key: value` lines.
+    Mapping,
+    /// A list or other text.
+    Other,
 }
 
 /// A mapping or list being read.
@@ -121,34 +136,27 @@ impl Document<'_> {
         if let Some(problem) = self.lone_carriage_return().or_else(|| self.unprintable()) {
             return Err(vec![problem]);
         }
-        let Scan { outline, problems } = self.scan();
+        let Scan { outline, problems, top } = self.scan();
         if !problems.is_empty() {
             return Err(problems);
         }
-        let value: serde_yaml::Value = if self.yaml.trim().is_empty() {
-            serde_yaml::Value::Mapping(serde_yaml::Mapping::new())
-        } else {
-            serde_yaml::from_str(self.yaml).map_err(|error| vec![self.serde_error(&error)])?
-        };
-        let mut problems = Vec::new();
-        match &value {
-            serde_yaml::Value::Mapping(_) => {
-                for (name, _) in outline.keys_under(&[]) {
-                    if !known.contains(&name) {
-                        problems.push(self.unknown_key(name, known, &outline));
-                    }
-                }
-            }
-            serde_yaml::Value::Null => {}
-            _ => {
+        let source = match top {
+            // An empty block, or one holding only `null`, is an empty mapping.
+            Top::Empty | Top::Null => "{}",
+            Top::Mapping => self.yaml,
+            Top::Other => {
                 let span = outline.value(&[]).unwrap_or(Span { line: self.first_line, col: 1, len: 1 });
                 return Err(vec![
                     self.error_at(span, format!("{} must be a mapping of `key: value` lines", self.what))
                         .with_hint("write one `key: value` per line, e.g. `title: My page`"),
                 ]);
             }
-        }
-        let source = if matches!(value, serde_yaml::Value::Null) { "{}" } else { self.yaml };
+        };
+        let mut problems: Vec<Diagnostic> = outline
+            .keys_under(&[])
+            .filter(|(name, _)| !known.contains(name))
+            .map(|(name, _)| self.unknown_key(name, known, &outline))
+            .collect();
         match serde_yaml::from_str::<T>(source) {
             Ok(typed) if problems.is_empty() => Ok((typed, outline)),
             Ok(_) => Err(problems),
@@ -218,6 +226,7 @@ impl Document<'_> {
             values: 0,
             documents: 0,
             problems: Vec::new(),
+            top: Top::Empty,
         };
         for event in Parser::new_from_str(self.yaml) {
             let flow = match event {
@@ -231,7 +240,7 @@ impl Document<'_> {
                 break;
             }
         }
-        Scan { outline: scanner.outline, problems: scanner.problems }
+        Scan { outline: scanner.outline, problems: scanner.problems, top: scanner.top }
     }
 
     fn too_deep(&self, span: Span) -> Diagnostic {
@@ -348,11 +357,24 @@ struct Scanner<'d, 'a> {
     values: usize,
     documents: usize,
     problems: Vec<Diagnostic>,
+    top: Top,
 }
 
 impl Scanner<'_, '_> {
     /// Reads one event; `Break` when a problem stops the scan.
     fn event(&mut self, event: Event<'_>, span: Span) -> ControlFlow<()> {
+        if self.stack.is_empty() && self.top == Top::Empty {
+            self.top = match &event {
+                Event::MappingStart(..) => Top::Mapping,
+                Event::Scalar(text, ScalarStyle::Plain, ..)
+                    if matches!(&**text, "" | "~" | "null" | "Null" | "NULL") =>
+                {
+                    Top::Null
+                }
+                Event::Scalar(..) | Event::SequenceStart(..) | Event::Alias(_) => Top::Other,
+                _ => Top::Empty,
+            };
+        }
         match event {
             Event::DocumentStart(_) => {
                 self.documents += 1;
@@ -475,13 +497,11 @@ fn plain_types(message: &str) -> String {
         ("invalid value: integer", "invalid value:"),
     ];
     // serde_yaml reads a whole number too large for 64 bits as a 128-bit one it cannot keep.
-    for wide in [" as u128, expected any YAML value", " as i128, expected any YAML value"] {
-        if let Some(end) = message.find(wide)
-            && let Some(start) = message[..end].rfind("invalid type: integer `")
-        {
-            let number = &message[start + "invalid type: integer `".len()..end].trim_end_matches('`');
-            return format!("{}the number `{number}` is too large{}", &message[..start], &message[end + wide.len()..]);
-        }
+    if let Some(start) = message.find("invalid type: integer `")
+        && let Some(end) = message[start..].find("` as u128,").or_else(|| message[start..].find("` as i128,"))
+    {
+        let number = &message[start + "invalid type: integer `".len()..start + end];
+        return format!("{}the number `{number}` is too large", &message[..start]);
     }
     let mut text = message.to_owned();
     for (rust, plain) in WORDS {
