@@ -153,14 +153,14 @@ impl fmt::Display for Diagnostic {
             Severity::Error => "error",
             Severity::Warning => "warning",
         };
-        writeln!(f, "{label}: {}", escape_invisible(&self.message))?;
+        writeln!(f, "{label}: {}", escape_invisible(&shorten(&self.message, MESSAGE_CHARS)))?;
         let gutter = self.span.map_or(1, |s| s.line.to_string().len());
         let pad = " ".repeat(gutter);
         writeln!(f, "{pad}--> {}", escape_invisible(&self.location()))?;
         if let (Some(span), Some(line)) = (self.span, &self.source_line) {
             let (skipped, cut_after) = self.source_cut;
             let inside = Span { col: span.col.saturating_sub(skipped).max(1), ..span };
-            let (shown, before, under) = shown_line(line, inside);
+            let (shown, before, under) = shown_line(line, inside, cut_after);
             let (open, close) = (if skipped > 0 { "…" } else { "" }, if cut_after { "…" } else { "" });
             let before = before + usize::from(skipped > 0);
             writeln!(f, "{pad} |")?;
@@ -168,9 +168,20 @@ impl fmt::Display for Diagnostic {
             writeln!(f, "{pad} | {}{}", " ".repeat(before), "^".repeat(under.max(1)))?;
         }
         if let Some(hint) = &self.hint {
-            writeln!(f, "{pad} = hint: {}", escape_invisible(hint))?;
+            writeln!(f, "{pad} = hint: {}", escape_invisible(&shorten(hint, MESSAGE_CHARS)))?;
         }
         Ok(())
+    }
+}
+
+/// The longest message or hint shown whole; they quote the author's text, which may be huge.
+const MESSAGE_CHARS: usize = 2000;
+
+/// `text` cut to `max` characters, with `…` where it was cut.
+pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => std::borrow::Cow::Owned(format!("{}…", &text[..at])),
+        None => std::borrow::Cow::Borrowed(text),
     }
 }
 
@@ -208,7 +219,7 @@ fn shown_char(c: char, out: &mut String, tab: &str) {
 
 /// The source line as shown (tabs as one space, invisible characters escaped), with the
 /// number of columns before the caret and under it, counted in the shown text.
-fn shown_line(line: &str, span: Span) -> (String, usize, usize) {
+fn shown_line(line: &str, span: Span, cut_after: bool) -> (String, usize, usize) {
     let start = span.col.saturating_sub(1);
     let end = start + span.len.max(1);
     let (mut shown, mut before, mut under) = (String::with_capacity(line.len()), 0, 0);
@@ -225,9 +236,12 @@ fn shown_line(line: &str, span: Span) -> (String, usize, usize) {
         }
         chars = i + 1;
     }
-    // A span past the end of the line (a missing value) is underlined in blank columns.
-    before += start.saturating_sub(chars);
-    under += end.saturating_sub(start.max(chars));
+    // A span past the end of the line (a missing value) is underlined in blank columns;
+    // past the end of a line cut short, only what is shown is.
+    if !cut_after {
+        before += start.saturating_sub(chars);
+        under += end.saturating_sub(start.max(chars));
+    }
     (shown, before, under)
 }
 
@@ -273,6 +287,10 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 /// The closest of `candidates` to `word`, if it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    // No typo of a name is this long; comparing a huge one would only cost time.
+    if word.len() > 256 {
+        return None;
+    }
     candidates
         .into_iter()
         .map(|candidate| (strsim::jaro_winkler(word, candidate), candidate))
@@ -330,6 +348,11 @@ mod tests {
         assert!(lines[3].starts_with("1 | …aaa") && lines[3].ends_with("bbb…"), "{}", lines[3]);
         let caret = lines[4].find('^').expect("caret");
         assert_eq!(&lines[3][caret + 2..caret + 2 + 12], "[x](nope.md)", "{shown}");
+        let key = format!("? {}\n", "k".repeat(1_000_000));
+        let shown = Diagnostic::error("a.md", "k".repeat(1_000_000))
+            .at(&key, Span { line: 1, col: 3, len: 1_000_000 })
+            .to_string();
+        assert!(shown.len() < 3000, "{} bytes", shown.len());
         let short = Diagnostic::error("a.md", "m").at("ab\n", Span { line: 1, col: 2, len: 1 }).to_string();
         assert!(short.contains("1 | ab\n  |  ^\n"), "{short}");
     }

@@ -314,7 +314,7 @@ impl Document<'_> {
     }
 
     fn unknown_key(&self, name: &str, known: &[&str], outline: &Outline) -> Diagnostic {
-        let message = format!("unknown {} key `{name}`", self.what);
+        let message = format!("unknown {} key `{}`", self.what, crate::diagnostic::shorten(name, 80));
         let hint = match did_you_mean(name, known.iter().copied()) {
             Some(best) => format!("did you mean `{best}`? Known keys: {}", known.join(", ")),
             None => format!("known keys: {}; put free-form data under `extra`", known.join(", ")),
@@ -553,6 +553,9 @@ fn syntax_hint(text: &str, what: &str) -> Option<String> {
     }
     if text.contains("end of stream") || text.contains("unexpected eof") {
         return Some("a quote or bracket is opened but never closed".into());
+    }
+    if text.contains("simple key expect") {
+        return Some("a key must be followed by `:` on the same line, within 1024 characters".into());
     }
     if text.contains("unknown anchor") {
         return Some("a `*name` alias needs a value marked `&name` before it; quote text starting with `*`".into());

@@ -350,6 +350,21 @@ fn tabs_a_null_title_and_huge_numbers_are_located() {
 }
 
 #[test]
+fn a_huge_key_or_line_is_cut_in_what_is_printed() {
+    let key = "k".repeat(200_000);
+    let errors = errors_after(&[
+        ("content/care/x.md", &format!("---\ntitle: T\ndescription: D\n? {key}\n: 1\n---\n")),
+        ("content/care/y.md", &format!("---\ntitle: T\ndescription: D\n{key}: 1\n---\n")),
+    ]);
+    assert!(errors.len() < 5_000, "{} bytes printed", errors.len());
+    assert!(
+        errors.contains(" --> content/care/x.md:4:3\n") && errors.contains(" --> content/care/y.md:4:200001\n"),
+        "{errors}"
+    );
+    assert!(errors.contains("within 1024 characters"), "{errors}");
+}
+
+#[test]
 fn a_closing_fence_inside_a_quoted_value_gets_a_hint() {
     let errors =
         errors_after(&[("content/care/x.md", "---\ntitle: \"Part one\n---\npart two\"\ndescription: D\n---\n")]);
