@@ -289,7 +289,7 @@ impl Config {
     /// Reads and validates `<root>/site.yaml`.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Self, Error> {
         let path = root.join(FILE_NAME);
-        let text = read_text(&fs::read(&path)?, Path::new(FILE_NAME)).map_err(Error::one)?;
+        let text = crate::diagnostic::decode_utf8(&fs::read(&path)?, Path::new(FILE_NAME)).map_err(Error::one)?;
         Self::parse(root, &text, overrides).map_err(Error::Site)
     }
 
@@ -352,12 +352,28 @@ impl Config {
             );
         }
         if !is_language_tag(&language) {
+            let hint = if is_language_tag(&language.replace('_', "-")) {
+                format!("write it with a hyphen: `language: {}`", language.replace('_', "-"))
+            } else {
+                "it goes in `<html lang>` and chooses the search index's word stemming".to_owned()
+            };
             problems.push(
                 error_at(
                     &["language"],
                     format!("`language` must be a language tag like `en` or `pt-BR`, found `{language}`"),
                 )
-                .with_hint("it goes in `<html lang>` and chooses the search index's word stemming"),
+                .with_hint(hint),
+            );
+        }
+        if let Some(repo) = &repository
+            && (repo.contains('?') || repo.contains('#'))
+        {
+            problems.push(
+                error_at(
+                    &["repository"],
+                    format!("`repository` `{repo}` must not have a query (`?`) or fragment (`#`)"),
+                )
+                .with_hint("edit and report links are made by adding paths to it; use the repository's own address"),
             );
         }
         if let Some(form) = &report_form
@@ -568,32 +584,6 @@ fn url_problems(
     }
 }
 
-/// A YAML file's bytes as text, with a located error when they are not UTF-8 (and a
-/// hint for the UTF-16 that some editors save). `path` names the file in the error.
-pub(crate) fn read_text(bytes: &[u8], path: &Path) -> Result<String, Diagnostic> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Ok(text.to_owned()),
-        Err(error) => {
-            let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
-            let line = valid.matches('\n').count() + 1;
-            let col = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
-            let byte = bytes[error.valid_up_to()];
-            let lossy = String::from_utf8_lossy(bytes);
-            let hint = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-                "the file is saved as UTF-16; save it as UTF-8 instead"
-            } else {
-                "save the file as UTF-8 (most editors offer it under \"Save with encoding\")"
-            };
-            Err(Diagnostic::error(
-                path,
-                format!("this file is not valid UTF-8: byte 0x{byte:02x} at line {line}, column {col}"),
-            )
-            .at(&lossy, Span { line, col, len: 1 })
-            .with_hint(hint))
-        }
-    }
-}
-
 /// The nearest folder at or above `start` that holds `site.yaml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(FILE_NAME).is_file()).map(Path::to_path_buf)
@@ -696,14 +686,5 @@ mod tests {
         assert_eq!(config.title, "t");
         let problems = parse("\u{feff}title: t\r\ntheme: ../x\r\n").expect_err("invalid theme");
         assert_eq!(problems[0].location(), "site.yaml:2:8");
-    }
-
-    #[test]
-    fn text_that_is_not_utf8_is_located() {
-        let problem = read_text(b"title: t\ndescription: caf\xe9\n", Path::new(FILE_NAME)).expect_err("latin-1");
-        assert_eq!(problem.location(), "site.yaml:2:17");
-        assert_eq!(problem.message, "this file is not valid UTF-8: byte 0xe9 at line 2, column 17");
-        let problem = read_text(b"\xff\xfet\0i\0", Path::new(FILE_NAME)).expect_err("utf-16");
-        assert!(problem.hint.as_deref().is_some_and(|h| h.contains("UTF-16")));
     }
 }

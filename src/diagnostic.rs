@@ -245,6 +245,32 @@ fn shown_line(line: &str, span: Span, cut_after: bool) -> (String, usize, usize)
     (shown, before, under)
 }
 
+/// A file's bytes as text, with an error at the first byte that is not UTF-8 (and a
+/// hint for the UTF-16 some editors save). `path` names the file in the error.
+pub fn decode_utf8(bytes: &[u8], path: &Path) -> Result<String, Diagnostic> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(error) => {
+            let valid = std::str::from_utf8(&bytes[..error.valid_up_to()]).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let col = valid.rsplit('\n').next().unwrap_or("").chars().count() + 1;
+            let byte = bytes[error.valid_up_to()];
+            let lossy = String::from_utf8_lossy(bytes);
+            let hint = if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+                "the file is saved as UTF-16; save it as UTF-8 instead"
+            } else {
+                "save the file as UTF-8 (most editors offer it under \"Save with encoding\")"
+            };
+            Err(Diagnostic::error(
+                path,
+                format!("this file is not valid UTF-8: byte 0x{byte:02x} at line {line}, column {col}"),
+            )
+            .at(&lossy, Span { line, col, len: 1 })
+            .with_hint(hint))
+        }
+    }
+}
+
 /// Byte offsets of line starts, to turn byte offsets into line and column.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -355,6 +381,15 @@ mod tests {
         assert!(shown.len() < 3000, "{} bytes", shown.len());
         let short = Diagnostic::error("a.md", "m").at("ab\n", Span { line: 1, col: 2, len: 1 }).to_string();
         assert!(short.contains("1 | ab\n  |  ^\n"), "{short}");
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_located() {
+        let problem = decode_utf8(b"title: t\ndescription: caf\xe9\n", Path::new("site.yaml")).expect_err("latin-1");
+        assert_eq!(problem.location(), "site.yaml:2:17");
+        assert_eq!(problem.message, "this file is not valid UTF-8: byte 0xe9 at line 2, column 17");
+        let problem = decode_utf8(b"\xff\xfet\0i\0", Path::new("site.yaml")).expect_err("utf-16");
+        assert!(problem.hint.as_deref().is_some_and(|h| h.contains("UTF-16")));
     }
 
     #[test]

@@ -66,7 +66,7 @@ impl Manifest {
             return Ok(Self::default());
         }
         let bytes = fs::read(&path).map_err(|error| vec![Diagnostic::error(&rel, error.to_string())])?;
-        let text = crate::config::read_text(&bytes, &rel).map_err(|problem| vec![problem])?;
+        let text = crate::diagnostic::decode_utf8(&bytes, &rel).map_err(|problem| vec![problem])?;
         let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let document = crate::yaml::Document { path: &rel, file: text, yaml: text, first_line: 1, what: "theme.yaml" };
         let (mut manifest, outline): (Self, _) = document.parse_located(&["name", "description", "extra"])?;

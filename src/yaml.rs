@@ -266,8 +266,14 @@ impl Document<'_> {
 
     fn syntax_error(&self, error: &ScanError) -> Diagnostic {
         let marker = error.marker();
-        let line = self.first_line + marker.line().saturating_sub(1);
-        let span = Span { line, col: marker.col() + 1, len: 1 };
+        let lines = self.yaml.lines().count();
+        let span = if marker.line() > lines && lines > 0 {
+            // At the end of the text (a bracket never closed): point after the last line.
+            let last = self.yaml.lines().last().unwrap_or("");
+            Span { line: self.first_line + lines - 1, col: last.trim_end().chars().count() + 1, len: 1 }
+        } else {
+            Span { line: self.first_line + marker.line().saturating_sub(1), col: marker.col() + 1, len: 1 }
+        };
         // The scanner's own limit on `[`/`{` nesting, reached while it looks ahead.
         if error.info() == "recursion limit exceeded" {
             return self.too_deep(span);
@@ -545,6 +551,12 @@ fn syntax_hint(text: &str, what: &str) -> Option<String> {
     {
         return Some("check the indentation: nested items need the same number of spaces".into());
     }
+    if text.contains("flow sequence") {
+        return Some("a `[` list needs commas between its items and a closing `]`".into());
+    }
+    if text.contains("flow mapping") {
+        return Some("a `{` mapping needs `key: value` pairs separated by commas and a closing `}`".into());
+    }
     if text.contains("end of stream") && what == "front matter" {
         return Some(
             "a quote is never closed; note that a line holding only `---` ends the front matter, even inside quotes"
@@ -735,6 +747,14 @@ mod tests {
             Span { line: 6, col: 1, len: 3 },
             "a missing key is at the closing fence"
         );
+    }
+
+    #[test]
+    fn an_unclosed_bracket_points_at_the_end_of_the_last_line() {
+        let (_, result) = doc("title: [T\n");
+        let problems = result.expect_err("unclosed");
+        assert_eq!(problems[0].location(), "a.md:2:10");
+        assert!(problems[0].hint.as_deref().is_some_and(|h| h.contains("closing `]`")));
     }
 
     #[test]
