@@ -345,52 +345,8 @@ impl Config {
             ));
             BaseUrl::parse("http://127.0.0.1/").expect("constant URL parses")
         });
-        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-            problems.push(
-                error_at(&["theme"], format!("invalid theme name `{theme}`"))
-                    .with_hint("name a folder under themes/, e.g. `theme: default`"),
-            );
-        }
-        if !is_language_tag(&language) {
-            let hint = if is_language_tag(&language.replace('_', "-")) {
-                format!("write it with a hyphen: `language: {}`", language.replace('_', "-"))
-            } else {
-                "it goes in `<html lang>` and chooses the search index's word stemming".to_owned()
-            };
-            problems.push(
-                error_at(
-                    &["language"],
-                    format!("`language` must be a language tag like `en` or `pt-BR`, found `{language}`"),
-                )
-                .with_hint(hint),
-            );
-        }
-        if let Some(repo) = &repository
-            && (repo.contains('?') || repo.contains('#'))
-        {
-            problems.push(
-                error_at(
-                    &["repository"],
-                    format!("`repository` `{repo}` must not have a query (`?`) or fragment (`#`)"),
-                )
-                .with_hint("edit and report links are made by adding paths to it; use the repository's own address"),
-            );
-        }
-        if let Some(form) = &report_form
-            && (form.contains(['/', '\\', '?', '&', '#']) || !(form.ends_with(".yml") || form.ends_with(".yaml")))
-        {
-            problems.push(error_at(&["report_form"], format!("invalid `report_form` `{form}`")).with_hint(
-                "name an issue form in the repository's .github/ISSUE_TEMPLATE/, e.g. `report_form: page-problem.yml`",
-            ));
-        }
-        if let Some(repo) = &repository
-            && let Err(message) = web_url(repo)
-        {
-            problems.push(
-                error_at(&["repository"], format!("invalid `repository`: {message}"))
-                    .with_hint("use the repository's web address, e.g. https://github.com/org/guide"),
-            );
-        }
+        problems.extend(name_problems(&theme, &language, report_form.as_deref(), &source));
+        problems.extend(repository.as_deref().and_then(|repo| repository_problem(repo, &source)));
         problems.extend(search_problems(&search, &source));
         problems.extend(check_problems(&check, &source));
         problems
@@ -438,6 +394,52 @@ impl Config {
     pub fn theme_dir(&self) -> PathBuf {
         self.root.join("themes").join(&self.theme)
     }
+}
+
+/// `theme`, `language` and `report_form` that name nothing usable.
+fn name_problems(theme: &str, language: &str, report_form: Option<&str>, source: &SiteSource) -> Vec<Diagnostic> {
+    let error_at = |path: &[&str], message: String| source.at_value(path, Severity::Error, message);
+    let mut problems = Vec::new();
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        problems.push(
+            error_at(&["theme"], format!("invalid theme name `{theme}`"))
+                .with_hint("name a folder under themes/, e.g. `theme: default`"),
+        );
+    }
+    if !is_language_tag(language) {
+        let hyphenated = language.replace('_', "-");
+        let hint = if is_language_tag(&hyphenated) {
+            format!("write it with a hyphen: `language: {hyphenated}`")
+        } else {
+            "it goes in `<html lang>` and chooses the search index's word stemming".to_owned()
+        };
+        let message = format!("`language` must be a language tag like `en` or `pt-BR`, found `{language}`");
+        problems.push(error_at(&["language"], message).with_hint(hint));
+    }
+    if let Some(form) = report_form
+        && (form.contains(['/', '\\', '?', '&', '#']) || !(form.ends_with(".yml") || form.ends_with(".yaml")))
+    {
+        problems.push(error_at(&["report_form"], format!("invalid `report_form` `{form}`")).with_hint(
+            "name an issue form in the repository's .github/ISSUE_TEMPLATE/, e.g. `report_form: page-problem.yml`",
+        ));
+    }
+    problems
+}
+
+/// A `repository` that is not a plain web address edit and report links can be built on.
+fn repository_problem(repo: &str, source: &SiteSource) -> Option<Diagnostic> {
+    let (message, hint) = match web_url(repo) {
+        Err(message) => (
+            format!("invalid `repository`: {message}"),
+            "use the repository's web address, e.g. https://github.com/org/guide",
+        ),
+        Ok(url) if url.query().is_some() || url.fragment().is_some() => (
+            format!("`repository` `{repo}` must not have a query (`?`) or fragment (`#`)"),
+            "edit and report links are made by adding paths to it; use the repository's own address",
+        ),
+        Ok(_) => return None,
+    };
+    Some(source.at_value(&["repository"], Severity::Error, message).with_hint(hint))
 }
 
 /// `check:` values that parse but cannot work.

@@ -461,6 +461,42 @@ mod tests {
         assert_eq!(escape_html("a & b <c> \"d\" 'e' /f/ é"), "a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39; /f/ é");
     }
 
+    fn place(files: &[(&str, &str)], chain: &[&str]) -> Option<String> {
+        let sources = files.iter().map(|(name, _)| ((*name).to_owned(), PathBuf::from(name))).collect();
+        let texts = files.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect();
+        let templates = Templates { sources: &sources, texts: &texts };
+        let chain: Vec<String> = chain.iter().map(|m| (*m).to_owned()).collect();
+        let (name, span) = templates.place(&chain);
+        name.map(|name| format!("{name}{}", span.map(|s| format!(":{}:{}", s.line, s.col)).unwrap_or_default()))
+    }
+
+    // issue 11 item 17
+    #[test]
+    fn a_render_error_is_placed_in_the_template_holding_the_expression() {
+        let files = [
+            ("topic.html", "{% extends \"base.html\" %}{% block main %}{{ page.title }}{% endblock %}"),
+            ("base.html", "<html>\n<body>\n<p>{{ site.nope }}</p>{% block main %}{% endblock %}"),
+            ("partials/a.html", "{{ x | shout }}"),
+            ("partials/b.html", "{{ y | shout }}"),
+        ];
+        let chain = [
+            "Failed to render 'topic.html' (error happened in 'base.html').",
+            "Variable `site.nope` not found in context while rendering 'topic.html'",
+        ];
+        assert_eq!(place(&files, &chain).as_deref(), Some("base.html:3:7"));
+        // Held by two templates that Tera did not name: the named one, without a line.
+        assert_eq!(
+            place(&files, &["Failed to render 'topic.html'", "Filter `shout` not found"]).as_deref(),
+            Some("topic.html")
+        );
+        // `site.nope` is not `site.nopes`.
+        let files = [("a.html", "{{ site.nopes }}\n{{ site.nope }}")];
+        assert_eq!(
+            place(&files, &["Failed to render 'a.html'", "Variable `site.nope` not found"]).as_deref(),
+            Some("a.html:2:4")
+        );
+    }
+
     proptest! {
         #[test]
         fn escaping_round_trips(text in "\\PC{0,60}") {
