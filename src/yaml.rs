@@ -588,6 +588,10 @@ fn serde_hint(text: &str) -> Option<String> {
     if text.contains(" as u128,") || text.contains(" as i128,") {
         return Some("whole numbers go up to 9223372036854775807; put it in quotes to keep it as text".into());
     }
+    if let Some((_, rest)) = text.split_once("missing field `") {
+        let name = rest.split('`').next().unwrap_or("");
+        return Some(format!("add `{name}: …` to this entry"));
+    }
     let whole = ["i8", "i16", "i32", "i64", "isize", "u8", "u16", "u32", "u64", "usize"];
     if whole.iter().any(|rust| text.contains(&format!("expected {rust}"))) {
         return Some("this key takes a whole number, e.g. `2`".into());

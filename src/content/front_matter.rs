@@ -332,6 +332,10 @@ impl FrontMatter {
                 found.error(&["aliases", &i.to_string()], message, "for example `aliases: [/old/path/]`");
             }
         }
+        let extra = raw.extra.unwrap_or_default();
+        let at = |path: &[&str], message: String| document.error_at(found.span(path), message);
+        let unsafe_urls = crate::config::extra_url_problems(&extra, &[], &at);
+        found.errors.extend(unsafe_urls);
         if !found.errors.is_empty() {
             found.errors.extend(found.warnings);
             return Err(found.errors);
@@ -362,7 +366,7 @@ impl FrontMatter {
             key_points: key_points.into_iter().filter(|point| !point.trim().is_empty()).collect(),
             references,
             search: raw.search,
-            extra: raw.extra.unwrap_or_default(),
+            extra,
             warnings: found.warnings,
         })
     }
@@ -500,6 +504,14 @@ mod tests {
         assert_eq!(problems.len(), 4);
         assert!(problems.iter().all(Diagnostic::is_error));
         assert_eq!(problems[0].message, "`description` is empty");
+    }
+
+    // issue 11 item 8
+    #[test]
+    fn script_urls_under_extra_are_refused() {
+        let text = "---\ntitle: T\ndescription: D\nextra:\n  video_url: 'javascript:alert(1)'\n---\n";
+        let problems = parse_file(Path::new("a.md"), text, Requirements::Page).expect_err("script");
+        assert_eq!(problems[0].location(), "a.md:5:14");
     }
 
     #[test]
