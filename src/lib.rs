@@ -15,9 +15,11 @@ pub mod markdown;
 pub mod new;
 pub mod output;
 pub mod readability;
+pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sitepath;
 pub mod theme;
 pub mod watch;
 mod yaml;
@@ -31,7 +33,8 @@ pub use content::Content;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
 pub use output::OutputDir;
-pub use site::Site;
+pub use routes::Routes;
+pub use site::{Inputs, Site};
 pub use theme::Theme;
 
 /// What `tend build` was asked to do.
@@ -84,13 +87,15 @@ pub struct Stages {
 /// Builds the site at `options.root` into `options.output`.
 pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let started = Instant::now();
-    let output = OutputDir::new(options.root.join(&options.output));
-    output.check_safe(&options.root)?;
+    let output = OutputDir::resolve(&options.root, &options.output)?;
+    let _lock = output.lock()?;
     let (config, theme, content) = load(options)?;
+    let routes = Routes::new(&config, &theme, &content)?;
+    let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
     // Pagefind indexes on one core: give it the records as soon as the Markdown is
     // rendered, and render the templates on the other cores meanwhile.
     let (records, indexer) = search::Indexer::start(&config, &output);
-    let mut site = Site::render_sending_records(&config, &theme, &content, records)?;
+    let mut site = Site::render_sending_records(inputs, records)?;
     let rendered = started.elapsed();
     let search_index = indexer.finish()?;
     site.files.extend(search_index.files);
@@ -122,12 +127,14 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
         Err(Error::Site(problems)) => return Ok(check::CheckReport::new(problems, 0, 0, started)),
         Err(error) => return Err(error),
     };
-    let mut problems = match Site::render(&config, &theme, &content) {
+    let routes = Routes::new(&config, &theme, &content)?;
+    let mut problems = match Site::render(Inputs { config: &config, theme: &theme, content: &content, routes: &routes })
+    {
         Ok(site) => site.warnings,
         Err(Error::Site(problems)) => problems,
         Err(error) => return Err(error),
     };
-    let found = check::content(&config, &theme, &content, &scope, options.today)?;
+    let found = check::content(&config, &content, &routes, &scope, options.today)?;
     problems.extend(found.diagnostics);
     Ok(check::CheckReport::new(problems, found.checked, found.total, started))
 }
@@ -142,7 +149,9 @@ pub fn render(options: &BuildOptions) -> Result<(Config, Site), Error> {
 /// (`tend serve` keeps one between saves).
 pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>) -> Result<(Config, Site), Error> {
     let (config, theme, content) = load_cached(options, cache.as_deref_mut())?;
-    let site = Site::render_cached(&config, &theme, &content, cache.as_deref_mut());
+    let routes = Routes::new(&config, &theme, &content)?;
+    let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
+    let site = Site::render_cached(inputs, cache.as_deref_mut());
     if let Some(cache) = cache {
         cache.theme = Some(theme);
     }

@@ -30,16 +30,47 @@ pub struct Written {
     pub unchanged: usize,
 }
 
-/// An output folder.
+/// An output folder, resolved and checked: see [`OutputDir::resolve`].
 #[derive(Debug, Clone)]
 pub struct OutputDir {
+    /// Absolute, with every `..` and symbolic link in the part that exists resolved.
     path: PathBuf,
 }
 
+/// The folders of a site that hold its sources: an output folder may never be one of
+/// them, inside one of them, or hold the site.
+const SOURCE_FOLDERS: [&str; 6] = ["content", "static", "themes", "templates", "src", ".git"];
+
 impl OutputDir {
-    /// The folder at `path` (it need not exist).
+    /// The folder at `path` taken as it is (tests, `serve`'s snapshot). Use
+    /// [`OutputDir::resolve`] for anything a user named.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         Self { path: path.into() }
+    }
+
+    /// The output folder `output` (relative to `root` unless absolute), resolved the way
+    /// the final rename will see it, and refused when publishing there could destroy
+    /// anything: the site root or one of its ancestors, a source folder or anything inside
+    /// one, a file, a mount point, or a folder tend did not write.
+    pub fn resolve(root: &Path, output: &Path) -> Result<Self, Error> {
+        let root = resolve_path(root);
+        let path = resolve_path(&root.join(output));
+        let shown = output.display();
+        if path.parent().is_none() || root.starts_with(&path) {
+            return Err(Error::Usage(format!(
+                "refusing to write the site to `{shown}` (`{}`): it holds the site itself; choose a folder such as `public`",
+                path.display()
+            )));
+        }
+        if let Some(dir) = SOURCE_FOLDERS.iter().find(|dir| path.starts_with(root.join(dir))) {
+            return Err(Error::Usage(format!(
+                "refusing to write the site to `{shown}` (`{}`): it is inside the site's `{dir}` folder and would replace sources; choose a folder such as `public`",
+                path.display()
+            )));
+        }
+        let dir = Self { path };
+        dir.check_replaceable(&shown.to_string())?;
+        Ok(dir)
     }
 
     /// The folder's path.
@@ -47,25 +78,22 @@ impl OutputDir {
         &self.path
     }
 
-    /// Refuses output folders that would destroy sources: the site root itself, any of
-    /// its ancestors, or anything inside the source folders.
-    pub fn check_safe(&self, root: &Path) -> Result<(), Error> {
-        let output = absolute(&self.path);
-        let root = absolute(root);
-        let sources = ["content", "static", "themes", "templates", "src", ".git"];
-        if root.starts_with(&output) || sources.iter().any(|dir| output.starts_with(root.join(dir))) {
+    /// Refuses a file, a mount point, and a non-empty folder without tend's marker.
+    fn check_replaceable(&self, shown: &str) -> Result<(), Error> {
+        let Ok(metadata) = std::fs::symlink_metadata(&self.path) else { return Ok(()) };
+        if !metadata.is_dir() {
             return Err(Error::Usage(format!(
-                "refusing to write the site to `{}`: it would replace the site's own sources; choose a folder such as `public`",
-                self.path.display()
+                "the output `{shown}` is a file, not a folder; choose another output folder"
             )));
         }
-        if self.path.is_file() {
-            return Err(Error::Usage(format!("the output `{}` is a file, not a folder", self.path.display())));
-        }
-        if self.path.is_dir() && !self.path.join(MARKER).exists() && !is_empty_dir(&self.path) {
+        if is_mount_point(&self.path, &metadata) {
             return Err(Error::Usage(format!(
-                "refusing to replace `{}`: it was not written by tend (no `{MARKER}` file in it); remove it or choose another output folder",
-                self.path.display()
+                "the output `{shown}` is a mount point: tend publishes by swapping the whole folder, which a mount point cannot be; publish into a folder inside it (e.g. `{shown}/site`)"
+            )));
+        }
+        if !self.path.join(MARKER).exists() && !is_empty_dir(&self.path) {
+            return Err(Error::Usage(format!(
+                "refusing to replace `{shown}`: it was not written by tend (no `{MARKER}` file in it); remove it or choose another output folder"
             )));
         }
         Ok(())
@@ -78,15 +106,78 @@ impl OutputDir {
         marker.lines().find_map(|line| line.strip_prefix(STAMP_PREFIX)).map(str::to_owned)
     }
 
-    /// Writes `site` and swaps it in, recording `search_stamp` in the marker. On error
-    /// the previous output is untouched.
-    pub fn publish(&self, site: &Site, search_stamp: Option<&str>) -> Result<Written, Error> {
-        let parent = match self.path.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
+    /// Takes the output folder's lock (beside it, since the folder itself is swapped),
+    /// then clears what builds killed part-way left behind. Held until the returned
+    /// guard drops; a second build meanwhile gets a clear error instead of a race.
+    pub fn lock(&self) -> Result<Lock, Error> {
+        let (parent, name) = self.parent_and_name();
         fs::create_dir_all(&parent)?;
+        let path = parent.join(format!(".{name}.tend-lock"));
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|source| Error::Io { action: "could not create the lock file", path: path.clone(), source })?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                return Err(Error::Usage(format!(
+                    "another tend build is publishing to `{}` right now (it holds `{}`); wait for it to finish, then build again",
+                    self.path.display(),
+                    path.display()
+                )));
+            }
+            Err(std::fs::TryLockError::Error(source)) => {
+                return Err(Error::Io { action: "could not lock", path, source });
+            }
+        }
+        self.clean_leftovers(&parent, &name)?;
+        Ok(Lock { _file: file })
+    }
+
+    /// Removes staging and old folders of killed builds. If a build was killed between
+    /// moving the old output away and moving the new one in (the fallback swap), the old
+    /// output is put back first, so the published site is never simply gone.
+    fn clean_leftovers(&self, parent: &Path, name: &str) -> Result<(), Error> {
+        let staging = format!(".{name}.tend-staging-");
+        let old = format!(".{name}.tend-old-");
+        let entries = std::fs::read_dir(parent).map_err(|source| Error::Io {
+            action: "could not read",
+            path: parent.to_path_buf(),
+            source,
+        })?;
+        let mut leftovers: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .filter(|entry| {
+                let file_name = entry.file_name().to_string_lossy().into_owned();
+                file_name.starts_with(&staging) || file_name.starts_with(&old)
+            })
+            .map(|entry| entry.path())
+            .collect();
+        leftovers.sort();
+        for leftover in leftovers {
+            let is_old = leftover.file_name().is_some_and(|n| n.to_string_lossy().starts_with(&old));
+            if is_old && !self.path.exists() && leftover.join(MARKER).exists() {
+                fs::rename(&leftover, &self.path)?;
+            } else if std::fs::symlink_metadata(&leftover).is_ok_and(|m| m.is_dir()) {
+                fs::remove_dir_all(&leftover)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn parent_and_name(&self) -> (PathBuf, String) {
+        let parent = self.path.parent().map_or_else(|| PathBuf::from("/"), Path::to_path_buf);
         let name = self.path.file_name().map_or_else(|| "public".into(), |n| n.to_string_lossy().into_owned());
+        (parent, name)
+    }
+
+    /// Writes `site` and swaps it in, recording `search_stamp` in the marker. On error
+    /// the previous output is untouched. Call it holding [`OutputDir::lock`].
+    pub fn publish(&self, site: &Site, search_stamp: Option<&str>) -> Result<Written, Error> {
+        let (parent, name) = self.parent_and_name();
+        fs::create_dir_all(&parent)?;
         let staging = tempfile::Builder::new().prefix(&format!(".{name}.tend-staging-")).tempdir_in(&parent).map_err(
             |source| Error::Io { action: "could not create a staging folder in", path: parent.clone(), source },
         )?;
@@ -136,10 +227,17 @@ impl OutputDir {
         Ok(false)
     }
 
-    /// Replaces the output folder with `staged`.
+    /// Replaces the output folder with `staged`: one atomic exchange where the system
+    /// has it (Linux `renameat2(RENAME_EXCHANGE)`), so there is no moment without a
+    /// published site; otherwise two renames, which [`OutputDir::lock`] repairs if a
+    /// build is killed between them.
     fn swap(&self, staged: &Path, parent: &Path, name: &str) -> Result<(), Error> {
         if !self.path.exists() {
             return fs::rename(staged, &self.path);
+        }
+        if exchange(staged, &self.path) {
+            // `staged` now holds the previous output.
+            return fs::remove_dir_all(staged);
         }
         let old = parent.join(format!(".{name}.tend-old-{}", std::process::id()));
         if old.exists() {
@@ -154,16 +252,58 @@ impl OutputDir {
     }
 }
 
-fn absolute(path: &Path) -> PathBuf {
+/// Held while a build publishes; see [`OutputDir::lock`].
+#[derive(Debug)]
+pub struct Lock {
+    _file: std::fs::File,
+}
+
+/// Swaps two folders atomically; false where the system cannot (the caller falls back).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> bool {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).is_ok()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> bool {
+    false
+}
+
+/// Whether `path` is mounted on its own (its device differs from its parent's).
+#[cfg(unix)]
+fn is_mount_point(path: &Path, metadata: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    path.parent().and_then(|parent| std::fs::metadata(parent).ok()).is_some_and(|parent| parent.dev() != metadata.dev())
+}
+
+#[cfg(not(unix))]
+fn is_mount_point(_: &Path, _: &std::fs::Metadata) -> bool {
+    false
+}
+
+/// `path` made absolute the way the system will resolve it when tend creates the missing
+/// part and renames into it: each existing prefix is canonicalised (resolving symbolic
+/// links and `..` as the kernel does), and `..` after a missing component removes it (as
+/// it will once `create_dir_all` has made it).
+pub fn resolve_path(path: &Path) -> PathBuf {
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    // Canonicalise the longest existing ancestor so symlinks cannot hide the root.
-    for ancestor in absolute.ancestors() {
-        if let Ok(real) = ancestor.canonicalize() {
-            let rest = absolute.strip_prefix(ancestor).unwrap_or(Path::new(""));
-            return real.join(rest);
+    let mut resolved = PathBuf::new();
+    for component in absolute.components() {
+        match component {
+            std::path::Component::ParentDir => {
+                resolved.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => {
+                resolved.push(other);
+                if let Ok(real) = resolved.canonicalize() {
+                    resolved = real;
+                }
+            }
         }
     }
-    absolute
+    resolved
 }
 
 fn is_empty_dir(path: &Path) -> bool {

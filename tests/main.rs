@@ -9,6 +9,7 @@ mod cli;
 mod errors;
 mod incremental;
 mod output;
+mod routes;
 mod search;
 mod serve;
 mod site_content;

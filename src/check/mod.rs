@@ -27,7 +27,7 @@ use crate::content::{Content, FrontMatter, Permalink};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::markdown::{self, Rendered};
-use crate::theme::Theme;
+use crate::routes::Routes;
 pub use format::Format;
 
 /// What `tend check` was asked to do.
@@ -212,8 +212,8 @@ pub(crate) struct ContentFindings {
 /// per-file content rules run on the files in `scope`.
 pub(crate) fn content(
     config: &Config,
-    theme: &Theme,
     content: &Content,
+    routes: &Routes,
     scope: &Scope,
     today: NaiveDate,
 ) -> Result<ContentFindings, Error> {
@@ -233,8 +233,8 @@ pub(crate) fn content(
             markdown::render(&source, &settings)
         })
         .collect();
-    let published = links::Published::new(theme, content, &files)?;
-    let mut diagnostics = links::url_claims(content, &files);
+    let published = links::Published::new(routes, content);
+    let mut diagnostics = Vec::new();
     let per_file: Vec<(bool, Vec<Diagnostic>)> = files
         .par_iter()
         .zip(&rendered)

@@ -2,14 +2,14 @@
 //!
 //! Owns reading `content/` (walk, sort, parse front matter in parallel), building the
 //! topic tree, assigning URLs, and site-wide checks that need every page at once:
-//! duplicate URLs, missing `_index.md`, `related` paths. It knows nothing of Markdown
+//! missing `_index.md`, `related` paths (who owns which URL is [`crate::routes`]). It knows nothing of Markdown
 //! rendering or templates.
 
 pub mod front_matter;
 pub mod page;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
@@ -20,10 +20,6 @@ use crate::error::{Error, fs};
 pub use front_matter::{FrontMatter, Reference};
 use front_matter::{Requirements, parse_file};
 pub use page::{Page, Permalink, Topic};
-
-/// Site paths that tend itself publishes; content may not claim them.
-pub const RESERVED_PATHS: &[&str] =
-    &["tags/", "search/", "pagefind/", "404.html", "sitemap.xml", "atom.xml", "robots.txt"];
 
 /// All published content, sorted and cross-linked.
 #[derive(Debug, Clone)]
@@ -42,6 +38,19 @@ pub struct Content {
     pub drafts: Vec<PathBuf>,
     /// Problems that do not stop the build (files that are not published).
     pub warnings: Vec<Diagnostic>,
+    /// Tags of every page, grouped by slug, sorted by slug.
+    pub tags: Vec<Tag>,
+}
+
+/// A tag and the pages that carry it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// The first spelling used.
+    pub name: String,
+    /// Its URL segment.
+    pub slug: String,
+    /// Pages that carry it (indices into [`Content::pages`]), in page order.
+    pub pages: Vec<usize>,
 }
 
 /// What a content file is, from its name and place.
@@ -133,9 +142,10 @@ impl Content {
             root_topics: Vec::new(),
             drafts,
             warnings: Vec::new(),
+            tags: Vec::new(),
         };
         content.link_tree(pages);
-        content.check_urls(&mut problems);
+        content.tags = content.collect_tags();
         content.resolve_related(&mut problems);
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
@@ -201,44 +211,20 @@ impl Content {
         self.root_topics.sort_by_key(topic_key);
     }
 
-    /// Two sources claiming one URL, an alias shadowing a page, or a reserved path.
-    fn check_urls(&self, problems: &mut Vec<Diagnostic>) {
-        let mut claims: BTreeMap<String, Vec<(&Path, &str)>> = BTreeMap::new();
-        for topic in &self.topics {
-            claims.entry(topic.permalink.as_str().to_owned()).or_default().push((&topic.path, "topic"));
-        }
-        for page in &self.pages {
-            claims.entry(page.permalink.as_str().to_owned()).or_default().push((&page.path, "page"));
-            for alias in &page.front.aliases {
-                let alias = Permalink::from_site_path(alias);
-                claims.entry(alias.as_str().to_owned()).or_default().push((&page.path, "alias"));
-            }
-        }
-        for (url, owners) in &claims {
-            if RESERVED_PATHS.iter().any(|reserved| url == reserved) || url.is_empty() {
-                for (path, what) in owners {
-                    problems.push(
-                        Diagnostic::error(*path, format!("this {what} claims `/{url}`, which tend uses itself"))
-                            .with_hint("rename the file or folder, or set a different `slug`"),
-                    );
-                }
-            }
-            if owners.len() > 1 {
-                let (first, _) = owners[0];
-                for (path, what) in &owners[1..] {
-                    problems.push(
-                        Diagnostic::error(
-                            *path,
-                            format!(
-                                "two pages claim the URL `/{url}`: this {what} and `{}`",
-                                crate::diagnostic::display_path(first)
-                            ),
-                        )
-                        .with_hint("give one of them a different file name or `slug`, or remove the alias"),
-                    );
+    /// Tags of every page, grouped by slug; the first spelling names the tag.
+    fn collect_tags(&self) -> Vec<Tag> {
+        let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            for name in &page.front.tags {
+                let slug = page::slugify(name);
+                let tag =
+                    tags.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, pages: Vec::new() });
+                if !tag.pages.contains(&i) {
+                    tag.pages.push(i);
                 }
             }
         }
+        tags.into_values().filter(|t| !t.slug.is_empty()).collect()
     }
 
     /// Turns each page's `related` paths into page indices.
@@ -324,30 +310,7 @@ pub fn split_fragment(link: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Resolves a relative link `target` against folder `base` (both relative to the root),
-/// normalising `.` and `..`. `None` if it climbs out of the root.
-pub fn resolve(base: &Path, target: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(target);
-    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
-    let joined = decoded.strip_prefix('/').map_or_else(|| base.join(&decoded), PathBuf::from);
-    for component in joined.components() {
-        match component {
-            Component::Normal(part) => parts.push(part),
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::CurDir => {}
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(parts.iter().collect())
-}
-
-fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map_or_else(|| text.to_owned(), |(_, v)| v.into_owned())
-}
+pub use crate::sitepath::resolve_file as resolve;
 
 /// `path` written relative to folder `base`, if it can be.
 pub fn relative_to(path: &Path, base: &Path) -> Option<String> {

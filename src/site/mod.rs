@@ -7,7 +7,7 @@
 pub mod context;
 mod feeds;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
@@ -17,10 +17,11 @@ use serde::Serialize;
 
 use crate::cache::{CacheStats, Fingerprint, Kept, RenderCache, take_kept};
 use crate::config::Config;
-use crate::content::{Content, Permalink, Topic};
+use crate::content::{Content, Permalink, Tag, Topic};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
 use crate::markdown::{self, Rendered, Source};
+use crate::routes::Routes;
 use crate::theme::Theme;
 use context::{Context, PageRef, SharedValue, TagRef, Views, url};
 
@@ -59,13 +60,6 @@ pub struct Site {
     pub search: Vec<crate::search::Record>,
 }
 
-/// A tag and the pages that carry it.
-struct Tag {
-    name: String,
-    slug: String,
-    pages: Vec<usize>,
-}
-
 /// Which template a rendered page comes from.
 enum Job {
     Home,
@@ -77,43 +71,48 @@ enum Job {
     Search,
 }
 
+/// What the render stage needs: the loaded site and its route table.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The validated configuration.
+    pub config: &'a Config,
+    /// The compiled theme.
+    pub theme: &'a Theme,
+    /// Every page and topic.
+    pub content: &'a Content,
+    /// Who owns which output file.
+    pub routes: &'a Routes,
+}
+
 impl Site {
-    /// Renders `content` with `theme`.
-    pub fn render(config: &Config, theme: &Theme, content: &Content) -> Result<Self, Error> {
-        Self::render_cached(config, theme, content, None)
+    /// Renders the site.
+    pub fn render(inputs: Inputs<'_>) -> Result<Self, Error> {
+        Self::render_cached(inputs, None)
     }
 
-    /// Renders `content` with `theme`, reusing the Markdown and pages in `cache` whose
-    /// inputs have not changed, and leaving this render's work there for the next.
-    pub fn render_cached(
-        config: &Config,
-        theme: &Theme,
-        content: &Content,
-        cache: Option<&mut RenderCache>,
-    ) -> Result<Self, Error> {
-        Self::render_inner(config, theme, content, cache, None)
+    /// Renders the site, reusing the Markdown and pages in `cache` whose inputs have not
+    /// changed, and leaving this render's work there for the next.
+    pub fn render_cached(inputs: Inputs<'_>, cache: Option<&mut RenderCache>) -> Result<Self, Error> {
+        Self::render_inner(inputs, cache, None)
     }
 
-    /// Renders `content` with `theme`, sending the search records to `records` as soon as
-    /// the Markdown is rendered and checked, before the templates: `tend build` indexes
-    /// them on another thread while the pages render. Nothing is sent when the build
-    /// fails before that point; [`Site::search`] stays empty.
+    /// Renders the site, sending the search records to `records` as soon as the Markdown
+    /// is rendered and checked, before the templates: `tend build` indexes them on another
+    /// thread while the pages render. Nothing is sent when the build fails before that
+    /// point; [`Site::search`] stays empty.
     pub fn render_sending_records(
-        config: &Config,
-        theme: &Theme,
-        content: &Content,
+        inputs: Inputs<'_>,
         records: SyncSender<Vec<crate::search::Record>>,
     ) -> Result<Self, Error> {
-        Self::render_inner(config, theme, content, None, Some(records))
+        Self::render_inner(inputs, None, Some(records))
     }
 
     fn render_inner(
-        config: &Config,
-        theme: &Theme,
-        content: &Content,
+        inputs: Inputs<'_>,
         mut cache: Option<&mut RenderCache>,
         records_to: Option<SyncSender<Vec<crate::search::Record>>>,
     ) -> Result<Self, Error> {
+        let Inputs { config, content, .. } = inputs;
         let previous = cache.as_deref_mut().map(|cache| std::mem::take(&mut cache.markdown));
         let (rendered, fingerprints) = RenderedContent::new(config, content, previous);
         let loaded = cache.as_deref().map(|cache| cache.stats).unwrap_or_default();
@@ -127,6 +126,7 @@ impl Site {
         };
         let mut problems = rendered.diagnostics(content);
         problems.extend(content.warnings.iter().cloned());
+        problems.extend(inputs.routes.problems.iter().cloned());
         let site = if problems.iter().any(Diagnostic::is_error) {
             Err(Error::Site(problems))
         } else {
@@ -144,7 +144,7 @@ impl Site {
                 }
                 None => records,
             };
-            Self::from_markdown(config, theme, content, &rendered, problems, cache.as_deref_mut(), &mut stats)
+            Self::from_markdown(inputs, &rendered, problems, cache.as_deref_mut(), &mut stats)
                 .map(|site| Self { search, ..site })
         };
         if let (Some(cache), Some(fingerprints)) = (cache, fingerprints) {
@@ -157,18 +157,17 @@ impl Site {
     /// Templates, feeds and static files, once the Markdown is rendered and its `problems`
     /// (warnings only) are known.
     fn from_markdown(
-        config: &Config,
-        theme: &Theme,
-        content: &Content,
+        inputs: Inputs<'_>,
         rendered: &RenderedContent,
         mut problems: Vec<Diagnostic>,
         cache: Option<&mut RenderCache>,
         stats: &mut CacheStats,
     ) -> Result<Self, Error> {
-        let tags = collect_tags(content);
+        let Inputs { config, theme, content, routes } = inputs;
+        let tags = &content.tags;
         let views = Views::new(config, content, &rendered.pages);
         let previous = cache.as_ref().map(|cache| &cache.pages);
-        let shared = Shared::new(config, content, &views, &tags, rendered, previous);
+        let shared = Shared::new(config, content, &views, tags, rendered, previous);
         let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
         // The search page exists when the theme has one and the site has search.
         if config.search.enabled && theme.has("search.html") {
@@ -206,17 +205,12 @@ impl Site {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
         }
-        files.extend(feeds::files(
-            config,
-            content,
-            &rendered.pages,
-            &tags.iter().map(|t| t.slug.clone()).collect::<Vec<_>>(),
-        ));
-        let statics = static_files(config, theme, content, &mut problems)?;
-        let files = merge_static(files, statics, &config.root, &mut problems);
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(Error::Site(problems));
-        }
+        files.extend(feeds::files(config, content, &rendered.pages, routes));
+        files.extend(routes.statics().map(|(path, source)| OutputFile {
+            path: path.to_path_buf(),
+            contents: Contents::Copy(source.to_path_buf()),
+        }));
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Self {
             files,
             warnings: problems,
@@ -431,21 +425,6 @@ fn settings_fingerprint(settings: &markdown::Settings<'_>) -> u128 {
     fingerprint.text(&format!("{:?}", settings.raw_html)).finish()
 }
 
-/// Tags of every page, grouped by slug; the first spelling names the tag.
-fn collect_tags(content: &Content) -> Vec<Tag> {
-    let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-    for (i, page) in content.pages.iter().enumerate() {
-        for name in &page.front.tags {
-            let slug = crate::content::page::slugify(name);
-            let tag = tags.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, pages: Vec::new() });
-            if !tag.pages.contains(&i) {
-                tag.pages.push(i);
-            }
-        }
-    }
-    tags.into_values().filter(|t| !t.slug.is_empty()).collect()
-}
-
 /// Values computed once and shared by every render job.
 struct Shared<'a> {
     config: &'a Config,
@@ -493,7 +472,7 @@ impl<'a> Shared<'a> {
             .iter()
             .map(|t| TagRef {
                 name: t.name.clone(),
-                url: url(config, &format!("tags/{}/", t.slug)),
+                url: url(config, &crate::sitepath::tag_path(&t.slug)),
                 count: t.pages.len(),
             })
             .collect();
@@ -537,8 +516,9 @@ impl<'a> Shared<'a> {
                 context.insert("tag", &self.tag_refs[*i]);
                 context.insert("pages", pages);
                 let title = format!("Pages tagged “{}”", tag.name);
-                context.insert("page", simple_page(self.config, &title, &title, &format!("tags/{}/", tag.slug)));
-                ("tag.html", Permalink::from_site_path(&format!("tags/{}/", tag.slug)), PathBuf::from("tags"))
+                let site_path = crate::sitepath::tag_path(&tag.slug);
+                context.insert("page", simple_page(self.config, &title, &title, &site_path));
+                ("tag.html", Permalink::from_site_path(&site_path), PathBuf::from("tags"))
             }
             Job::Search => {
                 context.insert("kind", "search");
@@ -655,51 +635,4 @@ fn simple_page(config: &Config, title: &str, description: &str, site_path: &str)
         "toc": [],
         "breadcrumbs": [],
     })
-}
-
-/// Theme static files, then site static files (which win), then article bundle assets.
-fn static_files(
-    config: &Config,
-    theme: &Theme,
-    content: &Content,
-    problems: &mut Vec<Diagnostic>,
-) -> Result<BTreeMap<PathBuf, PathBuf>, Error> {
-    let mut files = BTreeMap::new();
-    for dir in &theme.static_dirs {
-        let (found, links) = crate::error::fs::files_and_links_under(dir)?;
-        files.extend(found);
-        problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
-    }
-    for page in &content.pages {
-        for (abs, inner) in &page.assets {
-            files.insert(Path::new(page.permalink.as_str()).join(inner), abs.clone());
-        }
-    }
-    Ok(files)
-}
-
-/// Adds static files to the generated ones. A static file may replace a generated
-/// non-HTML file (a custom `robots.txt`), never a page.
-fn merge_static(
-    generated: Vec<OutputFile>,
-    statics: BTreeMap<PathBuf, PathBuf>,
-    root: &Path,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<OutputFile> {
-    let mut by_path: BTreeMap<PathBuf, Contents> = generated.into_iter().map(|f| (f.path, f.contents)).collect();
-    for (rel, abs) in statics {
-        let is_page = rel.extension().is_some_and(|e| e == "html");
-        if is_page && by_path.contains_key(&rel) {
-            problems.push(
-                Diagnostic::error(
-                    display_path(abs.strip_prefix(root).unwrap_or(&abs)),
-                    format!("this static file would replace the page `{}`", display_path(&rel)),
-                )
-                .with_hint("rename or move the static file; pages come from content/"),
-            );
-            continue;
-        }
-        by_path.insert(rel, Contents::Copy(abs));
-    }
-    by_path.into_iter().map(|(path, contents)| OutputFile { path, contents }).collect()
 }
