@@ -90,7 +90,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let output = OutputDir::resolve(&options.root, &options.output)?;
     let _lock = output.lock()?;
     let (config, theme, content) = load(options)?;
-    let routes = Routes::new(&config, &theme, &content)?;
+    let routes = Routes::new(&config, Some(&theme), &content)?;
     let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
     // Pagefind indexes on one core: give it the records as soon as the Markdown is
     // rendered, and render the templates on the other cores meanwhile.
@@ -120,21 +120,42 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
 pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error> {
     let started = Instant::now();
     let scope = check::Scope::new(options)?;
-    let load_options =
-        BuildOptions { root: options.root.clone(), output: PathBuf::new(), overrides: options.overrides.clone() };
-    let (config, theme, content) = match load(&load_options) {
-        Ok(loaded) => loaded,
-        Err(Error::Site(problems)) => return Ok(check::CheckReport::new(problems, 0, 0, started)),
+    let report = |problems| Ok(check::CheckReport::new(problems, 0, 0, started));
+    let config = match Config::load(&options.root, &options.overrides) {
+        Ok(config) => config,
+        Err(Error::Site(problems)) => return report(problems),
         Err(error) => return Err(error),
     };
-    let routes = Routes::new(&config, &theme, &content)?;
-    let mut problems = match Site::render(Inputs { config: &config, theme: &theme, content: &content, routes: &routes })
-    {
-        Ok(site) => site.warnings,
-        Err(Error::Site(problems)) => problems,
+    // Every stage that can run does, so one run reports every problem in every file: a
+    // broken theme still lets the content be checked, a broken file still lets the others.
+    let (theme, content) = rayon::join(|| Theme::load(&config), || Content::load(&config));
+    let mut problems = Vec::new();
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(Error::Site(found)) => {
+            problems.extend(found);
+            None
+        }
         Err(error) => return Err(error),
     };
-    let found = check::content(&config, &content, &routes, &scope, options.today)?;
+    let content = match content {
+        Ok(content) => content,
+        Err(Error::Site(found)) => {
+            problems.extend(found);
+            return report(problems);
+        }
+        Err(error) => return Err(error),
+    };
+    let config = match &theme {
+        Some(theme) => Config { extra: theme.manifest.merge_extra(&config.extra), ..config },
+        None => config,
+    };
+    let routes = Routes::new(&config, theme.as_ref(), &content)?;
+    let markdown = site::RenderedContent::render(&config, &content);
+    problems.extend(content.problems.iter().cloned());
+    problems.extend(routes.problems.iter().cloned());
+    problems.extend(markdown.diagnostics(&content));
+    let found = check::content(&config, &content, &routes, &markdown, &scope, options.today);
     problems.extend(found.diagnostics);
     Ok(check::CheckReport::new(problems, found.checked, found.total, started))
 }
@@ -149,7 +170,7 @@ pub fn render(options: &BuildOptions) -> Result<(Config, Site), Error> {
 /// (`tend serve` keeps one between saves).
 pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>) -> Result<(Config, Site), Error> {
     let (config, theme, content) = load_cached(options, cache.as_deref_mut())?;
-    let routes = Routes::new(&config, &theme, &content)?;
+    let routes = Routes::new(&config, Some(&theme), &content)?;
     let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
     let site = Site::render_cached(inputs, cache.as_deref_mut());
     if let Some(cache) = cache {
@@ -185,6 +206,10 @@ fn load_cached(options: &BuildOptions, cache: Option<&mut RenderCache>) -> Resul
         (Ok(theme), Ok(content)) => {
             let extra = theme.manifest.merge_extra(&config.extra);
             Ok((Config { extra, ..config }, theme, content))
+        }
+        (Err(Error::Site(mut a)), Ok(content)) => {
+            a.extend(content.problems);
+            Err(Error::Site(a))
         }
         (Err(Error::Site(mut a)), Err(Error::Site(b))) => {
             a.extend(b);

@@ -76,8 +76,9 @@ pub struct Routes {
 }
 
 impl Routes {
-    /// Claims every output file of `content` rendered with `theme`.
-    pub fn new(config: &Config, theme: &Theme, content: &Content) -> Result<Self, Error> {
+    /// Claims every output file of `content` rendered with `theme` (`None` when the theme
+    /// did not load: `tend check` still checks the content, with the site's own static files).
+    pub fn new(config: &Config, theme: Option<&Theme>, content: &Content) -> Result<Self, Error> {
         let mut routes = Self::default();
         routes.claim(".tend-output".into(), Owner::Marker, None);
         routes.claim("404.html".into(), Owner::NotFound, None);
@@ -85,7 +86,7 @@ impl Routes {
             routes.claim(feed.into(), Owner::Feed, None);
         }
         routes.claim("tags/index.html".into(), Owner::Tags, None);
-        if config.search.enabled && theme.has("search.html") {
+        if config.search.enabled && theme.is_none_or(|theme| theme.has("search.html")) {
             routes.claim("search/index.html".into(), Owner::Search, None);
         }
         routes.claim("index.html".into(), Owner::Home, Some(&content.home.path));
@@ -99,7 +100,11 @@ impl Routes {
             let path = Permalink::from_site_path(&crate::sitepath::tag_path(&tag.slug));
             routes.claim(path.output_file(), Owner::Tag(i), None);
         }
-        for dir in &theme.static_dirs {
+        let static_dirs = match theme {
+            Some(theme) => theme.static_dirs.clone(),
+            None => vec![config.static_dir()],
+        };
+        for dir in &static_dirs {
             let (found, links) = crate::error::fs::files_and_links_under(dir)?;
             routes.problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
             for (rel, abs) in found {

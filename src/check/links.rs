@@ -64,7 +64,7 @@ pub(super) fn destinations(
     facts: &Rendered,
     published: &Published,
     files: &[SourceFile<'_>],
-    rendered: &[Rendered],
+    rendered: &[&Rendered],
     root: &Path,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -84,7 +84,7 @@ pub(super) fn destinations(
         match published.find(&site_path) {
             None => problems.push(missing(file, destination, &site_path, published, root)),
             Some(Some(target)) if !local.fragment.is_empty() && !rendered[target].anchors.contains(local.fragment) => {
-                problems.push(missing_anchor(file, destination, local.fragment, &files[target], &rendered[target]));
+                problems.push(missing_anchor(file, destination, local.fragment, &files[target], rendered[target]));
             }
             Some(_) => {}
         }

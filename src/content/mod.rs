@@ -36,8 +36,14 @@ pub struct Content {
     pub root_topics: Vec<usize>,
     /// Draft pages left out of this build, by path (so links to them get a clear error).
     pub drafts: Vec<PathBuf>,
-    /// Problems that do not stop the build (files that are not published).
-    pub warnings: Vec<Diagnostic>,
+    /// Every problem found loading: errors (a file that does not parse, a broken
+    /// `related` entry) and warnings (files that are not published). Loading goes on past
+    /// errors so that every stage can report its own; the build stops before writing.
+    pub problems: Vec<Diagnostic>,
+    /// Files that failed to parse, and the files inside a topic whose `_index.md` failed:
+    /// still known by path, so links and `related` entries to them report nothing more
+    /// (the file's own error is the one to fix).
+    pub failed: Vec<PathBuf>,
     /// Tags of every page, grouped by slug, sorted by slug.
     pub tags: Vec<Tag>,
 }
@@ -97,11 +103,17 @@ impl Content {
         let mut topics = Vec::new();
         let mut pages = Vec::new();
         let mut drafts = Vec::new();
+        let mut failed = walk.orphans.clone();
         for (found, result) in walk.files.iter().zip(parsed) {
             let (text, front, body_offset) = match result {
                 Ok(ok) => ok,
                 Err(mut errors) => {
                     problems.append(&mut errors);
+                    failed.push(found.rel.clone());
+                    if matches!(found.kind, FileKind::Home) {
+                        // Keep a stand-in, so the rest of the site is still checked.
+                        home = Some(topic(found, String::new(), FrontMatter::default(), 0, Permalink::home()));
+                    }
                     continue;
                 }
             };
@@ -134,6 +146,27 @@ impl Content {
             );
             return Err(Error::Site(problems));
         };
+        // A topic that failed takes its folder with it: its articles and sub-topics would
+        // otherwise move to the root and report collisions that are not real.
+        let broken: Vec<PathBuf> = failed
+            .iter()
+            .filter(|path| path.file_name().is_some_and(|n| n == "_index.md"))
+            .filter_map(|path| path.parent().map(Path::to_path_buf))
+            .filter(|dir| dir.as_path() != Path::new("content"))
+            .collect();
+        let under_broken = |path: &Path| broken.iter().any(|dir| path.starts_with(dir));
+        topics.retain(|topic: &Topic| {
+            !under_broken(&topic.path) || {
+                failed.push(topic.path.clone());
+                false
+            }
+        });
+        pages.retain(|(_, page): &(PathBuf, Page)| {
+            !under_broken(&page.path) || {
+                failed.push(page.path.clone());
+                false
+            }
+        });
         let mut content = Self {
             home,
             topics,
@@ -141,16 +174,14 @@ impl Content {
             root_pages: Vec::new(),
             root_topics: Vec::new(),
             drafts,
-            warnings: Vec::new(),
+            problems: Vec::new(),
+            failed,
             tags: Vec::new(),
         };
         content.link_tree(pages);
         content.tags = content.collect_tags();
         content.resolve_related(&mut problems);
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(Error::Site(problems));
-        }
-        content.warnings = problems;
+        content.problems = problems;
         Ok(content)
     }
 
@@ -244,6 +275,7 @@ impl Content {
                 let (path, _) = split_fragment(target);
                 match resolve(page.link_base(), path) {
                     Some(full) if index.contains_key(full.as_path()) => related.push(index[full.as_path()]),
+                    Some(full) if self.failed.contains(&full) => {}
                     Some(full) if self.drafts.contains(&full) => problems.push(
                         document
                             .error_at_key("related", format!("`related` entry `{target}` is a draft"))
@@ -286,6 +318,11 @@ impl Content {
         for page in &self.pages {
             targets.insert(page.path.clone(), page.permalink.clone());
         }
+        // A file that failed to parse is still a page: links to it resolve (to where it
+        // would be), so its one error is not repeated in every file that links to it.
+        for path in &self.failed {
+            targets.entry(path.clone()).or_insert_with(|| permalink_from_path(path));
+        }
         targets
     }
 
@@ -325,9 +362,24 @@ pub fn relative_to(path: &Path, base: &Path) -> Option<String> {
     }
 }
 
+/// Where a file would be published judging by its path alone (no `slug`), for files that
+/// failed to parse.
+fn permalink_from_path(path: &Path) -> Permalink {
+    let inside = path.strip_prefix("content").unwrap_or(path);
+    let folder = match inside.file_name().and_then(|n| n.to_str()) {
+        Some("_index.md" | "index.md") => inside.parent().unwrap_or(Path::new("")).to_path_buf(),
+        _ => inside.with_extension(""),
+    };
+    folder
+        .components()
+        .fold(Permalink::home(), |permalink, part| permalink.child(&page::slugify(&part.as_os_str().to_string_lossy())))
+}
+
 /// The walk's result: content files in order, plus every other file for bundles.
 struct Walk {
     files: Vec<Found>,
+    /// Markdown files in a folder with no `_index.md` (reported once, for the folder).
+    orphans: Vec<PathBuf>,
     others: Vec<(PathBuf, PathBuf)>,
 }
 
@@ -367,6 +419,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
     let mut files = Vec::new();
     let mut others = Vec::new();
     let mut missing_index: Vec<PathBuf> = Vec::new();
+    let mut orphans = Vec::new();
     for (rel, abs) in entries {
         let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
         let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -394,6 +447,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 if !missing_index.contains(&dir) {
                     missing_index.push(dir.clone());
                 }
+                orphans.push(rel);
                 continue;
             }
             files.push(Found { rel, abs, kind: FileKind::Page { topic_dir: dir, bundle: false } });
@@ -417,7 +471,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 )),
         );
     }
-    Ok(Walk { files, others })
+    Ok(Walk { files, orphans, others })
 }
 
 type Parsed = Result<(String, FrontMatter, usize), Vec<Diagnostic>>;

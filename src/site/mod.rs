@@ -125,7 +125,7 @@ impl Site {
             pages_reused: 0,
         };
         let mut problems = rendered.diagnostics(content);
-        problems.extend(content.warnings.iter().cloned());
+        problems.extend(content.problems.iter().cloned());
         problems.extend(inputs.routes.problems.iter().cloned());
         let site = if problems.iter().any(Diagnostic::is_error) {
             Err(Error::Site(problems))
@@ -223,10 +223,13 @@ impl Site {
 }
 
 /// Markdown rendered for the home page, every topic and every page.
-struct RenderedContent {
-    home: Rendered,
-    topics: Vec<Rendered>,
-    pages: Vec<Rendered>,
+pub struct RenderedContent {
+    /// The home page's.
+    pub home: Rendered,
+    /// Each topic's, in [`Content::topics`] order.
+    pub topics: Vec<Rendered>,
+    /// Each page's, in [`Content::pages`] order.
+    pub pages: Vec<Rendered>,
     /// How many were rendered rather than reused.
     fresh: usize,
 }
@@ -240,6 +243,12 @@ struct Input<'a> {
 }
 
 impl RenderedContent {
+    /// The Markdown stage on its own (what `tend check` needs): every source rendered once,
+    /// links resolved, with [`RenderedContent::diagnostics`] holding the problems.
+    pub fn render(config: &Config, content: &Content) -> Self {
+        Self::new(config, content, None).0
+    }
+
     /// Renders every source in parallel, reusing what `previous` holds for sources whose
     /// fingerprint is unchanged. Returns the fingerprints when caching.
     fn new(config: &Config, content: &Content, mut previous: Option<Kept<Rendered>>) -> (Self, Option<Vec<u128>>) {
@@ -308,7 +317,8 @@ impl RenderedContent {
             .collect()
     }
 
-    fn count(&self) -> usize {
+    /// How many sources: the home page, topics and pages.
+    pub fn count(&self) -> usize {
         1 + self.topics.len() + self.pages.len()
     }
 
@@ -320,7 +330,8 @@ impl RenderedContent {
     }
 
     /// Markdown problems plus links to anchors that do not exist.
-    fn diagnostics(&self, content: &Content) -> Vec<Diagnostic> {
+    /// Every Markdown problem, plus links to headings that do not exist in their target.
+    pub fn diagnostics(&self, content: &Content) -> Vec<Diagnostic> {
         let mut anchors: HashMap<&Path, &Rendered> = HashMap::new();
         anchors.insert(&content.home.path, &self.home);
         anchors.extend(content.topics.iter().map(|t| t.path.as_path()).zip(&self.topics));
