@@ -11,6 +11,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod error;
+pub mod fingerprint;
 pub mod markdown;
 pub mod new;
 pub mod output;
@@ -27,11 +28,12 @@ mod yaml;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-pub use cache::{CacheStats, RenderCache};
+pub use cache::RenderCache;
 pub use config::{Config, Overrides};
 pub use content::Content;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
+pub use fingerprint::CacheStats;
 pub use output::OutputDir;
 pub use routes::Routes;
 pub use site::{Inputs, Site};
@@ -100,7 +102,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let search_index = indexer.finish()?;
     site.files.extend(search_index.files);
     let indexed = started.elapsed();
-    let written = output.publish(&site, search_index.stamp.as_deref())?;
+    let written = output.publish(&site.files, search_index.stamp.as_deref())?;
     Ok(Report {
         pages: site.page_count,
         topics: site.topic_count,
@@ -172,9 +174,13 @@ pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>
     let (config, theme, content) = load_cached(options, cache.as_deref_mut())?;
     let routes = Routes::new(&config, Some(&theme), &content)?;
     let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
-    let site = Site::render_cached(inputs, cache.as_deref_mut());
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.site.stats = cache.stats;
+    }
+    let site = Site::render_cached(inputs, cache.as_deref_mut().map(|cache| &mut cache.site));
     if let Some(cache) = cache {
         cache.theme = Some(theme);
+        cache.stats = cache.site.stats;
     }
     Ok((config, site?))
 }

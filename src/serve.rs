@@ -22,8 +22,9 @@ use tokio::sync::broadcast;
 use tokio_stream::StreamExt as _;
 use tokio_stream::wrappers::BroadcastStream;
 
-use crate::cache::{CacheStats, RenderCache};
+use crate::cache::RenderCache;
 use crate::error::Error;
+use crate::fingerprint::CacheStats;
 use crate::site::{Contents, Site};
 use crate::{BuildOptions, Overrides};
 

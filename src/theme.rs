@@ -136,7 +136,7 @@ impl Theme {
             problems.append(&mut errors);
             Manifest::default()
         });
-        let mut fingerprint = crate::cache::Fingerprint::new();
+        let mut fingerprint = crate::fingerprint::Fingerprint::new();
         for (name, text) in &files {
             fingerprint.text(name).text(text);
         }

@@ -13,10 +13,10 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cache::{Fingerprint, Kept};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean, display_path};
 use crate::error::{Error, fs};
+use crate::fingerprint::{Fingerprint, Kept};
 pub use front_matter::{FrontMatter, Reference};
 use front_matter::{Requirements, parse_file};
 pub use page::{Page, Permalink, Topic};
