@@ -154,6 +154,7 @@ for (const scheme of ["light", "dark"]) {
       await page.locator("#tend-error-overlay pre").waitFor({ timeout: 10_000 });
       const results = await page.evaluate(overlayContrast);
       assert.ok(results.length >= 3, `the title, the note and the error are measured: ${JSON.stringify(results)}`);
+      console.log(`# overlay contrast (${scheme}): ${results.map((r) => `${r.ratio.toFixed(2)}:1`).join(", ")}`);
       const poor = results.filter((r) => r.ratio < 4.5).map((r) => `${r.ratio.toFixed(2)}:1 ${JSON.stringify(r.text)}`);
       assert.deepEqual(poor, [], `overlay text below 4.5:1 in ${scheme} mode`);
     } finally {
@@ -163,3 +164,33 @@ for (const scheme of ["light", "dark"]) {
     }
   });
 }
+
+// issue 13 "never stale" (issue 12 item 4): a save that lands while a page is loading —
+// after its HTML was sent, before its live-reload stream is open — used to be missed, and
+// the tab showed the old text until the next save. The page now carries the generation it
+// was rendered from and the stream starts with the current one.
+test("a save during page load reaches the tab", { timeout: TEST_TIMEOUT }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const file = path.join(dir, ARTICLE);
+  const good = await readFile(file, "utf8");
+  const heading = "What it can feel like, saved during the load";
+  const articleUrl = url + "feelings/feeling-low-after-sex/";
+  try {
+    // Hold the live-reload script until the save has been rebuilt and published.
+    await page.route("**/__tend/live.js", async (route) => {
+      await writeFile(file, good.replace("## What it can feel like", `## ${heading}`));
+      const deadline = Date.now() + 10_000;
+      while (!(await (await fetch(articleUrl)).text()).includes(heading)) {
+        assert.ok(Date.now() < deadline, "the server never published the save");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await route.continue();
+    }, { times: 1 });
+    await page.goto(articleUrl);
+    await page.getByRole("heading", { name: heading }).waitFor({ timeout: 10_000 });
+  } finally {
+    await writeFile(file, good);
+    await context.close();
+  }
+});
