@@ -1,14 +1,15 @@
 //! `tend serve`: the site from memory over HTTP, rebuilt on every save, with live reload.
 //!
 //! Two parts meet here and nowhere else:
-//! - [`http`] answers requests (axum on hyper): which hosts and methods it answers, how long a
-//!   connection may take, files looked up by URL path in the current [`Snapshot`] (never the
-//!   disk, so no traversal or directory listing is possible), the live-reload script
-//!   injected into HTML, and the Server-Sent Events stream ([`listen`] owns the sockets);
-//! - [`preview`] is the loop watch → rebuild → publish a snapshot → notify the tabs, with
-//!   one worker that builds the search index after each publish.
+//! - the HTTP layer: `http` decides what is answered (axum) — which hosts and methods,
+//!   files looked up by URL path in the current `Snapshot` (never the disk, so no
+//!   traversal or directory listing is possible), the live-reload script injected into
+//!   HTML, the Server-Sent Events stream — and `listen` owns the sockets and how long a
+//!   connection may take (hyper, with header-read and idle timeouts);
+//! - the preview loop: `preview` watches → rebuilds → publishes a snapshot → notifies the
+//!   tabs, with one worker that builds the search index after each publish.
 //!
-//! They share [`Published`]: the snapshot being served, the last build error, and the
+//! They share `Published`: the snapshot being served, the last build error, and the
 //! channel to the tabs. Every snapshot that changes the site gets the next generation
 //! number; a page is served with the generation it came from and the event stream starts
 //! with the current one, so a tab that loaded during a rebuild reloads at once instead of

@@ -657,3 +657,32 @@ fn the_event_stream_outlives_the_idle_timeout() {
         }
     }
 }
+
+// issue 13 "never stale": a page names the generation of the site it came from, and the
+// event stream starts with the generation served now, so a tab that loaded while a
+// rebuild was published (and missed its notice) can tell, and reloads.
+#[test]
+fn pages_and_the_event_stream_carry_the_generation() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    let first = server.generation();
+    assert!(first >= 1, "a good first build is generation 1 or later");
+    assert!(get(&server, "/care/washing/").1.contains(&format!("data-generation=\"{first}\"")));
+    let washing = site.root.join("content/care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain", "Plainly")).expect("edit");
+    let second = assert_reload(&mut notices);
+    assert!(second > first);
+    assert_eq!(server.generation(), second);
+    assert!(get(&server, "/care/washing/").1.contains(&format!("data-generation=\"{second}\"")));
+    server.rebuild();
+    assert_eq!(server.generation(), second, "a rebuild that changes nothing keeps the generation");
+
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET /__tend/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut lines = BufReader::new(stream).lines().map(|line| line.expect("read event stream"));
+    lines.find(|line| line == "event: hello").expect("a hello event");
+    assert_eq!(lines.next().as_deref(), Some(format!("data: {{\"generation\":{second}}}").as_str()));
+}
