@@ -503,6 +503,11 @@ fn the_watcher_does_not_follow_links_out_of_the_site() {
     std::fs::create_dir_all(outside.join("deeper")).expect("mkdir");
     std::fs::write(outside.join("deeper/secret.md"), "one").expect("write");
     std::os::unix::fs::symlink(&outside, site.root.join("content/linked")).expect("link");
+    // A source folder that is itself a link (the build skips it with a warning).
+    let elsewhere = site.root.parent().expect("temp dir").join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("deeper")).expect("mkdir");
+    std::fs::remove_dir_all(site.root.join("static")).expect("remove static");
+    std::os::unix::fs::symlink(&elsewhere, site.root.join("static")).expect("link");
     let (tx, rx) = std::sync::mpsc::channel();
     let _watcher = tend::watch::Watcher::start(&site.root, move |change| {
         let _ = tx.send(change);
@@ -510,6 +515,7 @@ fn the_watcher_does_not_follow_links_out_of_the_site() {
     .expect("watch");
     std::fs::write(outside.join("deeper/secret.md"), "two").expect("write outside");
     std::fs::write(outside.join("new.md"), "new").expect("create outside");
+    std::fs::write(elsewhere.join("deeper/robots.txt"), "outside").expect("write outside");
     // A change inside the site, made after: by the time it arrives, one outside would have.
     let washing = site.root.join("content/care/washing.md");
     let text = std::fs::read_to_string(&washing).expect("read");
@@ -519,7 +525,10 @@ fn the_watcher_does_not_follow_links_out_of_the_site() {
         let change = rx.recv_timeout(Duration::from_secs(20)).expect("the edit inside the site is seen");
         seen.extend(change.paths);
     }
-    assert!(!seen.iter().any(|p| p.starts_with("content/linked")), "followed the link: {seen:?}");
+    assert!(
+        !seen.iter().any(|p| p.starts_with("content/linked") || p.starts_with("static")),
+        "followed a link: {seen:?}"
+    );
 }
 
 /// A `tend serve` process, stopped when dropped.
