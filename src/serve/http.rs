@@ -285,22 +285,57 @@ impl Notice {
     }
 }
 
-/// The live-reload stream: the generation served now (a tab showing an older one reloads
-/// at once), the current error if there is one, then every notice. Subscribing comes
-/// first, so nothing published meanwhile is missed. A tab that falls behind skips what it
-/// missed; a comment every `keep_alive` keeps the connection inside the idle timeout.
+/// The live-reload stream: first the state now (a tab showing an older generation
+/// reloads at once; one showing this generation shows or clears the error), then every
+/// notice. Subscribing comes first, so nothing published meanwhile is missed; a tab that
+/// falls behind the channel is sent the state again instead of what it missed. A comment
+/// every `keep_alive` keeps the connection inside the idle timeout.
 fn events(app: &App) -> Sse<impl tokio_stream::Stream<Item = Result<Event, std::convert::Infallible>> + use<>> {
     let updates = BroadcastStream::new(app.published.notices.subscribe());
-    let (site, error) = app.published.now();
-    let hello = Event::default().event("hello").data(serde_json::json!({ "generation": site.generation }).to_string());
-    let first = std::iter::once(hello).chain(error.map(|text| Notice::Failed(text).to_event())).map(Ok);
-    let updates = updates.filter_map(|notice| notice.ok().map(|n| Ok(n.to_event())));
-    Sse::new(tokio_stream::iter(first).chain(updates)).keep_alive(KeepAlive::new().interval(app.keep_alive))
+    let first = tokio_stream::once(Ok(state(&app.published)));
+    let published = Arc::clone(&app.published);
+    let updates = updates.map(move |notice| Ok(notice.map_or_else(|_lagged| state(&published), |n| n.to_event())));
+    Sse::new(first.chain(updates)).keep_alive(KeepAlive::new().interval(app.keep_alive))
+}
+
+/// `hello`: the generation served now and the last build's error, if it failed.
+fn state(published: &Published) -> Event {
+    let (site, error) = published.now();
+    Event::default()
+        .event("hello")
+        .data(serde_json::json!({ "generation": site.generation, "error": error }).to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn a_tab_that_falls_behind_is_sent_the_state_again() {
+        let published = Arc::new(Published::new());
+        published
+            .update(|state| state.site = Arc::new(super::super::Snapshot { files: Default::default(), generation: 9 }));
+        let app = App {
+            published: Arc::clone(&published),
+            hosts: Hosts::new("127.0.0.1".parse().expect("ip"), None),
+            base_path: "/".into(),
+            keep_alive: Duration::from_secs(60),
+        };
+        let body = events(&app).into_response().into_body();
+        // More notices than the channel holds, before the tab reads any.
+        for generation in 10..=100 {
+            published.notify(Notice::Reload { generation });
+        }
+        let mut stream = body.into_data_stream();
+        let mut events = Vec::new();
+        while events.len() < 3 {
+            let chunk = stream.next().await.expect("an event").expect("bytes");
+            events.push(String::from_utf8_lossy(&chunk).into_owned());
+        }
+        assert!(events[0].starts_with("event: hello\ndata: {\"error\":null,\"generation\":9}"), "{}", events[0]);
+        assert!(events[1].starts_with("event: hello\n"), "the state again after falling behind: {}", events[1]);
+        assert!(events[2].starts_with("event: reload\n"), "{}", events[2]);
+    }
 
     #[test]
     fn paths_cannot_leave_the_site() {

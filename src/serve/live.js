@@ -94,7 +94,13 @@
   let events = null;
   function connect() {
     events = new EventSource(base + "__tend/events");
-    events.addEventListener("hello", (e) => { if (data(e).generation !== generation) reload(); });
+    // The state now, when the stream opens (and again if this tab fell behind).
+    events.addEventListener("hello", (e) => {
+      const now = data(e);
+      if (now.generation !== generation) reload();
+      else if (now.error) showError(now.error);
+      else clearError();
+    });
     events.addEventListener("reload", (e) => { if (data(e).generation !== generation) reload(); });
     events.addEventListener("css", (e) => {
       clearError();
