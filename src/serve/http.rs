@@ -127,8 +127,8 @@ fn refusal(hosts: &Hosts, method: &Method, uri: &Uri, headers: &HeaderMap) -> Op
     };
     // An absolute request line (`GET http://host/ HTTP/1.1`) names a host too.
     let Ok(host) = host.to_str() else { return Some(misdirected("(not text)")) };
-    let named = std::iter::once(host).chain(uri.authority().map(axum::http::uri::Authority::as_str));
-    if let Some(stranger) = named.into_iter().find(|h| !hosts.allows(h)) {
+    let mut named = std::iter::once(host).chain(uri.authority().map(axum::http::uri::Authority::as_str));
+    if let Some(stranger) = named.find(|h| !hosts.allows(h)) {
         return Some(misdirected(stranger));
     }
     if method != Method::GET && method != Method::HEAD {
