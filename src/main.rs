@@ -97,8 +97,10 @@ fn main() -> ExitCode {
             let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts } };
             build(&options, quiet)
         }),
-        Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root)
-            .and_then(|root| serve(&tend::serve::ServeOptions { root, bind, port, drafts, base_url }, open)),
+        Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root).and_then(|root| {
+            let timeouts = tend::serve::Timeouts::default();
+            serve(&tend::serve::ServeOptions { root, bind, port, drafts, base_url, timeouts }, open)
+        }),
         Command::Check { root, format, changed_since, drafts } => {
             let options = find_root(root).map(|root| tend::check::CheckOptions {
                 root,
