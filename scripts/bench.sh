@@ -25,10 +25,10 @@
 # Environment:
 #   RUNS=3            paired runs per measurement
 #   EDITS=10          saves per server for P4
-#   PARTS="P1 P2 P3 P4"  what to measure (default: all up to 10000 articles, P1 alone above,
-#                     where Hugo's P2 and P4 take an hour)
-#   BENCH_DIR         corpora and output folders (default: ${TMPDIR:-/tmp}/tend-bench; 10000
-#                     articles need ~1.5 GB, 100000 ~15 GB)
+#   PARTS="P1 P2 P3 P4"  what to measure (default: all up to 10000 articles; above that P1
+#                     alone, the issue's 100,000-article row: P2's lists grow with the topics)
+#   BENCH_DIR         corpora and output folders (default: ${TMPDIR:-/tmp}/tend-bench; about
+#                     70 MB per 1000 articles: 0.7 GB for 10000, 7 GB for 100000)
 #   BENCH_INSTALL=1   apt-get install -y hugo and pip install pagefind-bin if they are missing
 #   HUGO, PAGEFIND    binaries to use instead of the ones found on PATH
 # Measure on a quiet machine: anything else running moves the numbers.
@@ -258,7 +258,7 @@ fi
 # --- tend beside Hugo and Pagefind ----------------------------------------------------------
 hv="not installed"; [ -z "$hugo" ] || hv="$(version "$hugo" version)"
 pv="not installed"; [ -z "$pagefind" ] || pv="$(version "$pagefind" --version)"
-echo "tend $commit; Hugo $hv ($hugo); Pagefind $pv ($pagefind); $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+echo "tend $commit; Hugo $hv${hugo:+ ($hugo)}; Pagefind $pv${pagefind:+ ($pagefind)}; $(nproc) cores; load $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 for n in "${sizes[@]}"; do
   parts=${PARTS:-}
   if [ -z "$parts" ]; then if ((n > 10000)); then parts="P1"; else parts="P1 P2 P3 P4"; fi; fi
