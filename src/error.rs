@@ -112,6 +112,20 @@ pub mod fs {
         Ok((files, links))
     }
 
+    /// The first folder from `root` (exclusive) down to `path` (inclusive) that is a
+    /// symbolic link, if any: reading `path` would follow it.
+    pub fn linked_folder(root: &Path, path: &Path) -> Option<PathBuf> {
+        let inside = path.strip_prefix(root).ok()?;
+        let mut current = root.to_path_buf();
+        for component in inside.components() {
+            current.push(component);
+            if std::fs::symlink_metadata(&current).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Some(current);
+            }
+        }
+        None
+    }
+
     /// A warning for a symbolic link that was skipped, named relative to `root`.
     pub fn skipped_link(root: &Path, link: &Path) -> crate::Diagnostic {
         crate::Diagnostic::warning(

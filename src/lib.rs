@@ -11,13 +11,16 @@ pub mod config;
 pub mod content;
 pub mod diagnostic;
 pub mod error;
+pub mod fingerprint;
 pub mod markdown;
 pub mod new;
 pub mod output;
 pub mod readability;
+pub mod routes;
 pub mod search;
 pub mod serve;
 pub mod site;
+pub mod sitepath;
 pub mod theme;
 pub mod watch;
 mod yaml;
@@ -25,13 +28,15 @@ mod yaml;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-pub use cache::{CacheStats, RenderCache};
+pub use cache::RenderCache;
 pub use config::{Config, Overrides};
 pub use content::Content;
 pub use diagnostic::{Diagnostic, Severity};
 pub use error::Error;
+pub use fingerprint::CacheStats;
 pub use output::OutputDir;
-pub use site::Site;
+pub use routes::Routes;
+pub use site::{Inputs, Site};
 pub use theme::Theme;
 
 /// What `tend build` was asked to do.
@@ -84,19 +89,21 @@ pub struct Stages {
 /// Builds the site at `options.root` into `options.output`.
 pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let started = Instant::now();
-    let output = OutputDir::new(options.root.join(&options.output));
-    output.check_safe(&options.root)?;
+    let output = OutputDir::resolve(&options.root, &options.output)?;
+    let _lock = output.lock()?;
     let (config, theme, content) = load(options)?;
+    let routes = Routes::new(&config, Some(&theme), &content)?;
+    let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
     // Pagefind indexes on one core: give it the records as soon as the Markdown is
     // rendered, and render the templates on the other cores meanwhile.
     let (records, indexer) = search::Indexer::start(&config, &output);
-    let mut site = Site::render_sending_records(&config, &theme, &content, records)?;
+    let mut site = Site::render_sending_records(inputs, records)?;
     site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
     let rendered = started.elapsed();
     let search_index = indexer.finish()?;
     site.files.extend(search_index.files);
     let indexed = started.elapsed();
-    let written = output.publish(&site, search_index.stamp.as_deref())?;
+    let written = output.publish(&site.files, search_index.stamp.as_deref())?;
     Ok(Report {
         pages: site.page_count,
         topics: site.topic_count,
@@ -116,21 +123,46 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
 pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error> {
     let started = Instant::now();
     let scope = check::Scope::new(options)?;
-    let load_options =
-        BuildOptions { root: options.root.clone(), output: PathBuf::new(), overrides: options.overrides.clone() };
-    let (config, theme, content) = match load(&load_options) {
-        Ok(loaded) => loaded,
-        Err(Error::Site(problems)) => return Ok(check::CheckReport::new(problems, 0, 0, started)),
+    let report = |problems| Ok(check::CheckReport::new(problems, 0, 0, started));
+    let config = match Config::load(&options.root, &options.overrides) {
+        Ok(config) => config,
+        Err(Error::Site(problems)) => return report(problems),
         Err(error) => return Err(error),
     };
-    let mut problems = match Site::render(&config, &theme, &content) {
-        Ok(site) => site.warnings,
-        Err(Error::Site(problems)) => problems,
+    // Every stage that can run does, so one run reports every problem in every file: a
+    // broken theme still lets the content be checked, a broken file still lets the others.
+    let (theme, content) = rayon::join(|| Theme::load(&config), || Content::load(&config));
+    let mut problems = Vec::new();
+    let theme = match theme {
+        Ok(theme) => Some(theme),
+        Err(Error::Site(found)) => {
+            problems.extend(found);
+            None
+        }
         Err(error) => return Err(error),
     };
-    let found = check::content(&config, &theme, &content, &scope, options.today)?;
+    let content = match content {
+        Ok(content) => content,
+        Err(Error::Site(found)) => {
+            problems.extend(found);
+            return report(problems);
+        }
+        Err(error) => return Err(error),
+    };
+    let config = match &theme {
+        Some(theme) => Config { extra: theme.manifest.merge_extra(&config.extra), ..config },
+        None => config,
+    };
+    let routes = Routes::new(&config, theme.as_ref(), &content)?;
+    let markdown = site::RenderedContent::render(&config, &content);
+    problems.extend(content.problems.iter().cloned());
+    problems.extend(routes.problems.iter().cloned());
+    problems.extend(markdown.diagnostics(&content));
+    let found = check::content(&config, &content, &routes, &markdown, &scope, options.today);
     problems.extend(found.diagnostics);
-    problems.extend(theme.manifest.check_extra(&config, Severity::Error));
+    if let Some(theme) = &theme {
+        problems.extend(theme.manifest.check_extra(&config, Severity::Error));
+    }
     Ok(check::CheckReport::new(problems, found.checked, found.total, started))
 }
 
@@ -144,12 +176,18 @@ pub fn render(options: &BuildOptions) -> Result<(Config, Site), Error> {
 /// (`tend serve` keeps one between saves).
 pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>) -> Result<(Config, Site), Error> {
     let (config, theme, content) = load_cached(options, cache.as_deref_mut())?;
-    let site = Site::render_cached(&config, &theme, &content, cache.as_deref_mut()).map(|mut site| {
+    let routes = Routes::new(&config, Some(&theme), &content)?;
+    let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
+    if let Some(cache) = cache.as_deref_mut() {
+        cache.site.stats = cache.stats;
+    }
+    let site = Site::render_cached(inputs, cache.as_deref_mut().map(|cache| &mut cache.site)).map(|mut site| {
         site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
         site
     });
     if let Some(cache) = cache {
         cache.theme = Some(theme);
+        cache.stats = cache.site.stats;
     }
     Ok((config, site?))
 }
@@ -181,6 +219,10 @@ fn load_cached(options: &BuildOptions, cache: Option<&mut RenderCache>) -> Resul
         (Ok(theme), Ok(content)) => {
             let extra = theme.manifest.merge_extra(&config.extra);
             Ok((Config { extra, ..config }, theme, content))
+        }
+        (Err(Error::Site(mut a)), Ok(content)) => {
+            a.extend(content.problems);
+            Err(Error::Site(a))
         }
         (Err(Error::Site(mut a)), Err(Error::Site(b))) => {
             a.extend(b);

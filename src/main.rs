@@ -97,8 +97,10 @@ fn main() -> ExitCode {
             let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts } };
             build(&options, quiet)
         }),
-        Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root)
-            .and_then(|root| serve(&tend::serve::ServeOptions { root, bind, port, drafts, base_url }, open)),
+        Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root).and_then(|root| {
+            let timeouts = tend::serve::Timeouts::default();
+            serve(&tend::serve::ServeOptions { root, bind, port, drafts, base_url, timeouts }, open)
+        }),
         Command::Check { root, format, changed_since, drafts } => {
             let options = find_root(root).map(|root| tend::check::CheckOptions {
                 root,
@@ -202,7 +204,7 @@ fn check(options: &tend::check::CheckOptions, format: CheckFormat) -> Result<Exi
 /// The site root's path from the current folder (`site/`, or empty), since GitHub names
 /// files from the repository root, where workflows run.
 fn repository_prefix(root: &std::path::Path) -> String {
-    let here = std::env::current_dir().unwrap_or_default();
+    let here = std::env::current_dir().and_then(std::fs::canonicalize).unwrap_or_default();
     let Ok(inside) = here.join(root).strip_prefix(&here).map(std::path::Path::to_path_buf) else {
         return String::new();
     };
@@ -217,15 +219,20 @@ fn repository_prefix(root: &std::path::Path) -> String {
     prefix
 }
 
+/// The site root, absolute and canonical: every command compares paths with it (the
+/// watcher's events, the output folder's safety checks), so it is normalised once, here.
 fn find_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {
     if let Some(root) = root {
-        if root.join(tend::config::FILE_NAME).is_file() {
-            return Ok(root);
+        if !root.join(tend::config::FILE_NAME).is_file() {
+            return Err(Error::Usage(format!("`{}` has no site.yaml", root.display())));
         }
-        return Err(Error::Usage(format!("`{}` has no site.yaml", root.display())));
+        return root.canonicalize().map_err(|source| Error::Io { action: "could not resolve", path: root, source });
     }
-    let here =
-        std::env::current_dir().map_err(|source| Error::Io { action: "could not read", path: ".".into(), source })?;
+    let here = std::env::current_dir().and_then(std::fs::canonicalize).map_err(|source| Error::Io {
+        action: "could not read",
+        path: ".".into(),
+        source,
+    })?;
     tend::config::find_root(&here).ok_or_else(|| {
         Error::Usage("no site.yaml here or in any folder above; run tend inside a site or pass --root DIR".into())
     })

@@ -21,7 +21,7 @@ use crate::content::{Content, Page};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::markdown::Rendered;
-use crate::site::{Contents, OutputFile};
+use crate::output::{Contents, OutputFile};
 
 /// The folder of the index inside the output.
 pub const BUNDLE_DIR: &str = "pagefind";
@@ -140,7 +140,7 @@ fn build_or_reuse(config: &Config, records: Vec<Record>, previous: Option<(Strin
 /// Everything Pagefind's output depends on: the records, the language, and the versions
 /// of tend and of every dependency (Pagefind's among them).
 fn inputs_fingerprint(config: &Config, records: &[Record]) -> u128 {
-    let mut fingerprint = crate::cache::Fingerprint::new();
+    let mut fingerprint = crate::fingerprint::Fingerprint::new();
     // Bump INDEX_FORMAT when `index` changes how it calls Pagefind.
     const INDEX_FORMAT: &str = "tend-pagefind-1";
     fingerprint.text(INDEX_FORMAT).text(env!("CARGO_PKG_VERSION")).text(include_str!("../Cargo.lock"));
@@ -172,7 +172,7 @@ fn intact_files(dir: &std::path::Path, digest: &str) -> Option<Vec<OutputFile>> 
 fn files_digest<'a>(files: impl Iterator<Item = (String, &'a [u8])>) -> u128 {
     let mut files: Vec<(String, &[u8])> = files.collect();
     files.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    let mut fingerprint = crate::cache::Fingerprint::new();
+    let mut fingerprint = crate::fingerprint::Fingerprint::new();
     for (path, bytes) in files {
         fingerprint.text(&path).bytes(bytes);
     }

@@ -186,6 +186,16 @@ impl Theme {
     /// and the base path are unchanged. Also says whether it compiled them.
     pub fn load_reusing(config: &Config, previous: Option<Self>) -> Result<(Self, bool), Error> {
         let theme_dir = config.theme_dir();
+        if let Some(link) = fs::linked_folder(&config.root, &theme_dir) {
+            let shown = link.strip_prefix(&config.root).unwrap_or(&link);
+            return Err(Error::one(
+                Diagnostic::error(
+                    shown,
+                    "this theme folder is a symbolic link; tend never follows links, so it reads no theme through one",
+                )
+                .with_hint("copy the theme into `themes/` instead of linking to it"),
+            ));
+        }
         if !theme_dir.is_dir() {
             let available = list_themes(&config.root);
             let hint = match crate::diagnostic::did_you_mean(&config.theme, available.iter().map(String::as_str)) {
@@ -199,23 +209,28 @@ impl Theme {
             ));
         }
         let mut sources = BTreeMap::new();
+        let mut linked = Vec::new();
         for dir in [theme_dir.join("templates"), config.templates_dir()] {
-            for (name, path) in template_files(&dir)? {
-                let rel = path.strip_prefix(&config.root).unwrap_or(&path).to_path_buf();
-                sources.insert(name, rel);
+            let (files, links) = fs::files_and_links_under(&dir)?;
+            linked.extend(links);
+            for (rel, path) in files {
+                let rel_to_root = path.strip_prefix(&config.root).unwrap_or(&path).to_path_buf();
+                sources.insert(display_path(&rel), rel_to_root);
             }
         }
-        let mut problems: Vec<Diagnostic> = REQUIRED
-            .iter()
-            .filter(|name| !sources.contains_key(**name))
-            .map(|name| {
-                Diagnostic::error(
-                    display_path(theme_dir.join("templates").strip_prefix(&config.root).unwrap_or(&theme_dir)),
-                    format!("the theme has no `{name}` template"),
-                )
-                .with_hint(format!("add `{name}` to the theme's templates/ folder or to the site's templates/"))
-            })
-            .collect();
+        // A template skipped silently would change every page without a word: refuse it.
+        let linked = linked.into_iter().map(|link| {
+            let skipped = fs::skipped_link(&config.root, &link);
+            Diagnostic { severity: crate::diagnostic::Severity::Error, ..skipped }
+        });
+        let mut problems: Vec<Diagnostic> = linked.collect();
+        problems.extend(REQUIRED.iter().filter(|name| !sources.contains_key(**name)).map(|name| {
+            Diagnostic::error(
+                display_path(theme_dir.join("templates").strip_prefix(&config.root).unwrap_or(&theme_dir)),
+                format!("the theme has no `{name}` template"),
+            )
+            .with_hint(format!("add `{name}` to the theme's templates/ folder or to the site's templates/"))
+        }));
         let mut files = Vec::new();
         for (name, rel) in &sources {
             match fs::read_to_string(&config.root.join(rel)) {
@@ -227,7 +242,7 @@ impl Theme {
             problems.append(&mut errors);
             Manifest::default()
         });
-        let mut fingerprint = crate::cache::Fingerprint::new();
+        let mut fingerprint = crate::fingerprint::Fingerprint::new();
         for (name, text) in &files {
             fingerprint.text(name).text(text);
         }
@@ -307,10 +322,6 @@ fn escape_html(input: &str) -> String {
 }
 
 /// Template files under `dir`, named by their path relative to it.
-fn template_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, Error> {
-    Ok(fs::files_under(dir)?.into_iter().map(|(rel, abs)| (display_path(&rel), abs)).collect())
-}
-
 fn list_themes(root: &Path) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(root.join("themes"))
         .map(|dir| {

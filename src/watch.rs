@@ -3,13 +3,17 @@
 //! Owns which paths matter (content, static, themes, templates, `site.yaml`), which do
 //! not (the output, editor swap and backup files, hidden files), and turning a burst of
 //! filesystem events into one [`Change`]. It knows nothing of HTTP or rendering.
+//!
+//! Like the build, it never follows symbolic links: a link inside a source folder, or a
+//! source folder that is a link, is not watched through (the build skips both with a
+//! warning, so changes behind them cannot change the site).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use notify::RecursiveMode;
-use notify_debouncer_full::{DebounceEventResult, Debouncer, RecommendedCache, new_debouncer};
+use notify_debouncer_full::{DebounceEventResult, Debouncer, NoCache, new_debouncer_opt};
 
 use crate::error::Error;
 
@@ -105,7 +109,7 @@ pub fn changes_files(kind: &notify::EventKind) -> bool {
 
 /// A running watcher; dropping it stops watching.
 pub struct Watcher {
-    debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
+    debouncer: Debouncer<notify::RecommendedWatcher, NoCache>,
     root: PathBuf,
     /// Source folders being watched, with the identity of the folder watched.
     watched: BTreeMap<PathBuf, Identity>,
@@ -115,8 +119,9 @@ pub struct Watcher {
 /// folder deleted and created again is watched again.
 type Identity = (u64, u64);
 
+/// `None` for a missing folder, a file, or a symbolic link (never followed).
 fn identity(dir: &Path) -> Option<Identity> {
-    let metadata = std::fs::metadata(dir).ok().filter(std::fs::Metadata::is_dir)?;
+    let metadata = std::fs::symlink_metadata(dir).ok().filter(std::fs::Metadata::is_dir)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::MetadataExt;
@@ -131,10 +136,29 @@ fn identity(dir: &Path) -> Option<Identity> {
 
 impl Watcher {
     /// Watches `root`'s sources and calls `on_change` with each relevant batch.
+    /// A relative `root` is taken from the current folder, as notify takes the paths it
+    /// watches, so event paths and the root compare like with like.
     pub fn start(root: &Path, mut on_change: impl FnMut(Change) + Send + 'static) -> Result<Self, Error> {
-        let events_root = root.to_path_buf();
-        let debouncer = new_debouncer(DEBOUNCE, Some(TICK), move |result: DebounceEventResult| {
-            let Ok(events) = result else { return };
+        let root = &std::path::absolute(root).map_err(|source| Error::Io {
+            action: "could not find the current folder for",
+            path: root.to_path_buf(),
+            source,
+        })?;
+        let events_root = root.clone();
+        let handler = move |result: DebounceEventResult| {
+            let events = match result {
+                Ok(events) => events,
+                Err(errors) => {
+                    // Lost events or a watch that could not be added: say so, since
+                    // saves may then not rebuild.
+                    for error in errors {
+                        eprintln!(
+                            "warning: watching for changes: {error}; if a save does not show, restart tend serve"
+                        );
+                    }
+                    return;
+                }
+            };
             let mut change = Change::default();
             for event in events.iter().filter(|e| changes_files(&e.kind)) {
                 for path in &event.paths {
@@ -144,8 +168,12 @@ impl Watcher {
             if !change.kinds.is_empty() {
                 on_change(change);
             }
-        })
-        .map_err(|error| watch_error(root, error))?;
+        };
+        // The file-id cache (used off Linux to pair renames) walks the tree following
+        // links; a rebuild reads the disk afresh, so it needs no pairing.
+        let config = notify::Config::default().with_follow_symlinks(false);
+        let debouncer = new_debouncer_opt(DEBOUNCE, Some(TICK), handler, NoCache, config)
+            .map_err(|error| watch_error(root, error))?;
         let mut watcher = Self { debouncer, root: root.to_path_buf(), watched: BTreeMap::new() };
         watcher.debouncer.watch(root, RecursiveMode::NonRecursive).map_err(|error| watch_error(root, error))?;
         watcher.refresh(&BTreeSet::new())?;

@@ -162,3 +162,32 @@ fn a_source_folder_that_is_a_link_is_not_followed() {
     assert!(!site.root.join("public/secret.txt").exists(), "published through a link");
     assert!(warnings.iter().any(|w| w.contains("static") && w.contains("symbolic link")), "{warnings:#?}");
 }
+
+/// Issue 11 item 7: a symlinked `themes/<name>` was read and published from outside the site.
+#[cfg(unix)]
+#[test]
+fn a_theme_folder_that_is_a_link_is_not_followed() {
+    for linked in ["themes/plain", "themes"] {
+        let site = SiteTest::fixture("basic");
+        let outside = site.root.parent().expect("temp dir").join("elsewhere");
+        std::fs::rename(site.root.join(linked), &outside).expect("move the theme out");
+        std::os::unix::fs::symlink(&outside, site.root.join(linked)).expect("link");
+        let site = site.build();
+        let errors = site.errors();
+        assert!(errors.contains(&format!("--> {linked}")) && errors.contains("symbolic link"), "{linked}: {errors}");
+        assert!(!site.root.join("public").exists());
+    }
+}
+
+/// A template reached through a link was skipped without a word; now it is an error.
+#[cfg(unix)]
+#[test]
+fn a_linked_template_is_an_error_not_silently_skipped() {
+    let site = SiteTest::fixture("basic");
+    let outside = site.root.parent().expect("temp dir").join("page.html");
+    std::fs::write(&outside, "{{ page.title }}").expect("write");
+    std::fs::create_dir_all(site.root.join("templates")).expect("mkdir");
+    std::os::unix::fs::symlink(&outside, site.root.join("templates/page.html")).expect("link");
+    let errors = site.build().errors();
+    assert!(errors.contains("templates/page.html") && errors.contains("symbolic link"), "{errors}");
+}

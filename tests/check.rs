@@ -127,13 +127,46 @@ fn a_typo_in_the_check_section_is_an_error() {
     assert_eq!(report.summary(), "1 error, 0 warnings; the content checks did not run because the site did not load");
 }
 
+/// Issue 11 item 14: `check` stopped at the first stage that failed, reporting only the
+/// YAML error of one file and none of the other files' problems.
 #[test]
 fn build_errors_are_reported_with_the_checks() {
     let site = fixture("check-headings").write("content/care/broken.md", "---\ntitel: T\ndescription: D\n---\n");
     let report = check(&site);
     let messages: Vec<&str> = report.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(messages, ["unknown front matter key `titel`"]);
-    assert!(report.summary().ends_with("the content checks did not run because the site did not load"));
+    assert_eq!(
+        messages,
+        ["unknown front matter key `titel`", "a level-1 heading in the body", "heading level skips from h2 to h4"]
+    );
+    assert!(!report.summary().contains("did not run"), "{}", report.summary());
+}
+
+/// Issue 11 items 13 and 14: one malformed front matter, a broken link and an image without
+/// alt text in three files are all reported in one run, in every format; and the files
+/// that link to the broken one (or list it in `related`) report nothing more.
+#[test]
+fn every_problem_in_every_file_in_one_run_and_no_follow_on_errors() {
+    let site = fixture("check-base")
+        .write("content/care/broken.md", "---\ntitle: [unclosed\n---\nBody.\n")
+        .write(
+            "content/care/links-to-broken.md",
+            "---\ntitle: L\ndescription: D\nrelated: [broken.md]\n---\nSee [it](broken.md#why) and [nothing](nowhere.md).\n",
+        )
+        .write("content/care/no-alt.md", "---\ntitle: I\ndescription: D\n---\n![](/style.css)\n");
+    let report = check(&site);
+    let rendered = every_format(&report);
+    for expected in ["content/care/broken.md", "nowhere.md", "content/care/no-alt.md"] {
+        for format in [Format::Human, Format::Github, Format::Json] {
+            assert!(report.render(format, "").contains(expected), "{expected} missing:\n{rendered}");
+        }
+    }
+    let about_broken: Vec<&str> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("broken.md") && d.path != std::path::Path::new("content/care/broken.md"))
+        .map(|d| d.message.as_str())
+        .collect();
+    assert!(about_broken.is_empty(), "follow-on errors about the broken file: {about_broken:#?}");
 }
 
 #[test]

@@ -52,3 +52,26 @@ fn new_refuses_overwrites_and_unknown_topics() {
     assert_eq!(code, 2);
     assert!(stderr.contains("did you mean `care/x`?"), "{stderr}");
 }
+
+/// Issue 11 item 10: a relative `--root` was compared with absolute paths (serve never
+/// reloaded). Every command gets the same canonical root, whatever was typed.
+#[test]
+fn every_command_works_with_a_relative_root() {
+    let site = SiteTest::fixture("basic");
+    let parent = site.root.parent().expect("temp dir").to_path_buf();
+    let run = |dir: &std::path::Path, args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_tend")).args(args).current_dir(dir).output().expect("run");
+        (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+    };
+    let (code, stderr) = run(&site.root, &["build", "--root", ".", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(site.root.join("public/index.html").exists());
+    let (code, stderr) = run(&parent, &["build", "--root", "site/./", "--output", "../elsewhere", "--quiet"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(parent.join("elsewhere/index.html").exists(), "--output is relative to the root");
+    let (code, stderr) = run(&site.root.join("content"), &["check", "--root", ".."]);
+    assert!(stderr.contains("checked "), "{code} {stderr}");
+    let (code, stderr) = run(&site.root.join("content"), &["new", "--root", "..", "talk/relative"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(site.root.join("content/talk/relative.md").exists());
+}

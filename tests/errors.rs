@@ -156,3 +156,25 @@ fn every_problem_of_a_run_is_reported_sorted() {
 fn theme_yaml_unknown_key() {
     insta::assert_snapshot!(errors_after(&[("themes/plain/theme.yaml", "name: plain\nextras: {}\n")]));
 }
+
+/// Issue 11 item 13: one bad front matter key made every page that lists the file in
+/// `related` (or links to it) report "not a page of this site" with a wrong "did you mean";
+/// a topic whose `_index.md` failed sent its articles to the root, colliding there.
+#[test]
+fn a_file_that_fails_to_parse_reports_its_own_error_only() {
+    let site = SiteTest::fixture("basic")
+        .write("content/care/washing.md", "---\ntitle: Washing\ntitel: oops\n---\nBody.\n")
+        .write(
+            "content/talk/pointer.md",
+            "---\ntitle: P\ndescription: D\nrelated: [../care/washing.md]\n---\n[w](../care/washing.md#steps)\n",
+        )
+        .write("content/talk/_index.md", "---\ntitle: [unclosed\n---\n")
+        .build();
+    let errors = site.errors();
+    assert_eq!(errors.matches("error:").count(), 2, "{errors}");
+    assert!(
+        errors.contains("unknown front matter key `titel`") && errors.contains("content/talk/_index.md"),
+        "{errors}"
+    );
+    assert!(!errors.contains("not a page of this site") && !errors.contains("no such heading"), "{errors}");
+}

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod architecture;
 mod bad_input;
 mod build;
 mod check;
@@ -10,6 +11,7 @@ mod cli;
 mod errors;
 mod incremental;
 mod output;
+mod routes;
 mod search;
 mod serve;
 mod site_content;

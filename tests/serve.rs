@@ -2,46 +2,82 @@
 //! files, traversal attempts and the live-reload channel.
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
+use std::net::{SocketAddr, TcpStream};
 use std::time::Duration;
 
-use tend::serve::{Notice, ServeOptions, Server};
+use tend::serve::{Notice, ServeOptions, Server, Timeouts};
 
 use crate::support::SiteTest;
 
 fn start(site: &SiteTest) -> Server {
+    start_with(site, Timeouts::default())
+}
+
+fn start_with(site: &SiteTest, timeouts: Timeouts) -> Server {
     Server::start(&ServeOptions {
         root: site.root.clone(),
         bind: "127.0.0.1".parse().expect("ip"),
         port: 0,
         drafts: false,
         base_url: None,
+        timeouts,
     })
     .expect("server starts")
 }
 
 /// A raw HTTP/1.1 GET (so odd paths reach the server unnormalised): (status, body).
 fn get(server: &Server, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    get_at(server.addr, path)
+}
+
+/// [`get`] for a server at `addr`.
+fn get_at(addr: SocketAddr, path: &str) -> (u16, String) {
+    let response = send(addr, &format!("GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"));
+    (response.status, response.body)
+}
+
+/// A response read to the end.
+struct Raw {
+    status: u16,
+    head: String,
+    body: String,
+}
+
+/// Sends `request` as it is and reads the response until the server closes.
+fn send(addr: SocketAddr, request: &str) -> Raw {
+    let mut stream = TcpStream::connect(addr).expect("connect");
     stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
-    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").expect("send");
+    stream.write_all(request.as_bytes()).expect("send");
     let mut response = String::new();
     stream.read_to_string(&mut response).expect("read");
     let status = response.split(' ').nth(1).and_then(|s| s.parse().ok()).expect("status line");
-    let body = response.split_once("\r\n\r\n").map(|(_, b)| b.to_owned()).unwrap_or_default();
-    (status, body)
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    Raw { status, head: head.to_ascii_lowercase(), body: body.to_owned() }
+}
+
+/// Waits (bounded) for the next notice of any kind.
+fn next_any(rx: &mut tokio::sync::broadcast::Receiver<Notice>) -> Notice {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
+    runtime
+        .block_on(async { tokio::time::timeout(Duration::from_secs(20), rx.recv()).await })
+        .expect("a notice within 20 s")
+        .expect("channel open")
+}
+
+/// Waits for the next reload (passing over failures and no-change rebuilds); its generation.
+fn assert_reload(rx: &mut tokio::sync::broadcast::Receiver<Notice>) -> u64 {
+    match next_reload(rx) {
+        Notice::Reload { generation } => generation,
+        other => panic!("expected a reload, got {other:?}"),
+    }
 }
 
 /// Waits (bounded) for the next notice that says something changed or failed. An editor
 /// save can arrive as more than one batch of events, so rebuilds that found nothing new
 /// (`Unchanged`) are passed over.
 fn next_notice(rx: &mut tokio::sync::broadcast::Receiver<Notice>) -> Notice {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
     loop {
-        let notice = runtime
-            .block_on(async { tokio::time::timeout(Duration::from_secs(20), rx.recv()).await })
-            .expect("a notice within 20 s")
-            .expect("channel open");
+        let notice = next_any(rx);
         if notice != Notice::Unchanged {
             return notice;
         }
@@ -66,7 +102,8 @@ fn serves_the_built_site_with_the_live_reload_script() {
     let (status, page) = get(&server, "/care/washing/");
     assert_eq!(status, 200);
     assert!(page.contains("<h1>Washing up</h1>"));
-    assert!(page.contains("<script src=\"/__tend/live.js\" defer></script></body>"));
+    let script = format!("<script src=\"/__tend/live.js\" data-generation=\"{}\" defer></script>", server.generation());
+    assert!(page.contains(&format!("{script}</body>")), "{page}");
     let (status, css) = get(&server, "/style.css");
     assert_eq!((status, css.as_str()), (200, "body { color: black; }\n"));
     assert_eq!(get(&server, "/care/washing").0, 301);
@@ -83,7 +120,9 @@ fn served_pages_equal_built_pages_but_for_the_script() {
     for path in ["index.html", "care/washing/index.html", "tags/hygiene/index.html", "sitemap.xml"] {
         let url_path = format!("/{}", path.trim_end_matches("index.html"));
         let (_, served) = get(&server, &url_path);
-        let served = served.replace("<script src=\"/__tend/live.js\" defer></script>", "");
+        let script =
+            format!("<script src=\"/__tend/live.js\" data-generation=\"{}\" defer></script>", server.generation());
+        let served = served.replace(&script, "");
         assert_eq!(served, built.read(path), "{path}");
     }
     assert!(!built.root.join("public/.tend-serve").exists());
@@ -118,28 +157,28 @@ fn edits_creates_deletes_and_renames_are_reflected() {
     let washing = site.root.join("content/care/washing.md");
     let text = std::fs::read_to_string(&washing).expect("read");
     std::fs::write(&washing, text.replace("Plain **water** is enough.", "Warm water is enough.")).expect("edit");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     assert!(get(&server, "/care/washing/").1.contains("Warm water is enough."));
 
     std::fs::write(site.root.join("content/talk/new-one.md"), "---\ntitle: A new one\ndescription: New.\n---\nHi.\n")
         .expect("create");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     assert_eq!(get(&server, "/talk/new-one/").0, 200);
 
     std::fs::rename(site.root.join("content/talk/new-one.md"), site.root.join("content/talk/renamed.md"))
         .expect("rename");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     assert_eq!(get(&server, "/talk/new-one/").0, 404, "no stale page after a rename");
     assert_eq!(get(&server, "/talk/renamed/").0, 200);
 
     std::fs::remove_file(site.root.join("content/care/drying.md")).expect("delete");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     assert_eq!(get(&server, "/care/drying/").0, 404, "a deleted article disappears");
     assert!(!get(&server, "/care/").1.contains("Drying off"));
 
     std::fs::create_dir_all(site.root.join("content/rest")).expect("mkdir");
     std::fs::write(site.root.join("content/rest/_index.md"), "---\ntitle: Resting\n---\n").expect("topic");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     assert!(get(&server, "/").1.contains("Resting"), "a new topic appears in the navigation");
 }
 
@@ -151,7 +190,7 @@ fn rebuilds_reuse_the_last_render() {
     let washing = site.root.join("content/care/washing.md");
     let text = std::fs::read_to_string(&washing).expect("read");
     std::fs::write(&washing, text.replace("Plain **water**", "Plain, warm **water**")).expect("edit");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     // The watcher's rebuild took the edit; another one has nothing new to render.
     let stats = server.rebuild().expect("the rebuild succeeds");
     assert_eq!((stats.markdown_rendered, stats.pages_rendered, stats.theme_compiled), (0, 0, false), "{stats:?}");
@@ -245,9 +284,14 @@ fn a_static_file_replaced_with_its_old_size_and_mtime_is_read_again() {
 
 /// Polls (bounded) until `path` is served with `text` in it.
 fn wait_for(server: &Server, path: &str, text: &str) {
+    wait_for_at(server.addr, path, text);
+}
+
+/// [`wait_for`] for a server at `addr`.
+fn wait_for_at(addr: SocketAddr, path: &str, text: &str) {
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
-        let (status, body) = get(server, path);
+        let (status, body) = get_at(addr, path);
         if status == 200 && body.contains(text) {
             return;
         }
@@ -262,7 +306,10 @@ fn stylesheet_changes_swap_without_a_reload() {
     let server = start(&site);
     let mut notices = server.notices();
     std::fs::write(site.root.join("themes/plain/static/style.css"), "body { color: navy; }\n").expect("edit css");
-    assert_eq!(next_notice(&mut notices), Notice::Styles(vec!["style.css".into()]));
+    assert!(
+        matches!(next_notice(&mut notices), Notice::Styles { paths, .. } if paths == ["style.css"]),
+        "a style-only change"
+    );
 }
 
 #[test]
@@ -282,7 +329,18 @@ fn a_broken_file_keeps_the_last_good_page_and_reports_the_error() {
     }
     assert!(get(&server, "/care/washing/").1.contains("<h1>Washing up</h1>"), "last good page still served");
     std::fs::write(&washing, good).expect("fix");
-    assert_eq!(next_reload(&mut notices), Notice::Reload, "fixing it reloads and clears the overlay");
+    // The fixed site is the last good one again: the tabs clear the overlay, no reload.
+    let after = loop {
+        match next_any(&mut notices) {
+            Notice::Failed(_) => {}
+            other => break other,
+        }
+    };
+    assert_eq!(after, Notice::Unchanged, "fixing it clears the overlay");
+    let generation = server.generation();
+    std::fs::write(&washing, std::fs::read_to_string(&washing).expect("read").replace("Plain", "Plainly"))
+        .expect("edit");
+    assert!(assert_reload(&mut notices) > generation, "a change after the fix is a new generation");
 }
 
 #[test]
@@ -296,7 +354,7 @@ fn a_failing_first_build_still_serves_the_error() {
     let mut notices = server.notices();
     std::fs::write(site.root.join("content/care/washing.md"), "---\ntitle: Fixed\ndescription: D\n---\nOk.\n")
         .expect("fix");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     assert_eq!(get(&server, "/care/washing/").0, 200);
 }
 
@@ -334,7 +392,7 @@ fn a_rebuild_does_not_trigger_another() {
         "---\ntitle: Drying off\ndescription: Pat dry.\n---\nPat.\n",
     )
     .expect("edit");
-    assert_eq!(next_reload(&mut notices), Notice::Reload);
+    assert_reload(&mut notices);
     // A quiet second must pass with at most a late batch of the same save (the loop
     // rebuilt about every 50 ms).
     let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().expect("runtime");
@@ -346,4 +404,296 @@ fn a_rebuild_does_not_trigger_another() {
             Ok(other) => panic!("unexpected rebuild after {late} late batches: {other:?}"),
         }
     }
+}
+
+// issue 11 item 6: a web page the author visits could point its own host name at
+// 127.0.0.1 (DNS rebinding) and read drafts and the error stream.
+#[test]
+fn serve_refuses_requests_for_other_hosts() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let port = server.addr.port();
+    for host in [
+        "evil.example".to_owned(),
+        format!("evil.example:{port}"),
+        "localhost.evil.example".into(),
+        "127.0.0.1.nip.io".into(),
+        "evillocalhost".into(),
+        "192.0.2.7".into(),
+        "[2001:db8::1]:80".into(),
+        "localhost@evil.example".into(),
+    ] {
+        for path in ["/", "/care/washing/", "/__tend/events", "/__tend/live.js"] {
+            let response =
+                send(server.addr, &format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+            assert_eq!(response.status, 421, "Host: {host}, {path}");
+            assert!(response.head.contains("content-type: text/plain"), "{}", response.head);
+            assert!(response.body.contains("DNS rebinding"), "{}", response.body);
+            assert!(!response.body.contains("Washing"), "Host: {host} read the site");
+        }
+    }
+    // The request line's host counts as much as the Host header.
+    let absolute =
+        send(server.addr, "GET http://evil.example/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert_eq!(absolute.status, 421);
+    for request in [
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n",
+        "GET / HTTP/1.0\r\n\r\n",
+        "GET / HTTP/1.1\r\nHost: localhost\r\nHost: evil.example\r\nConnection: close\r\n\r\n",
+    ] {
+        let response = send(server.addr, request);
+        assert_eq!(response.status, 400, "{request:?}");
+        assert!(!response.body.contains("Washing"));
+    }
+}
+
+// issue 11 item 6: the names that do reach this computer are all answered, with any port.
+#[test]
+fn serve_answers_loopback_names_and_its_own_address() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let port = server.addr.port();
+    for host in [
+        "localhost".to_owned(),
+        "LocalHost:8080".into(),
+        "localhost.".into(),
+        "docs.localhost".into(),
+        format!("127.0.0.1:{port}"),
+        "127.0.0.1".into(),
+        "127.0.0.2:9".into(),
+        format!("[::1]:{port}"),
+        "[::1]".into(),
+    ] {
+        let response =
+            send(server.addr, &format!("GET /care/washing/ HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+        assert_eq!(response.status, 200, "Host: {host}");
+        assert!(response.body.contains("Washing up"), "Host: {host}");
+    }
+}
+
+// issue 11 item 6: the preview only reads; anything else is refused, saying what is allowed.
+#[test]
+fn serve_answers_other_methods_with_405() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    for method in ["POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "BREW"] {
+        let response = send(
+            server.addr,
+            &format!(
+                "{method} /care/washing/ HTTP/1.1\r\nHost: localhost\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello"
+            ),
+        );
+        assert_eq!(response.status, 405, "{method}");
+        assert!(response.head.contains("\r\nallow: get, head"), "{method}: {}", response.head);
+        assert!(!response.body.contains("Washing"), "{method}");
+    }
+    let head = send(server.addr, "HEAD /care/washing/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    assert_eq!(head.status, 200);
+    assert!(head.head.contains("content-type: text/html"), "{}", head.head);
+    assert_eq!(head.body, "", "HEAD has no body");
+}
+
+// issue 11 item 7: the README promises tend never follows links; the watcher followed a
+// link in content/ to a folder outside the site and rebuilt on every change there.
+#[cfg(unix)]
+#[test]
+fn the_watcher_does_not_follow_links_out_of_the_site() {
+    let site = SiteTest::fixture("basic");
+    let outside = site.root.parent().expect("temp dir").join("outside");
+    std::fs::create_dir_all(outside.join("deeper")).expect("mkdir");
+    std::fs::write(outside.join("deeper/secret.md"), "one").expect("write");
+    std::os::unix::fs::symlink(&outside, site.root.join("content/linked")).expect("link");
+    // A source folder that is itself a link (the build skips it with a warning).
+    let elsewhere = site.root.parent().expect("temp dir").join("elsewhere");
+    std::fs::create_dir_all(elsewhere.join("deeper")).expect("mkdir");
+    std::fs::remove_dir_all(site.root.join("static")).expect("remove static");
+    std::os::unix::fs::symlink(&elsewhere, site.root.join("static")).expect("link");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let _watcher = tend::watch::Watcher::start(&site.root, move |change| {
+        let _ = tx.send(change);
+    })
+    .expect("watch");
+    std::fs::write(outside.join("deeper/secret.md"), "two").expect("write outside");
+    std::fs::write(outside.join("new.md"), "new").expect("create outside");
+    std::fs::write(elsewhere.join("deeper/robots.txt"), "outside").expect("write outside");
+    // A change inside the site, made after: by the time it arrives, one outside would have.
+    let washing = site.root.join("content/care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain", "Plainly")).expect("edit");
+    let mut seen = Vec::new();
+    while !seen.iter().any(|p: &std::path::PathBuf| p.ends_with("washing.md")) {
+        let change = rx.recv_timeout(Duration::from_secs(20)).expect("the edit inside the site is seen");
+        seen.extend(change.paths);
+    }
+    assert!(
+        !seen.iter().any(|p| p.starts_with("content/linked") || p.starts_with("static")),
+        "followed a link: {seen:?}"
+    );
+}
+
+/// A `tend serve` process, stopped when dropped.
+struct Process(std::process::Child);
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Starts the tend binary with `args` in `dir` and waits (bounded) for the address it serves.
+fn spawn_serve(dir: &std::path::Path, args: &[&str]) -> (Process, SocketAddr) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start tend serve");
+    let stderr = child.stderr.take().expect("stderr");
+    let process = Process(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    // Reads stderr to the end, so the process never blocks on a full pipe.
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let mut seen = String::new();
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("no address in: {seen}"));
+        if let Some(url) = line.strip_prefix("serving http://") {
+            let addr = url.split('/').next().expect("address").parse().expect("socket address");
+            return (process, addr);
+        }
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+}
+
+// issue 11 item 10: with `--root .` the watcher compared absolute event paths with the
+// relative root, dropped every event, and the preview never reloaded.
+#[test]
+fn serve_with_a_relative_root_rebuilds_after_an_edit() {
+    let site = SiteTest::fixture("basic");
+    let (_process, addr) = spawn_serve(&site.root, &["serve", "--root", ".", "--port", "0"]);
+    let (status, page) = get_at(addr, "/care/washing/");
+    assert_eq!(status, 200);
+    assert!(page.contains("Washing up"));
+    let washing = site.root.join("content/care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain **water** is enough.", "Edited under a relative root."))
+        .expect("edit");
+    wait_for_at(addr, "/care/washing/", "Edited under a relative root.");
+}
+
+/// Whether the server has closed `stream` (or answered 408 to close it): reads what is there.
+fn closed_by_server(stream: &mut TcpStream) -> bool {
+    let mut buf = [0; 4096];
+    match stream.read(&mut buf) {
+        // Closed, or answered with a timeout before closing.
+        Ok(read) => read == 0 || buf[..read].starts_with(b"HTTP/1.1 408"),
+        Err(error) => !matches!(error.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut),
+    }
+}
+
+// issue 11 item 6: a client sending its headers a byte at a time (slowloris) held a
+// connection, and a task, for as long as it liked.
+#[test]
+fn serve_drops_connections_that_send_headers_too_slowly() {
+    let site = SiteTest::fixture("basic");
+    let headers = Duration::from_millis(500);
+    let server = start_with(&site, Timeouts { headers, idle: Duration::from_secs(30) });
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream.write_all(b"GET / HTTP/1.1\r\nHost: localhost\r\nX-Slow: ").expect("send");
+    // A byte every 50 ms (the read timeout paces it): never idle, never finished.
+    stream.set_read_timeout(Some(Duration::from_millis(50))).expect("timeout");
+    let started = std::time::Instant::now();
+    loop {
+        assert!(started.elapsed() < Duration::from_secs(10), "still open after 10 s of slow headers");
+        if stream.write_all(b"x").is_err() || closed_by_server(&mut stream) {
+            break;
+        }
+    }
+    assert!(started.elapsed() >= headers - Duration::from_millis(100), "closed after {:?}", started.elapsed());
+}
+
+// issue 11 item 6: a connection that sends nothing, or nothing after its first response,
+// stayed open forever.
+#[test]
+fn serve_closes_connections_that_send_nothing() {
+    let site = SiteTest::fixture("basic");
+    let server = start_with(&site, Timeouts { headers: Duration::from_millis(300), idle: Duration::from_secs(30) });
+    let mut silent = TcpStream::connect(server.addr).expect("connect");
+    silent.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    assert!(closed_by_server(&mut silent), "a connection that never sent a byte is still open after 10 s");
+    // Kept alive after one answer, then silent.
+    let mut kept = TcpStream::connect(server.addr).expect("connect");
+    kept.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    kept.write_all(b"GET /robots.txt HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut response = Vec::new();
+    kept.read_to_end(&mut response).expect("the server closes the kept-alive connection");
+    assert!(String::from_utf8_lossy(&response).starts_with("HTTP/1.1 200"));
+}
+
+// issue 11 item 6: the idle timeout must not cut off an open tab's live-reload stream,
+// which can be quiet for hours: it sends a comment every third of the timeout.
+#[test]
+fn the_event_stream_outlives_the_idle_timeout() {
+    let site = SiteTest::fixture("basic");
+    let idle = Duration::from_millis(600);
+    let server = start_with(&site, Timeouts { headers: Duration::from_millis(300), idle });
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET /__tend/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    let started = std::time::Instant::now();
+    let mut comments = 0;
+    while started.elapsed() < idle * 3 {
+        line.clear();
+        assert_ne!(reader.read_line(&mut line).expect("the stream stays open"), 0, "the stream was closed");
+        comments += usize::from(line.starts_with(':'));
+    }
+    assert!(comments >= 3, "{comments} keep-alive comments in {:?}", idle * 3);
+    server.rebuild();
+    loop {
+        line.clear();
+        assert_ne!(reader.read_line(&mut line).expect("read"), 0, "the stream was closed");
+        if line.starts_with("event: ") {
+            assert_eq!(line.trim(), "event: unchanged");
+            break;
+        }
+    }
+}
+
+// issue 13 "never stale": a page names the generation of the site it came from, and the
+// event stream starts with the generation served now, so a tab that loaded while a
+// rebuild was published (and missed its notice) can tell, and reloads.
+#[test]
+fn pages_and_the_event_stream_carry_the_generation() {
+    let site = SiteTest::fixture("basic");
+    let server = start(&site);
+    let mut notices = server.notices();
+    let first = server.generation();
+    assert!(first >= 1, "a good first build is generation 1 or later");
+    assert!(get(&server, "/care/washing/").1.contains(&format!("data-generation=\"{first}\"")));
+    let washing = site.root.join("content/care/washing.md");
+    let text = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, text.replace("Plain", "Plainly")).expect("edit");
+    let second = assert_reload(&mut notices);
+    assert!(second > first);
+    assert_eq!(server.generation(), second);
+    assert!(get(&server, "/care/washing/").1.contains(&format!("data-generation=\"{second}\"")));
+    server.rebuild();
+    assert_eq!(server.generation(), second, "a rebuild that changes nothing keeps the generation");
+
+    let mut stream = TcpStream::connect(server.addr).expect("connect");
+    stream.set_read_timeout(Some(Duration::from_secs(10))).expect("timeout");
+    write!(stream, "GET /__tend/events HTTP/1.1\r\nHost: localhost\r\n\r\n").expect("send");
+    let mut lines = BufReader::new(stream).lines().map(|line| line.expect("read event stream"));
+    lines.find(|line| line == "event: hello").expect("a hello event");
+    let data = lines.next().expect("the hello event's data");
+    assert!(data.contains(&format!("\"generation\":{second}")), "{data}");
+    assert!(data.contains("\"error\":null"), "{data}");
 }

@@ -1,58 +1,44 @@
-//! Where links and images lead, and who claims which URL.
+//! Where links and images lead.
 //!
 //! The build resolves links to `.md` files and checks their anchors. This module checks
 //! the rest against the set of paths the build publishes: site-absolute (`/files/a.pdf`)
 //! and relative links to other files, images, and anchors on links written as URLs
-//! (`/care/washing/#why`). It also finds URL claims the build's exact comparison cannot
-//! see: aliases that differ only by a trailing slash, and aliases over tag pages.
+//! (`/care/washing/#why`). Who owns which path is the route table's answer
+//! ([`crate::routes`]), the same one the build uses.
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::SourceFile;
-use crate::content::{Content, Permalink, RESERVED_PATHS};
+use crate::content::{Content, Permalink};
 use crate::diagnostic::{Diagnostic, Severity, did_you_mean, display_path};
-use crate::error::Error;
 use crate::markdown::{Destination, Rendered};
-use crate::theme::Theme;
+use crate::routes::{Lookup, Owner, Routes};
 
-/// Every site path the build publishes; pages map to their index in the source files.
-pub(super) struct Published {
-    paths: HashMap<String, Option<usize>>,
-    /// Folders tend fills itself (`pagefind/`), where any path may exist.
-    folders: Vec<&'static str>,
+/// Every site path the build publishes, from the route table; pages map to their index
+/// in the source files (home, topics, pages: the order [`super::source_files`] gives).
+pub(super) struct Published<'a> {
+    routes: &'a Routes,
+    topics: usize,
+    /// Site paths (folders end in `/`), sorted, for "did you mean".
+    paths: Vec<String>,
 }
 
-impl Published {
-    /// Pages, topics, aliases, tag pages, tend's own files, static files and article folders' files.
-    pub(super) fn new(theme: &Theme, content: &Content, files: &[SourceFile<'_>]) -> Result<Self, Error> {
-        let pages = files.iter().enumerate().map(|(i, file)| (file.permalink.as_str().to_owned(), Some(i)));
-        let mut others: Vec<String> = RESERVED_PATHS.iter().map(|p| (*p).to_owned()).collect();
-        for page in &content.pages {
-            others.extend(page.front.aliases.iter().map(|alias| alias_path(alias).as_str().to_owned()));
-            others.extend(
-                page.assets.iter().map(|(_, inner)| format!("{}{}", page.permalink.as_str(), display_path(inner))),
-            );
-            others.extend(page.front.tags.iter().map(|tag| tag_path(tag)));
-        }
-        for dir in &theme.static_dirs {
-            others.extend(crate::error::fs::files_under(dir)?.iter().map(|(rel, _)| display_path(rel)));
-        }
-        // A page wins over an alias claiming its URL (reported by `url_claims`), so its
-        // anchors are still checked.
-        let mut paths: HashMap<String, Option<usize>> = others.into_iter().map(|p| (p, None)).collect();
-        paths.extend(pages);
-        let folders = RESERVED_PATHS.iter().copied().filter(|p| p.ends_with('/') && *p != "tags/").collect();
-        Ok(Self { paths, folders })
+impl<'a> Published<'a> {
+    pub(super) fn new(routes: &'a Routes, content: &Content) -> Self {
+        let mut paths: Vec<String> = routes.site_paths().collect();
+        paths.sort_unstable();
+        Self { routes, topics: content.topics.len(), paths }
     }
 
     /// What is published at `path` (a site path without a leading slash): `None` if nothing,
     /// `Some(Some(i))` for source file `i`'s page, `Some(None)` for any other file.
     fn find(&self, path: &str) -> Option<Option<usize>> {
-        let dir = path.strip_suffix("index.html").filter(|d| d.is_empty() || d.ends_with('/'));
-        let with_slash = (!path.is_empty() && !path.ends_with('/')).then(|| format!("{path}/"));
-        let found = [Some(path), dir, with_slash.as_deref()].into_iter().flatten().find_map(|p| self.paths.get(p));
-        found.copied().or_else(|| self.folders.iter().any(|f| path.starts_with(f)).then_some(None))
+        Some(match self.routes.lookup(path)? {
+            Lookup::File(Owner::Home) => Some(0),
+            Lookup::File(Owner::Topic(t)) => Some(1 + t),
+            Lookup::File(Owner::Page(p)) => Some(1 + self.topics + p),
+            Lookup::File(_) | Lookup::Generated => None,
+        })
     }
 
     /// The published path whose last segment is closest to `path`'s, among paths of the
@@ -61,30 +47,15 @@ impl Published {
         let name = |p: &'_ str| p.trim_end_matches('/').rsplit('/').next().unwrap_or("").to_owned();
         let extension = |p: &str| name(p).rsplit_once('.').map(|(_, e)| e.to_owned());
         let wanted = extension(path);
-        let mut candidates: Vec<(String, &str)> = self
+        let candidates: Vec<(String, &str)> = self
             .paths
-            .keys()
-            .filter(|p| !p.is_empty() && extension(p) == wanted)
+            .iter()
+            .filter(|p| !p.is_empty() && !p.starts_with('.') && extension(p) == wanted)
             .map(|p| (name(p), p.as_str()))
             .collect();
-        candidates.sort_unstable();
         let best = did_you_mean(&name(path), candidates.iter().map(|(n, _)| n.as_str()))?;
         candidates.iter().find(|(n, _)| n == best).map(|(_, p)| *p)
     }
-}
-
-/// The site path an alias redirects from, as the build writes it (a folder unless `.html`).
-fn alias_path(alias: &str) -> Permalink {
-    let path = Permalink::from_site_path(alias);
-    if path.as_str().ends_with(".html") || path.as_str().ends_with('/') {
-        path
-    } else {
-        Permalink::from_site_path(&format!("{}/", path.as_str()))
-    }
-}
-
-fn tag_path(tag: &str) -> String {
-    format!("tags/{}/", crate::content::page::slugify(tag))
 }
 
 /// Problems with `file`'s links and images that point at files rather than `.md` sources.
@@ -93,7 +64,7 @@ pub(super) fn destinations(
     facts: &Rendered,
     published: &Published,
     files: &[SourceFile<'_>],
-    rendered: &[Rendered],
+    rendered: &[&Rendered],
     root: &Path,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -113,7 +84,7 @@ pub(super) fn destinations(
         match published.find(&site_path) {
             None => problems.push(missing(file, destination, &site_path, published, root)),
             Some(Some(target)) if !local.fragment.is_empty() && !rendered[target].anchors.contains(local.fragment) => {
-                problems.push(missing_anchor(file, destination, local.fragment, &files[target], &rendered[target]));
+                problems.push(missing_anchor(file, destination, local.fragment, &files[target], rendered[target]));
             }
             Some(_) => {}
         }
@@ -133,7 +104,7 @@ struct Local<'a> {
 
 impl<'a> Local<'a> {
     fn parse(url: &'a str) -> Option<Self> {
-        if url.is_empty() || url.starts_with('#') || url.starts_with("//") || has_scheme(url) {
+        if url.is_empty() || url.starts_with('#') || url.starts_with("//") || crate::sitepath::scheme(url).is_some() {
             return None;
         }
         let (rest, fragment) = url.split_once('#').unwrap_or((url, ""));
@@ -147,55 +118,8 @@ impl<'a> Local<'a> {
     /// The site path this link reaches from a page published at `from`; `None` if it climbs
     /// above the site's root.
     fn site_path(&self, from: &Permalink) -> Option<String> {
-        let (base, path) = match self.path.strip_prefix('/') {
-            Some(absolute) => ("", absolute),
-            None => (from.as_str(), self.path),
-        };
-        let mut parts: Vec<String> = base.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect();
-        for segment in path.split('/') {
-            match segment {
-                "" | "." => {}
-                ".." => {
-                    parts.pop()?;
-                }
-                segment => parts.push(percent_decode(segment)),
-            }
-        }
-        let mut joined = parts.join("/");
-        if path.ends_with('/') && !joined.is_empty() {
-            joined.push('/');
-        }
-        Some(joined)
+        crate::sitepath::join(from.as_str(), self.path)
     }
-}
-
-/// Whether `url` starts with a scheme (`https:`, `mailto:`); the build vets which are allowed.
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    })
-}
-
-/// Decodes `%xx` escapes; malformed escapes are kept as written.
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = bytes.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok());
-        match (bytes[i], hex.and_then(|h| u8::from_str_radix(h, 16).ok())) {
-            (b'%', Some(byte)) => {
-                out.push(byte);
-                i += 3;
-            }
-            (byte, _) => {
-                out.push(byte);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn missing(
@@ -245,80 +169,6 @@ fn missing_anchor(
     file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint)
 }
 
-/// Who claims an output file.
-struct Claim<'a> {
-    /// The source file; `None` for tend's own tag pages.
-    path: Option<&'a Path>,
-    /// "page", "topic", "alias `/x`", "the tag page for `x`".
-    what: String,
-    /// The claim as the build compares it (a permalink string).
-    raw: String,
-    /// Front matter key to point at.
-    key: &'static str,
-}
-
-/// Two claims on one output file that the build's exact comparison does not report:
-/// aliases that differ only in a trailing slash, and aliases over tag pages.
-pub(super) fn url_claims(content: &Content, files: &[SourceFile<'_>]) -> Vec<Diagnostic> {
-    let mut claims: BTreeMap<PathBuf, Vec<Claim<'_>>> = BTreeMap::new();
-    for page in &content.pages {
-        for tag in &page.front.tags {
-            let path = Permalink::from_site_path(&tag_path(tag));
-            let group = claims.entry(path.output_file()).or_default();
-            if group.is_empty() {
-                group.push(Claim {
-                    path: None,
-                    what: format!("the tag page for `{tag}`"),
-                    raw: String::new(),
-                    key: "tags",
-                });
-            }
-        }
-    }
-    for file in files {
-        let what = if file.kind == super::Kind::Section { "topic" } else { "page" };
-        let claim =
-            Claim { path: Some(file.path), what: what.into(), raw: file.permalink.as_str().into(), key: "slug" };
-        claims.entry(file.permalink.output_file()).or_default().push(claim);
-    }
-    for file in files {
-        for alias in &file.front.aliases {
-            let claim = Claim {
-                path: Some(file.path),
-                what: format!("alias `{alias}`"),
-                raw: Permalink::from_site_path(alias).as_str().into(),
-                key: "aliases",
-            };
-            claims.entry(alias_path(alias).output_file()).or_default().push(claim);
-        }
-    }
-    let by_path: HashMap<&Path, &SourceFile<'_>> = files.iter().map(|f| (f.path, f)).collect();
-    let mut problems = Vec::new();
-    for (output, group) in &claims {
-        let Some((owner, others)) = group.split_first() else { continue };
-        let url = display_path(output).trim_end_matches("index.html").to_owned();
-        for claim in others {
-            let Some(file) = claim.path.and_then(|p| by_path.get(p)) else { continue };
-            if owner.path.is_some() && owner.raw == claim.raw {
-                continue; // the build reports this one
-            }
-            let other = match owner.path {
-                Some(path) => format!("the {} of `{}`", owner.what, display_path(path)),
-                None => owner.what.clone(),
-            };
-            problems.push(
-                file.at_key(
-                    Severity::Error,
-                    claim.key,
-                    format!("{} claims `/{url}`, which is also {other}", claim.what),
-                )
-                .with_hint("each URL can lead to one place only: remove or change this alias"),
-            );
-        }
-    }
-    problems
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,11 +186,5 @@ mod tests {
         for skipped in ["https://x.org/a.png", "mailto:a@b.org", "#top", "//cdn.org/x", "a.md#x", "../b.MD", ""] {
             assert!(Local::parse(skipped).is_none(), "{skipped}");
         }
-    }
-
-    #[test]
-    fn percent_decoding_keeps_malformed_escapes() {
-        assert_eq!(percent_decode("a%20b%zz%"), "a b%zz%");
-        assert_eq!(percent_decode("caf%C3%A9"), "café");
     }
 }

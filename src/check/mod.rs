@@ -26,8 +26,9 @@ use crate::config::{Config, Overrides};
 use crate::content::{Content, FrontMatter, Permalink};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
-use crate::markdown::{self, Rendered};
-use crate::theme::Theme;
+use crate::markdown::Rendered;
+use crate::routes::Routes;
+use crate::site::RenderedContent;
 pub use format::Format;
 
 /// What `tend check` was asked to do.
@@ -212,29 +213,17 @@ pub(crate) struct ContentFindings {
 /// per-file content rules run on the files in `scope`.
 pub(crate) fn content(
     config: &Config,
-    theme: &Theme,
     content: &Content,
+    routes: &Routes,
+    markdown: &RenderedContent,
     scope: &Scope,
     today: NaiveDate,
-) -> Result<ContentFindings, Error> {
+) -> ContentFindings {
     let files = source_files(content);
-    let targets = content.link_targets();
-    let settings = markdown::Settings {
-        targets: &targets,
-        drafts: &content.drafts,
-        base_path: config.base_url.path(),
-        raw_html: config.markdown.raw_html,
-    };
-    let rendered: Vec<Rendered> = files
-        .par_iter()
-        .map(|f| {
-            let source =
-                markdown::Source { path: f.path, text: f.text, body_offset: f.body_offset, link_base: f.link_base };
-            markdown::render(&source, &settings)
-        })
-        .collect();
-    let published = links::Published::new(theme, content, &files)?;
-    let mut diagnostics = links::url_claims(content, &files);
+    let rendered: Vec<&Rendered> =
+        std::iter::once(&markdown.home).chain(&markdown.topics).chain(&markdown.pages).collect();
+    let published = links::Published::new(routes, content);
+    let mut diagnostics = Vec::new();
     let per_file: Vec<(bool, Vec<Diagnostic>)> = files
         .par_iter()
         .zip(&rendered)
@@ -250,5 +239,5 @@ pub(crate) fn content(
         .collect();
     let checked = per_file.iter().filter(|(in_scope, _)| *in_scope).count();
     diagnostics.extend(per_file.into_iter().flat_map(|(_, found)| found));
-    Ok(ContentFindings { diagnostics, checked, total: files.len() })
+    ContentFindings { diagnostics, checked, total: files.len() }
 }

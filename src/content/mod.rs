@@ -2,28 +2,24 @@
 //!
 //! Owns reading `content/` (walk, sort, parse front matter in parallel), building the
 //! topic tree, assigning URLs, and site-wide checks that need every page at once:
-//! duplicate URLs, missing `_index.md`, `related` paths. It knows nothing of Markdown
+//! missing `_index.md`, `related` paths (who owns which URL is [`crate::routes`]). It knows nothing of Markdown
 //! rendering or templates.
 
 pub mod front_matter;
 pub mod page;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-use crate::cache::{Fingerprint, Kept};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, did_you_mean, display_path};
 use crate::error::{Error, fs};
+use crate::fingerprint::{Fingerprint, Kept};
 pub use front_matter::{FrontMatter, Reference};
 use front_matter::{Requirements, parse_file};
 pub use page::{Page, Permalink, Topic};
-
-/// Site paths that tend itself publishes; content may not claim them.
-pub const RESERVED_PATHS: &[&str] =
-    &["tags/", "search/", "pagefind/", "404.html", "sitemap.xml", "atom.xml", "robots.txt"];
 
 /// All published content, sorted and cross-linked.
 #[derive(Debug, Clone)]
@@ -40,8 +36,27 @@ pub struct Content {
     pub root_topics: Vec<usize>,
     /// Draft pages left out of this build, by path (so links to them get a clear error).
     pub drafts: Vec<PathBuf>,
-    /// Problems that do not stop the build (files that are not published).
-    pub warnings: Vec<Diagnostic>,
+    /// Every problem found loading: errors (a file that does not parse, a broken
+    /// `related` entry) and warnings (files that are not published). Loading goes on past
+    /// errors so that every stage can report its own; the build stops before writing.
+    pub problems: Vec<Diagnostic>,
+    /// Files that failed to parse, and the files inside a topic whose `_index.md` failed:
+    /// still known by path, so links and `related` entries to them report nothing more
+    /// (the file's own error is the one to fix).
+    pub failed: Vec<PathBuf>,
+    /// Tags of every page, grouped by slug, sorted by slug.
+    pub tags: Vec<Tag>,
+}
+
+/// A tag and the pages that carry it.
+#[derive(Debug, Clone)]
+pub struct Tag {
+    /// The first spelling used.
+    pub name: String,
+    /// Its URL segment.
+    pub slug: String,
+    /// Pages that carry it (indices into [`Content::pages`]), in page order.
+    pub pages: Vec<usize>,
 }
 
 /// What a content file is, from its name and place.
@@ -88,11 +103,17 @@ impl Content {
         let mut topics = Vec::new();
         let mut pages = Vec::new();
         let mut drafts = Vec::new();
+        let mut failed = walk.orphans.clone();
         for (found, result) in walk.files.iter().zip(parsed) {
             let (text, front, body_offset) = match result {
                 Ok(ok) => ok,
                 Err(mut errors) => {
                     problems.append(&mut errors);
+                    failed.push(found.rel.clone());
+                    if matches!(found.kind, FileKind::Home) {
+                        // Keep a stand-in, so the rest of the site is still checked.
+                        home = Some(topic(found, String::new(), FrontMatter::default(), 0, Permalink::home()));
+                    }
                     continue;
                 }
             };
@@ -128,6 +149,27 @@ impl Content {
             );
             return Err(Error::Site(problems));
         };
+        // A topic that failed takes its folder with it: its articles and sub-topics would
+        // otherwise move to the root and report collisions that are not real.
+        let broken: Vec<PathBuf> = failed
+            .iter()
+            .filter(|path| path.file_name().is_some_and(|n| n == "_index.md"))
+            .filter_map(|path| path.parent().map(Path::to_path_buf))
+            .filter(|dir| dir.as_path() != Path::new("content"))
+            .collect();
+        let under_broken = |path: &Path| broken.iter().any(|dir| path.starts_with(dir));
+        topics.retain(|topic: &Topic| {
+            !under_broken(&topic.path) || {
+                failed.push(topic.path.clone());
+                false
+            }
+        });
+        pages.retain(|(_, page): &(PathBuf, Page)| {
+            !under_broken(&page.path) || {
+                failed.push(page.path.clone());
+                false
+            }
+        });
         let mut content = Self {
             home,
             topics,
@@ -135,15 +177,14 @@ impl Content {
             root_pages: Vec::new(),
             root_topics: Vec::new(),
             drafts,
-            warnings: Vec::new(),
+            problems: Vec::new(),
+            failed,
+            tags: Vec::new(),
         };
         content.link_tree(pages);
-        content.check_urls(&mut problems);
+        content.tags = content.collect_tags();
         content.resolve_related(&mut problems);
-        if problems.iter().any(Diagnostic::is_error) {
-            return Err(Error::Site(problems));
-        }
-        content.warnings = problems;
+        content.problems = problems;
         Ok(content)
     }
 
@@ -204,44 +245,20 @@ impl Content {
         self.root_topics.sort_by_key(topic_key);
     }
 
-    /// Two sources claiming one URL, an alias shadowing a page, or a reserved path.
-    fn check_urls(&self, problems: &mut Vec<Diagnostic>) {
-        let mut claims: BTreeMap<String, Vec<(&Path, &str)>> = BTreeMap::new();
-        for topic in &self.topics {
-            claims.entry(topic.permalink.as_str().to_owned()).or_default().push((&topic.path, "topic"));
-        }
-        for page in &self.pages {
-            claims.entry(page.permalink.as_str().to_owned()).or_default().push((&page.path, "page"));
-            for alias in &page.front.aliases {
-                let alias = Permalink::from_site_path(alias);
-                claims.entry(alias.as_str().to_owned()).or_default().push((&page.path, "alias"));
-            }
-        }
-        for (url, owners) in &claims {
-            if RESERVED_PATHS.iter().any(|reserved| url == reserved) || url.is_empty() {
-                for (path, what) in owners {
-                    problems.push(
-                        Diagnostic::error(*path, format!("this {what} claims `/{url}`, which tend uses itself"))
-                            .with_hint("rename the file or folder, or set a different `slug`"),
-                    );
-                }
-            }
-            if owners.len() > 1 {
-                let (first, _) = owners[0];
-                for (path, what) in &owners[1..] {
-                    problems.push(
-                        Diagnostic::error(
-                            *path,
-                            format!(
-                                "two pages claim the URL `/{url}`: this {what} and `{}`",
-                                crate::diagnostic::display_path(first)
-                            ),
-                        )
-                        .with_hint("give one of them a different file name or `slug`, or remove the alias"),
-                    );
+    /// Tags of every page, grouped by slug; the first spelling names the tag.
+    fn collect_tags(&self) -> Vec<Tag> {
+        let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
+        for (i, page) in self.pages.iter().enumerate() {
+            for name in &page.front.tags {
+                let slug = page::slugify(name);
+                let tag =
+                    tags.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, pages: Vec::new() });
+                if !tag.pages.contains(&i) {
+                    tag.pages.push(i);
                 }
             }
         }
+        tags.into_values().filter(|t| !t.slug.is_empty()).collect()
     }
 
     /// Turns each page's `related` paths into page indices.
@@ -261,6 +278,7 @@ impl Content {
                 let (path, _) = split_fragment(target);
                 match resolve(page.link_base(), path) {
                     Some(full) if index.contains_key(full.as_path()) => related.push(index[full.as_path()]),
+                    Some(full) if self.failed.contains(&full) => {}
                     Some(full) if self.drafts.contains(&full) => problems.push(
                         document
                             .error_at_key("related", format!("`related` entry `{target}` is a draft"))
@@ -303,6 +321,11 @@ impl Content {
         for page in &self.pages {
             targets.insert(page.path.clone(), page.permalink.clone());
         }
+        // A file that failed to parse is still a page: links to it resolve (to where it
+        // would be), so its one error is not repeated in every file that links to it.
+        for path in &self.failed {
+            targets.entry(path.clone()).or_insert_with(|| permalink_from_path(path));
+        }
         targets
     }
 
@@ -327,30 +350,7 @@ pub fn split_fragment(link: &str) -> (&str, Option<&str>) {
     }
 }
 
-/// Resolves a relative link `target` against folder `base` (both relative to the root),
-/// normalising `.` and `..`. `None` if it climbs out of the root.
-pub fn resolve(base: &Path, target: &str) -> Option<PathBuf> {
-    let decoded = percent_decode(target);
-    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
-    let joined = decoded.strip_prefix('/').map_or_else(|| base.join(&decoded), PathBuf::from);
-    for component in joined.components() {
-        match component {
-            Component::Normal(part) => parts.push(part),
-            Component::ParentDir => {
-                parts.pop()?;
-            }
-            Component::CurDir => {}
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(parts.iter().collect())
-}
-
-fn percent_decode(text: &str) -> String {
-    url::form_urlencoded::parse(format!("x={}", text.replace('+', "%2B")).as_bytes())
-        .next()
-        .map_or_else(|| text.to_owned(), |(_, v)| v.into_owned())
-}
+pub use crate::sitepath::resolve_file as resolve;
 
 /// `path` written relative to folder `base`, if it can be.
 pub fn relative_to(path: &Path, base: &Path) -> Option<String> {
@@ -365,9 +365,24 @@ pub fn relative_to(path: &Path, base: &Path) -> Option<String> {
     }
 }
 
+/// Where a file would be published judging by its path alone (no `slug`), for files that
+/// failed to parse.
+fn permalink_from_path(path: &Path) -> Permalink {
+    let inside = path.strip_prefix("content").unwrap_or(path);
+    let folder = match inside.file_name().and_then(|n| n.to_str()) {
+        Some("_index.md" | "index.md") => inside.parent().unwrap_or(Path::new("")).to_path_buf(),
+        _ => inside.with_extension(""),
+    };
+    folder
+        .components()
+        .fold(Permalink::home(), |permalink, part| permalink.child(&page::slugify(&part.as_os_str().to_string_lossy())))
+}
+
 /// The walk's result: content files in order, plus every other file for bundles.
 struct Walk {
     files: Vec<Found>,
+    /// Markdown files in a folder with no `_index.md` (reported once, for the folder).
+    orphans: Vec<PathBuf>,
     others: Vec<(PathBuf, PathBuf)>,
 }
 
@@ -407,6 +422,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
     let mut files = Vec::new();
     let mut others = Vec::new();
     let mut missing_index: Vec<PathBuf> = Vec::new();
+    let mut orphans = Vec::new();
     for (rel, abs) in entries {
         let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
         let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
@@ -434,6 +450,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 if !missing_index.contains(&dir) {
                     missing_index.push(dir.clone());
                 }
+                orphans.push(rel);
                 continue;
             }
             files.push(Found { rel, abs, kind: FileKind::Page { topic_dir: dir, bundle: false } });
@@ -457,7 +474,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 )),
         );
     }
-    Ok(Walk { files, others })
+    Ok(Walk { files, orphans, others })
 }
 
 type Parsed = Result<(String, FrontMatter, usize), Vec<Diagnostic>>;

@@ -7,46 +7,7 @@ use std::path::{Path, PathBuf};
 
 use super::front_matter::FrontMatter;
 
-/// A site path with no leading slash, ending in `/` for pages (`feelings/low/`) and empty
-/// for the home page. Joined to the base URL for links, and to the output folder for files.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
-pub struct Permalink(String);
-
-impl Permalink {
-    /// The home page.
-    pub fn home() -> Self {
-        Self(String::new())
-    }
-
-    /// A child of `self`, named `segment`.
-    pub fn child(&self, segment: &str) -> Self {
-        Self(format!("{}{segment}/", self.0))
-    }
-
-    /// A path given as text (aliases, fixed pages); leading slashes are dropped.
-    pub fn from_site_path(path: &str) -> Self {
-        Self(path.trim_start_matches('/').to_owned())
-    }
-
-    /// The path as text, e.g. `feelings/low/`.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    /// The file this permalink is written to, relative to the output folder.
-    pub fn output_file(&self) -> PathBuf {
-        if self.0.is_empty() || self.0.ends_with('/') {
-            PathBuf::from(format!("{}index.html", self.0))
-        } else {
-            PathBuf::from(&self.0)
-        }
-    }
-}
-
-/// The URL segment for a file or folder name: lowercase ASCII letters, digits and hyphens.
-pub fn slugify(name: &str) -> String {
-    slug::slugify(name)
-}
+pub use crate::sitepath::{Permalink, slugify};
 
 /// An article (`content/<topic>/<slug>.md` or `<slug>/index.md`) or a standalone page at
 /// the content root (`content/<slug>.md`).

@@ -3,6 +3,10 @@
   "use strict";
   const script = document.currentScript;
   const base = script ? script.src.replace(/__tend\/live\.js.*$/, "") : "/";
+  // The generation of the site this page came from (0: the server had no good build yet).
+  // The event stream starts with the generation served now: if they differ, a rebuild
+  // happened while this page loaded, and it reloads at once.
+  let generation = Number((script && script.dataset.generation) || 0);
   const scrollKey = "tend-scroll:" + location.pathname;
 
   // Restore the reader's place after a reload we caused.
@@ -31,37 +35,84 @@
     }
   }
 
+  // The error overlay lives in a shadow root with a stylesheet of its own, so no theme
+  // rule reaches inside it; the host element resets everything it could inherit or be
+  // given (inline and !important, which outranks the theme's own !important rules).
+  // Colours meet WCAG AA (at least 4.5:1) in both schemes. A constructed stylesheet is
+  // not an inline <style>, so a theme's Content-Security-Policy does not block it.
+  const OVERLAY_CSS = `
+    :host { all: initial; }
+    .panel {
+      box-sizing: border-box; position: fixed; inset: 0; overflow: auto; padding: 2rem;
+      background: #ffffff; color: #1a1a1a; text-align: left; direction: ltr;
+      font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+    }
+    h2 { margin: 0 0 0.5rem; font: bold 18px/1.3 system-ui, sans-serif; color: #a4161a; }
+    p { margin: 0 0 1rem; color: #1a1a1a; }
+    pre {
+      margin: 0; padding: 1rem; white-space: pre-wrap; overflow-wrap: anywhere;
+      font: 14px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+      background: #f3f3f3; color: #1a1a1a; border: 1px solid #767676; border-radius: 4px;
+    }
+    @media (prefers-color-scheme: dark) {
+      .panel { background: #181818; color: #f0f0f0; }
+      h2 { color: #ffb4a9; }
+      p { color: #f0f0f0; }
+      pre { background: #0f0f0f; color: #f0f0f0; border-color: #8a8a8a; }
+    }
+  `;
+  const HOST_STYLE = { all: "initial", display: "block", position: "fixed", inset: "0", "z-index": "2147483647" };
+
   let overlay = null;
   function showError(text) {
     if (!overlay) {
       overlay = document.createElement("div");
       overlay.id = "tend-error-overlay";
-      overlay.setAttribute("role", "alert");
-      const s = overlay.style;
-      s.position = "fixed"; s.inset = "0"; s.zIndex = "2147483647"; s.overflow = "auto";
-      s.background = "rgba(20, 20, 20, 0.94)"; s.color = "#fff"; s.padding = "2rem";
-      s.font = "15px/1.5 ui-monospace, SFMono-Regular, Menlo, Consolas, monospace";
+      for (const [name, value] of Object.entries(HOST_STYLE)) overlay.style.setProperty(name, value, "important");
+      const shadow = overlay.attachShadow({ mode: "open" });
+      const sheet = new CSSStyleSheet();
+      sheet.replaceSync(OVERLAY_CSS);
+      shadow.adoptedStyleSheets = [sheet];
+      const panel = document.createElement("section");
+      panel.className = "panel";
+      panel.setAttribute("role", "alert");
       const title = document.createElement("h2");
       title.textContent = "tend: the site could not be rebuilt";
-      title.style.margin = "0 0 0.5rem"; title.style.font = "bold 18px system-ui, sans-serif"; title.style.color = "#ffb4a9";
       const note = document.createElement("p");
       note.textContent = "You are seeing the last good version. Fix the problem and save; this message goes away by itself.";
-      note.style.font = "15px system-ui, sans-serif";
-      const pre = document.createElement("pre");
-      pre.style.whiteSpace = "pre-wrap";
-      overlay.append(title, note, pre);
+      panel.append(title, note, document.createElement("pre"));
+      shadow.append(panel);
       document.body.append(overlay);
     }
-    overlay.querySelector("pre").textContent = text;
+    overlay.shadowRoot.querySelector("pre").textContent = text;
   }
   function clearError() {
     if (overlay) { overlay.remove(); overlay = null; }
   }
 
-  const events = new EventSource(base + "__tend/events");
-  events.addEventListener("reload", reload);
-  events.addEventListener("css", (e) => { clearError(); swapStyles(JSON.parse(e.data)); });
-  events.addEventListener("unchanged", clearError);
-  events.addEventListener("error", (e) => { if (e.data) showError(JSON.parse(e.data)); });
+  const data = (e) => JSON.parse(e.data);
+  let events = null;
+  function connect() {
+    events = new EventSource(base + "__tend/events");
+    // The state now, when the stream opens (and again if this tab fell behind).
+    events.addEventListener("hello", (e) => {
+      const now = data(e);
+      if (now.generation !== generation) reload();
+      else if (now.error) showError(now.error);
+      else clearError();
+    });
+    events.addEventListener("reload", (e) => { if (data(e).generation !== generation) reload(); });
+    events.addEventListener("css", (e) => {
+      clearError();
+      swapStyles(data(e).paths);
+      generation = data(e).generation;
+    });
+    events.addEventListener("unchanged", clearError);
+    events.addEventListener("error", (e) => { if (e.data) showError(data(e)); });
+  }
+  connect();
   window.addEventListener("pagehide", () => events.close());
+  // Back from the back-forward cache: listen again (the stream's hello tells whether
+  // the page went stale meanwhile).
+  window.addEventListener("pageshow", (e) => { if (e.persisted) connect(); });
 })();

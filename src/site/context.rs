@@ -8,9 +8,9 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use crate::cache::{Fingerprint, LongText};
 use crate::config::Config;
 use crate::content::{Content, Page, Reference, Topic};
+use crate::fingerprint::{Fingerprint, LongText};
 use crate::markdown::{Rendered, TocEntry};
 
 /// A date in both machine and human form.

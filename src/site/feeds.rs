@@ -10,35 +10,31 @@ use chrono::{NaiveDate, NaiveTime, TimeZone, Utc};
 
 use super::{Contents, OutputFile};
 use crate::config::Config;
-use crate::content::{Content, Permalink};
+use crate::content::Content;
 use crate::markdown::Rendered;
+use crate::routes::Routes;
 
-/// Every generated non-HTML file plus redirect pages.
-pub(super) fn files(
-    config: &Config,
-    content: &Content,
-    rendered: &[Rendered],
-    tag_slugs: &[String],
-) -> Vec<OutputFile> {
-    let mut files = vec![
-        bytes("sitemap.xml", sitemap(config, content, tag_slugs)),
-        bytes("atom.xml", atom(config, content, rendered)),
-        bytes("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", config.base_url.join("sitemap.xml"))),
-    ];
-    for page in &content.pages {
-        let target = config.base_url.join(page.permalink.as_str());
-        for alias in &page.front.aliases {
-            let path = Permalink::from_site_path(alias);
-            let path = if path.as_str().ends_with(".html") || path.as_str().ends_with('/') {
-                path
-            } else {
-                Permalink::from_site_path(&format!("{}/", path.as_str()))
-            };
-            files.push(OutputFile {
-                path: path.output_file(),
-                contents: Contents::Bytes(redirect(&target, &config.language).into_bytes().into()),
-            });
-        }
+/// Every generated non-HTML file the route table still gives tend (a static file may
+/// replace one), plus a redirect page for every alias.
+pub(super) fn files(config: &Config, content: &Content, rendered: &[Rendered], routes: &Routes) -> Vec<OutputFile> {
+    let tag_slugs: Vec<&str> = content.tags.iter().map(|t| t.slug.as_str()).collect();
+    let mut files = Vec::new();
+    if routes.is_generated("sitemap.xml") {
+        files.push(bytes("sitemap.xml", sitemap(config, content, &tag_slugs)));
+    }
+    if routes.is_generated("atom.xml") {
+        files.push(bytes("atom.xml", atom(config, content, rendered)));
+    }
+    if routes.is_generated("robots.txt") {
+        let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", config.base_url.join("sitemap.xml"));
+        files.push(bytes("robots.txt", robots));
+    }
+    for (path, page) in routes.aliases() {
+        let target = config.base_url.join(content.pages[page].permalink.as_str());
+        files.push(OutputFile {
+            path: path.to_path_buf(),
+            contents: Contents::Bytes(redirect(&target, &config.language).into_bytes().into()),
+        });
     }
     files
 }
@@ -51,7 +47,7 @@ fn xml_escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
 }
 
-fn sitemap(config: &Config, content: &Content, tag_slugs: &[String]) -> String {
+fn sitemap(config: &Config, content: &Content, tag_slugs: &[&str]) -> String {
     let mut entries: Vec<(String, Option<NaiveDate>)> = vec![(String::new(), None)];
     entries.extend(content.topics.iter().map(|t| (t.permalink.as_str().to_owned(), None)));
     entries.extend(content.pages.iter().map(|p| {
@@ -60,7 +56,7 @@ fn sitemap(config: &Config, content: &Content, tag_slugs: &[String]) -> String {
     }));
     if !tag_slugs.is_empty() {
         entries.push(("tags/".into(), None));
-        entries.extend(tag_slugs.iter().map(|slug| (format!("tags/{slug}/"), None)));
+        entries.extend(tag_slugs.iter().map(|slug| (crate::sitepath::tag_path(slug), None)));
     }
     entries.sort();
     let mut xml = String::from(

@@ -60,7 +60,7 @@ test("a save shows in the open tab; a broken save shows the overlay; fixing it c
   await writeFile(file, good.replace("title:", "titel:"));
   const overlay = page.locator("#tend-error-overlay");
   await overlay.waitFor({ timeout: 10_000 });
-  const text = await overlay.innerText();
+  const text = await page.locator("#tend-error-overlay pre").innerText();
   assert.match(text, /content\/feelings\/feeling-low-after-sex\.md:2:1/);
   assert.match(text, /did you mean `title`\?/);
   assert.ok(await page.getByRole("heading", { name: "What it can feel like, edited live" }).isVisible());
@@ -94,6 +94,101 @@ test("a new title reaches the other pages that list it: a sibling's sidebar, the
       await page.getByRole("link", { name: renamed }).first().waitFor({ state: "detached", timeout: 10_000 });
       assert.ok(await page.getByRole("link", { name: "Feeling low, teary or anxious after sex", exact: true }).first().isVisible());
     }
+  } finally {
+    await writeFile(file, good);
+    await context.close();
+  }
+});
+
+/**
+ * The WCAG contrast ratio of every piece of text in the overlay against what is behind it:
+ * the background of the nearest ancestors (across the shadow boundary), composited down to
+ * an opaque colour. Returns [{ text, ratio }].
+ */
+function overlayContrast() {
+  const parse = (css) => {
+    const m = css.match(/rgba?\(([\d.]+)[, ]+([\d.]+)[, ]+([\d.]+)(?:[,/ ]+([\d.]+))?\)/);
+    if (!m) throw new Error(`unparsed colour ${css}`);
+    return [Number(m[1]), Number(m[2]), Number(m[3]), m[4] === undefined ? 1 : Number(m[4])];
+  };
+  const over = (top, bottom) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
+  const parentOf = (el) => el.parentElement || (el.getRootNode() instanceof ShadowRoot ? el.getRootNode().host : null);
+  const background = (el) => {
+    const layers = [];
+    for (let e = el; e; e = parentOf(e)) {
+      const c = parse(getComputedStyle(e).backgroundColor);
+      if (c[3] > 0) layers.push(c);
+      if (c[3] >= 1) break;
+    }
+    return layers.reduceRight((below, layer) => over(layer, below), [255, 255, 255, 1]);
+  };
+  const luminance = ([r, g, b]) => {
+    const lin = (v) => ((v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4);
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const host = document.getElementById("tend-error-overlay");
+  const root = host.shadowRoot || host;
+  const results = [];
+  for (const el of [host, ...root.querySelectorAll("*")]) {
+    const own = [...el.childNodes].filter((n) => n.nodeType === Node.TEXT_NODE && n.textContent.trim());
+    if (!own.length) continue;
+    const bg = background(el);
+    const fg = over(parse(getComputedStyle(el).color), bg);
+    const [a, b] = [luminance(fg), luminance(bg)].sort((x, y) => y - x);
+    results.push({ text: own[0].textContent.trim().slice(0, 40), ratio: (a + 0.05) / (b + 0.05) });
+  }
+  return results;
+}
+
+// issue 11 item 18: the overlay took the theme's colours (white text on the light theme's
+// cream, about 1.15:1). It must be readable whatever the theme does, in light and dark.
+for (const scheme of ["light", "dark"]) {
+  test(`the error overlay meets WCAG AA contrast over the theme in ${scheme} mode`, { timeout: TEST_TIMEOUT }, async () => {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    const file = path.join(dir, ARTICLE);
+    const good = await readFile(file, "utf8");
+    try {
+      await page.goto(url + "feelings/feeling-low-after-sex/");
+      await writeFile(file, good.replace("title:", "titel:"));
+      await page.locator("#tend-error-overlay pre").waitFor({ timeout: 10_000 });
+      const results = await page.evaluate(overlayContrast);
+      assert.ok(results.length >= 3, `the title, the note and the error are measured: ${JSON.stringify(results)}`);
+      console.log(`# overlay contrast (${scheme}): ${results.map((r) => `${r.ratio.toFixed(2)}:1`).join(", ")}`);
+      const poor = results.filter((r) => r.ratio < 4.5).map((r) => `${r.ratio.toFixed(2)}:1 ${JSON.stringify(r.text)}`);
+      assert.deepEqual(poor, [], `overlay text below 4.5:1 in ${scheme} mode`);
+    } finally {
+      await writeFile(file, good);
+      await page.locator("#tend-error-overlay").waitFor({ state: "detached", timeout: 10_000 });
+      await context.close();
+    }
+  });
+}
+
+// issue 13 "never stale" (issue 12 item 4): a save that lands while a page is loading —
+// after its HTML was sent, before its live-reload stream is open — used to be missed, and
+// the tab showed the old text until the next save. The page now carries the generation it
+// was rendered from and the stream starts with the current one.
+test("a save during page load reaches the tab", { timeout: TEST_TIMEOUT }, async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const file = path.join(dir, ARTICLE);
+  const good = await readFile(file, "utf8");
+  const heading = "What it can feel like, saved during the load";
+  const articleUrl = url + "feelings/feeling-low-after-sex/";
+  try {
+    // Hold the live-reload script until the save has been rebuilt and published.
+    await page.route("**/__tend/live.js", async (route) => {
+      await writeFile(file, good.replace("## What it can feel like", `## ${heading}`));
+      const deadline = Date.now() + 10_000;
+      while (!(await (await fetch(articleUrl)).text()).includes(heading)) {
+        assert.ok(Date.now() < deadline, "the server never published the save");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      await route.continue();
+    }, { times: 1 });
+    await page.goto(articleUrl);
+    await page.getByRole("heading", { name: heading }).waitFor({ timeout: 10_000 });
   } finally {
     await writeFile(file, good);
     await context.close();

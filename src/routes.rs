@@ -1,0 +1,357 @@
+//! The route table: the one place that knows which output file belongs to whom.
+//!
+//! Every file a build writes is claimed here, once, before anything is rendered: tend's
+//! own files (the marker, the search index folder, feeds, 404, search and tag pages), the
+//! home page, topics, pages, tag pages, static files, article folders' files, then aliases
+//! (the newcomer loses: an alias never displaces a file). A second
+//! claim on a file, or a claim that needs a folder where another claims a file
+//! (`/style.css` as an alias over the stylesheet), is an error naming both claimants,
+//! located at the claim that came second. `build`, `check` and `serve` all build this
+//! table, so they all find the same collisions, and `check`'s link checker looks links
+//! up in it. Path arithmetic lives in [`crate::sitepath`]; this module only decides
+//! ownership.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::config::Config;
+use crate::content::{Content, Permalink};
+use crate::diagnostic::{Diagnostic, LineIndex, display_path};
+use crate::error::Error;
+use crate::theme::Theme;
+
+/// Who owns an output file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Owner {
+    /// `.tend-output`, the marker that lets tend replace the folder.
+    Marker,
+    /// The home page.
+    Home,
+    /// A topic's page (index into [`Content::topics`]).
+    Topic(usize),
+    /// A page (index into [`Content::pages`]).
+    Page(usize),
+    /// The page listing every tag.
+    Tags,
+    /// One tag's page (index into [`Content::tags`]).
+    Tag(usize),
+    /// The search page.
+    Search,
+    /// The not-found page.
+    NotFound,
+    /// `sitemap.xml`, `atom.xml` or `robots.txt`: a static file of the same name replaces it.
+    Feed,
+    /// A redirect page for `alias` of page `page`.
+    Alias {
+        /// Index into [`Content::pages`].
+        page: usize,
+        /// The alias as written.
+        alias: String,
+    },
+    /// A file copied as is (a theme's or the site's `static/`, or an article folder's file).
+    Static(PathBuf),
+}
+
+/// Folders whose every file belongs to one owner (tend's search index).
+const OWNED_FOLDERS: [&str; 1] = ["pagefind"];
+
+/// What claims an output file, and where that claim is written.
+#[derive(Debug, Clone)]
+struct Claim {
+    owner: Owner,
+    /// The source file behind the claim (relative to the site root), if any.
+    source: Option<PathBuf>,
+}
+
+/// Every output file of the site and its owner, plus the collisions found building it.
+#[derive(Debug, Clone, Default)]
+pub struct Routes {
+    files: BTreeMap<PathBuf, Claim>,
+    /// Folders some claim needs, with the file that needs it first.
+    folders: HashMap<PathBuf, PathBuf>,
+    /// Collisions and invalid aliases, located.
+    pub problems: Vec<Diagnostic>,
+    /// For each refused claim, its problem's index and owner, to locate it afterwards.
+    refused: Vec<(usize, Owner)>,
+}
+
+impl Routes {
+    /// Claims every output file of `content` rendered with `theme` (`None` when the theme
+    /// did not load: `tend check` still checks the content, with the site's own static files).
+    pub fn new(config: &Config, theme: Option<&Theme>, content: &Content) -> Result<Self, Error> {
+        let mut routes = Self::default();
+        routes.claim(".tend-output".into(), Owner::Marker, None);
+        routes.claim("404.html".into(), Owner::NotFound, None);
+        for feed in ["sitemap.xml", "atom.xml", "robots.txt"] {
+            routes.claim(feed.into(), Owner::Feed, None);
+        }
+        routes.claim("tags/index.html".into(), Owner::Tags, None);
+        if config.search.enabled && theme.is_none_or(|theme| theme.has("search.html")) {
+            routes.claim("search/index.html".into(), Owner::Search, None);
+        }
+        routes.claim("index.html".into(), Owner::Home, Some(&content.home.path));
+        for (i, topic) in content.topics.iter().enumerate() {
+            routes.claim(topic.permalink.output_file(), Owner::Topic(i), Some(&topic.path));
+        }
+        for (i, page) in content.pages.iter().enumerate() {
+            routes.claim(page.permalink.output_file(), Owner::Page(i), Some(&page.path));
+        }
+        for (i, tag) in content.tags.iter().enumerate() {
+            let path = Permalink::from_site_path(&crate::sitepath::tag_path(&tag.slug));
+            routes.claim(path.output_file(), Owner::Tag(i), None);
+        }
+        let static_dirs = match theme {
+            Some(theme) => theme.static_dirs.clone(),
+            None => vec![config.static_dir()],
+        };
+        for dir in &static_dirs {
+            let (found, links) = crate::error::fs::files_and_links_under(dir)?;
+            routes.problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
+            for (rel, abs) in found {
+                let source = abs.strip_prefix(&config.root).unwrap_or(&abs).to_path_buf();
+                routes.claim(rel, Owner::Static(abs), Some(&source));
+            }
+        }
+        for page in &content.pages {
+            for (abs, inner) in &page.assets {
+                let rel = Path::new(page.permalink.as_str()).join(inner);
+                let source = abs.strip_prefix(&config.root).unwrap_or(abs).to_path_buf();
+                routes.claim(rel, Owner::Static(abs.clone()), Some(&source));
+            }
+        }
+        for (i, page) in content.pages.iter().enumerate() {
+            for alias in &page.front.aliases {
+                let owner = Owner::Alias { page: i, alias: alias.clone() };
+                match crate::sitepath::alias_path(alias) {
+                    Ok(path) => routes.claim(path.output_file(), owner, Some(&page.path)),
+                    Err(why) => routes.problems.push(
+                        at_alias(
+                            content,
+                            i,
+                            alias,
+                            format!("alias `{alias}` is not a path this site can publish: {why}"),
+                        )
+                        .with_hint("write an old address of this page as a path from the site root, e.g. `/old/path/`"),
+                    ),
+                }
+            }
+        }
+        routes.locate(content);
+        Ok(routes)
+    }
+
+    /// Claims output file `path` for `owner`, or reports why it cannot.
+    fn claim(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>) {
+        let claim = Claim { owner, source: source.map(Path::to_path_buf) };
+        if let Some(existing) = self.files.get(&path) {
+            if replaceable(&existing.owner, &claim.owner) {
+                self.files.insert(path, claim);
+            } else {
+                let taken = describe(&existing.owner, existing.source.as_deref());
+                self.refuse(&claim, &path, &format!("is already {taken}"));
+            }
+            return;
+        }
+        if let Some(needer) = self.folders.get(&path) {
+            let message = format!("must be a folder for `/{}`", display_path(needer));
+            self.refuse(&claim, &path, &message);
+            return;
+        }
+        let mut ancestors = path.ancestors().skip(1).filter(|a| !a.as_os_str().is_empty());
+        if let Some(blocked) = ancestors.find(|a| self.files.contains_key(*a)) {
+            let taken = &self.files[blocked];
+            let message = format!(
+                "needs a folder `/{}/`, which is already {}",
+                display_path(blocked),
+                describe(&taken.owner, taken.source.as_deref())
+            );
+            self.refuse(&claim, &path, &message);
+            return;
+        }
+        let top = path.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned());
+        if let Some(folder) = top.filter(|top| OWNED_FOLDERS.contains(&top.as_str()) && path.components().count() > 1) {
+            self.refuse(&claim, &path, &format!("is inside `/{folder}/`, which tend fills with the search index"));
+            return;
+        }
+        for ancestor in path.ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()) {
+            self.folders.entry(ancestor.to_path_buf()).or_insert_with(|| path.clone());
+        }
+        self.files.insert(path, claim);
+    }
+
+    /// Reports a claim that lost: `path` `reason`.
+    fn refuse(&mut self, claim: &Claim, path: &Path, reason: &str) {
+        let url = url_of(path);
+        let Some(source) = &claim.source else { return };
+        let what = match &claim.owner {
+            Owner::Alias { alias, .. } => format!("alias `{alias}`"),
+            Owner::Static(_) => "this static file".into(),
+            Owner::Topic(_) => "this topic".into(),
+            Owner::Home => "the home page".into(),
+            _ => "this page".into(),
+        };
+        let hint = match &claim.owner {
+            Owner::Alias { .. } => "each URL leads to one place only: remove or change this alias",
+            Owner::Static(_) => "rename or move the static file; pages come from content/",
+            _ => "rename the file or folder, or set a different `slug`",
+        };
+        self.refused.push((self.problems.len(), claim.owner.clone()));
+        self.problems
+            .push(Diagnostic::error(source, format!("{what} claims `/{url}`, which {reason}")).with_hint(hint));
+    }
+
+    /// Points each refused claim at where it is written: the alias in the front matter,
+    /// or the page's `slug`.
+    fn locate(&mut self, content: &Content) {
+        for (index, owner) in std::mem::take(&mut self.refused) {
+            let problem = &self.problems[index];
+            let located = match &owner {
+                Owner::Alias { page, alias } => at_alias(content, *page, alias, problem.message.clone()),
+                Owner::Page(i) => {
+                    at_slug(&content.pages[*i].path, &content.pages[*i].text, content.pages[*i].body_offset, problem)
+                }
+                Owner::Topic(i) => {
+                    at_slug(&content.topics[*i].path, &content.topics[*i].text, content.topics[*i].body_offset, problem)
+                }
+                _ => continue,
+            };
+            let hint = problem.hint.clone();
+            self.problems[index] = Diagnostic { hint, ..located };
+        }
+    }
+
+    /// The owner of output file `path`, if any.
+    pub fn owner(&self, path: &Path) -> Option<&Owner> {
+        self.files.get(path).map(|claim| &claim.owner)
+    }
+
+    /// What a link to site path `path` (no leading slash, decoded) reaches: the owner of
+    /// the file, of `path/index.html`, or `None`. Anything inside an owned folder (the
+    /// search index) exists as far as links can tell.
+    pub fn lookup(&self, path: &str) -> Option<Lookup<'_>> {
+        let candidates = [
+            Some(PathBuf::from(path)),
+            (path.is_empty() || path.ends_with('/')).then(|| PathBuf::from(format!("{path}index.html"))),
+            (!path.is_empty() && !path.ends_with('/')).then(|| PathBuf::from(format!("{path}/index.html"))),
+        ];
+        if let Some(owner) = candidates.into_iter().flatten().find_map(|p| self.owner(&p)) {
+            return Some(Lookup::File(owner));
+        }
+        OWNED_FOLDERS.iter().any(|folder| path.starts_with(&format!("{folder}/"))).then_some(Lookup::Generated)
+    }
+
+    /// Every output file that is copied from a source file: (output path, source).
+    pub fn statics(&self) -> impl Iterator<Item = (&Path, &Path)> {
+        self.files.iter().filter_map(|(path, claim)| match &claim.owner {
+            Owner::Static(source) => Some((path.as_path(), source.as_path())),
+            _ => None,
+        })
+    }
+
+    /// Every alias redirect: (output path, page index).
+    pub fn aliases(&self) -> impl Iterator<Item = (&Path, usize)> {
+        self.files.iter().filter_map(|(path, claim)| match &claim.owner {
+            Owner::Alias { page, .. } => Some((path.as_path(), *page)),
+            _ => None,
+        })
+    }
+
+    /// Every output path with its owner, sorted by path.
+    pub fn iter(&self) -> impl Iterator<Item = (&Path, &Owner)> {
+        self.files.iter().map(|(path, claim)| (path.as_path(), &claim.owner))
+    }
+
+    /// Whether output file `path` is still tend's own (a static file may replace a feed).
+    pub fn is_generated(&self, path: &str) -> bool {
+        self.owner(Path::new(path)).is_some_and(|owner| !matches!(owner, Owner::Static(_)))
+    }
+
+    /// Output paths whose last segment is closest to `path`'s among files of the same
+    /// kind, for a "did you mean".
+    pub fn site_paths(&self) -> impl Iterator<Item = String> + '_ {
+        self.files.keys().map(|path| {
+            let shown = display_path(path);
+            match shown.strip_suffix("index.html") {
+                Some(dir) => dir.to_owned(),
+                None => shown,
+            }
+        })
+    }
+}
+
+/// What a link reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lookup<'a> {
+    /// A file with this owner.
+    File(&'a Owner),
+    /// A file tend generates in a folder it owns (the search index).
+    Generated,
+}
+
+/// Whether `new` may take a file `old` holds: a site's static file over the theme's (the
+/// later static folder wins) or over a generated feed (a custom `robots.txt`).
+fn replaceable(old: &Owner, new: &Owner) -> bool {
+    matches!((old, new), (Owner::Static(_) | Owner::Feed, Owner::Static(_)))
+}
+
+/// "the page `content/a.md`", "tend's tag page", … for messages.
+fn describe(owner: &Owner, source: Option<&Path>) -> String {
+    let named = |what: &str| match source {
+        Some(path) => format!("the {what} `{}`", display_path(path)),
+        None => format!("the {what}"),
+    };
+    match owner {
+        Owner::Marker => "the marker tend keeps in its output folder".into(),
+        Owner::Home => named("home page"),
+        Owner::Topic(_) => named("topic"),
+        Owner::Page(_) => named("page"),
+        Owner::Tags => "tend's page listing every tag".into(),
+        Owner::Tag(_) => "a tag's page".into(),
+        Owner::Search => "tend's search page".into(),
+        Owner::NotFound => "tend's not-found page".into(),
+        Owner::Feed => "a file tend generates (sitemap, feed or robots.txt)".into(),
+        Owner::Alias { alias, .. } => match source {
+            Some(path) => format!("the alias `{alias}` of `{}`", display_path(path)),
+            None => format!("alias `{alias}`"),
+        },
+        Owner::Static(_) => named("static file"),
+    }
+}
+
+/// `a/index.html` → `a/`, as a reader sees the URL.
+fn url_of(path: &Path) -> String {
+    let shown = display_path(path);
+    match shown.strip_suffix("index.html") {
+        Some(dir) => dir.to_owned(),
+        None => shown,
+    }
+}
+
+/// An error at `alias` in page `page`'s front matter (at the `aliases` key if the alias
+/// text cannot be found).
+fn at_alias(content: &Content, page: usize, alias: &str, message: String) -> Diagnostic {
+    let page = &content.pages[page];
+    let front = &page.text[..page.body_offset];
+    let document =
+        crate::yaml::Document { path: &page.path, file: &page.text, yaml: front, first_line: 1, what: "front matter" };
+    let key = document.key_span("aliases");
+    let key_start: usize = front.split_inclusive('\n').take(key.line.saturating_sub(1)).map(str::len).sum();
+    match front.get(key_start..).and_then(|rest| rest.find(alias)) {
+        Some(at) if !alias.is_empty() => {
+            let start = key_start + at;
+            Diagnostic::error(&page.path, message).at_bytes(
+                &LineIndex::new(&page.text),
+                &page.text,
+                start..start + alias.len(),
+            )
+        }
+        _ => document.error_at_key("aliases", message),
+    }
+}
+
+/// `problem` placed at the `slug` key of a file's front matter, or its first line.
+fn at_slug(path: &Path, text: &str, body_offset: usize, problem: &Diagnostic) -> Diagnostic {
+    let document =
+        crate::yaml::Document { path, file: text, yaml: &text[..body_offset], first_line: 1, what: "front matter" };
+    document.error_at_key("slug", problem.message.clone())
+}

@@ -1,0 +1,93 @@
+//! The route table: every output path has one owner, in `build`, `check` and `serve` alike.
+
+use std::path::Path;
+
+use tend::Overrides;
+use tend::check::CheckOptions;
+
+use crate::support::{SiteTest, snapshot_tree};
+
+const ALIASES: [&str; 11] = [
+    "/",
+    "/index.html",
+    "/tags/",
+    "/tags/hygiene/",
+    "/about/",
+    "/care/drying/",
+    "/care/",
+    "/pagefind/x/",
+    "/style.css",
+    "/404.html",
+    "/sitemap.xml/",
+];
+
+fn moved(aliases: &[&str]) -> String {
+    let list = aliases.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+    format!("---\ntitle: Moved\ndescription: D\naliases: [{list}]\n---\n\nBody.\n")
+}
+
+fn check_messages(root: &Path) -> Vec<String> {
+    let options = CheckOptions {
+        root: root.to_path_buf(),
+        overrides: Overrides::default(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+        changed_since: None,
+    };
+    let report = tend::check(&options).expect("check runs");
+    report.diagnostics.iter().filter(|d| d.is_error()).map(|d| d.message.clone()).collect()
+}
+
+/// Issue 11 item 2: aliases silently replaced generated pages (exit 0, a redirect published
+/// in the page's place), `check` missed some, and others failed with a raw I/O error.
+#[test]
+fn an_alias_never_replaces_another_output_file() {
+    let site = SiteTest::fixture("basic").build();
+    site.report();
+    let before = snapshot_tree(&site.root.join("public"));
+    for alias in ALIASES {
+        let site = SiteTest::fixture("basic").write("content/care/moved.md", &moved(&[alias])).build();
+        let errors = site.errors();
+        assert!(errors.contains(&format!("alias `{alias}` claims")), "{alias}:\n{errors}");
+        assert!(errors.contains("content/care/moved.md:4:"), "located at the alias: {alias}:\n{errors}");
+        assert!(!errors.contains("could not"), "no raw I/O error: {alias}:\n{errors}");
+        let checked = check_messages(&site.root);
+        assert!(
+            checked.iter().any(|m| m.starts_with(&format!("alias `{alias}` claims"))),
+            "check: {alias}: {checked:?}"
+        );
+    }
+    let site = site.write("content/care/moved.md", &moved(&ALIASES)).build();
+    let errors = site.errors();
+    assert_eq!(errors.matches("claims `/").count(), ALIASES.len(), "one error per alias, each once:\n{errors}");
+    assert_eq!(snapshot_tree(&site.root.join("public")), before, "nothing published");
+}
+
+/// Issue 11 item 2: aliases that are not site paths (a host, `..` after decoding, hidden
+/// names) are refused where they are written, not published somewhere surprising.
+#[test]
+fn aliases_that_are_not_site_paths_are_refused() {
+    for alias in ["//evil.example/x/", "/%2e%2e/%2e%2e/escape/", "/.tend-output", "/a//b/", "/.git/config"] {
+        let site = SiteTest::fixture("basic").write("content/care/moved.md", &moved(&[alias])).build();
+        let errors = site.errors();
+        assert!(errors.contains("content/care/moved.md:4:"), "{alias}:\n{errors}");
+        assert!(!site.root.parent().expect("tmp").join("escape").exists());
+    }
+}
+
+/// A static file may replace a generated feed (a custom robots.txt), and the site's
+/// static folder wins over the theme's; neither is a collision.
+#[test]
+fn layered_static_files_are_not_collisions() {
+    let site = SiteTest::fixture("basic").write("static/style.css", "body{}").build();
+    site.report();
+    assert_eq!(site.read("style.css"), "body{}");
+    assert_eq!(site.read("robots.txt"), "User-agent: *\n");
+}
+
+/// A static file under the search index's folder would be overwritten by the index.
+#[test]
+fn static_files_inside_the_search_index_are_refused() {
+    let site = SiteTest::fixture("basic").write("static/pagefind/pagefind.js", "mine").build();
+    let errors = site.errors();
+    assert!(errors.contains("this static file claims `/pagefind/pagefind.js`"), "{errors}");
+}
