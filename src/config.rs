@@ -6,12 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::error::{Error, fs};
-use crate::yaml::Document;
+use crate::yaml::{Document, Outline};
 
 /// The configuration file's name, at the site root.
 pub const FILE_NAME: &str = "site.yaml";
@@ -161,14 +162,22 @@ impl Default for RawConfig {
 pub struct BaseUrl(url::Url);
 
 impl BaseUrl {
-    /// Parses an absolute http(s) URL; adds the trailing slash.
+    /// Parses an absolute http(s) URL; adds the trailing slash. Refuses what would make
+    /// the site's links point elsewhere: empty path segments (`https://x.org//evil.org/`
+    /// makes `//evil.org/…` links, which go to another host), a user name or password
+    /// (published in every page), a query or a fragment.
     pub fn parse(text: &str) -> Result<Self, String> {
-        let mut url = url::Url::parse(text.trim()).map_err(|error| format!("`{text}` is not a URL ({error})"))?;
-        if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!("`{text}` must start with https:// or http://"));
-        }
+        let mut url = web_url(text)?;
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!("`{text}` must not have a query or fragment"));
+            return Err(format!("`{text}` must not have a query (`?`) or fragment (`#`)"));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!("`{text}` must not hold a user name or password: it would be published in every page"));
+        }
+        if url.path().contains("//") {
+            return Err(format!(
+                "the path of `{text}` has an empty segment (`//`): links would start with `//` and lead to another host"
+            ));
         }
         if !url.path().ends_with('/') {
             let path = format!("{}/", url.path());
@@ -229,6 +238,42 @@ pub struct Config {
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// Whether draft pages are built.
     pub drafts: bool,
+    /// Where `site.yaml` wrote each setting, to point later diagnostics at it.
+    pub source: SiteSource,
+}
+
+/// `site.yaml`'s text and outline, kept to point diagnostics found after loading (such as
+/// an `extra` key the theme does not read) at the place the author wrote.
+#[derive(Debug, Clone, Default)]
+pub struct SiteSource {
+    text: Arc<str>,
+    outline: Outline,
+}
+
+impl SiteSource {
+    /// A diagnostic at the key at `path` (`["extra", "quick_exti"]`) of `site.yaml`; at
+    /// the file when it is not there.
+    pub fn at_key(&self, path: &[&str], severity: Severity, message: impl Into<String>) -> Diagnostic {
+        self.at(self.outline.key(path), severity, message)
+    }
+
+    /// A diagnostic at the value at `path` of `site.yaml`.
+    pub fn at_value(&self, path: &[&str], severity: Severity, message: impl Into<String>) -> Diagnostic {
+        self.at(self.outline.value(path).or_else(|| self.outline.key(path)), severity, message)
+    }
+
+    fn at(&self, span: Option<Span>, severity: Severity, message: impl Into<String>) -> Diagnostic {
+        let diagnostic = Diagnostic { severity, ..Diagnostic::error(FILE_NAME, message) };
+        match span {
+            Some(span) => diagnostic.at(&self.text, span),
+            None => diagnostic,
+        }
+    }
+
+    /// The keys written directly under `extra:`, in file order.
+    pub fn extra_keys(&self) -> impl Iterator<Item = &str> {
+        self.outline.keys_under(&["extra"]).map(|(key, _)| key)
+    }
 }
 
 /// Command-line settings that override or complete `site.yaml`.
@@ -244,23 +289,25 @@ impl Config {
     /// Reads and validates `<root>/site.yaml`.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Self, Error> {
         let path = root.join(FILE_NAME);
-        let text = fs::read_to_string(&path)?;
+        let text = crate::diagnostic::decode_utf8(&fs::read(&path)?, Path::new(FILE_NAME)).map_err(Error::one)?;
         Self::parse(root, &text, overrides).map_err(Error::Site)
     }
 
     /// Parses `site.yaml` text.
     pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Self, Vec<Diagnostic>> {
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let document =
             Document { path: Path::new(FILE_NAME), file: text, yaml: text, first_line: 1, what: "site.yaml" };
-        let raw: RawConfig = document.parse(KNOWN_KEYS)?;
-        Self::from_raw(root, raw, overrides, &document)
+        let (raw, outline): (RawConfig, Outline) = document.parse_located(KNOWN_KEYS)?;
+        let source = SiteSource { text: text.into(), outline };
+        Self::from_raw(root, raw, overrides, source)
     }
 
     fn from_raw(
         root: &Path,
         raw: RawConfig,
         overrides: &Overrides,
-        document: &Document<'_>,
+        source: SiteSource,
     ) -> Result<Self, Vec<Diagnostic>> {
         let RawConfig {
             title,
@@ -278,12 +325,11 @@ impl Config {
             check,
             extra,
         } = raw;
+        let error_at = |path: &[&str], message: String| source.at_value(path, Severity::Error, message);
         let mut problems = Vec::new();
         let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
             problems.push(
-                document
-                    .error_at_key("title", "site.yaml needs a `title`")
-                    .with_hint("add a line like `title: My guide`"),
+                error_at(&["title"], "site.yaml needs a `title`".into()).with_hint("add a line like `title: My guide`"),
             );
             String::new()
         });
@@ -292,35 +338,19 @@ impl Config {
             let diagnostic = if overrides.base_url.is_some() {
                 Diagnostic::error(FILE_NAME, format!("--base-url: {message}"))
             } else {
-                document.error_at_key("base_url", format!("invalid `base_url`: {message}"))
+                error_at(&["base_url"], format!("invalid `base_url`: {message}"))
             };
-            problems.push(diagnostic.with_hint("use a full URL, e.g. https://example.org/guide/"));
+            problems.push(diagnostic.with_hint(
+                "use a full https: or http: URL whose path has no empty segments, e.g. https://example.org/guide/",
+            ));
             BaseUrl::parse("http://127.0.0.1/").expect("constant URL parses")
         });
-        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-            problems.push(
-                document
-                    .error_at_key("theme", format!("invalid theme name `{theme}`"))
-                    .with_hint("name a folder under themes/, e.g. `theme: default`"),
-            );
-        }
-        if let Some(form) = &report_form
-            && (form.contains(['/', '\\', '?', '&', '#']) || !(form.ends_with(".yml") || form.ends_with(".yaml")))
-        {
-            problems.push(document.error_at_key("report_form", format!("invalid `report_form` `{form}`")).with_hint(
-                "name an issue form in the repository's .github/ISSUE_TEMPLATE/, e.g. `report_form: page-problem.yml`",
-            ));
-        }
-        if let Some(repo) = &repository
-            && url::Url::parse(repo).is_err()
-        {
-            problems.push(
-                document
-                    .error_at_key("repository", format!("`{repo}` is not a URL"))
-                    .with_hint("use the repository's web address, e.g. https://github.com/org/guide"),
-            );
-        }
-        problems.extend(check_problems(&check, document));
+        problems.extend(name_problems(&theme, &language, report_form.as_deref(), &source));
+        problems.extend(repository.as_deref().and_then(|repo| repository_problem(repo, &source)));
+        problems.extend(search_problems(&search, &source));
+        problems.extend(check_problems(&check, &source));
+        problems
+            .extend(extra_url_problems(&extra, &[], &|path, message| source.at_value(path, Severity::Error, message)));
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -331,7 +361,7 @@ impl Config {
             base_url,
             language,
             theme,
-            repository: repository.map(|r| r.trim_end_matches('/').to_owned()),
+            repository: repository.map(|r| r.trim().trim_end_matches('/').to_owned()),
             repository_branch,
             report_form,
             author,
@@ -341,6 +371,7 @@ impl Config {
             check,
             extra,
             drafts: overrides.drafts,
+            source,
         })
     }
 
@@ -365,25 +396,194 @@ impl Config {
     }
 }
 
+/// `theme`, `language` and `report_form` that name nothing usable.
+fn name_problems(theme: &str, language: &str, report_form: Option<&str>, source: &SiteSource) -> Vec<Diagnostic> {
+    let error_at = |path: &[&str], message: String| source.at_value(path, Severity::Error, message);
+    let mut problems = Vec::new();
+    if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+        problems.push(
+            error_at(&["theme"], format!("invalid theme name `{theme}`"))
+                .with_hint("name a folder under themes/, e.g. `theme: default`"),
+        );
+    }
+    if !is_language_tag(language) {
+        let hyphenated = language.replace('_', "-");
+        let hint = if is_language_tag(&hyphenated) {
+            format!("write it with a hyphen: `language: {hyphenated}`")
+        } else {
+            "it goes in `<html lang>` and chooses the search index's word stemming".to_owned()
+        };
+        let message = format!("`language` must be a language tag like `en` or `pt-BR`, found `{language}`");
+        problems.push(error_at(&["language"], message).with_hint(hint));
+    }
+    if let Some(form) = report_form
+        && (form.contains(['/', '\\', '?', '&', '#']) || !(form.ends_with(".yml") || form.ends_with(".yaml")))
+    {
+        problems.push(error_at(&["report_form"], format!("invalid `report_form` `{form}`")).with_hint(
+            "name an issue form in the repository's .github/ISSUE_TEMPLATE/, e.g. `report_form: page-problem.yml`",
+        ));
+    }
+    problems
+}
+
+/// A `repository` that is not a plain web address edit and report links can be built on.
+fn repository_problem(repo: &str, source: &SiteSource) -> Option<Diagnostic> {
+    let (message, hint) = match web_url(repo) {
+        Err(message) => (
+            format!("invalid `repository`: {message}"),
+            "use the repository's web address, e.g. https://github.com/org/guide",
+        ),
+        Ok(url) if url.query().is_some() || url.fragment().is_some() => (
+            format!("`repository` `{repo}` must not have a query (`?`) or fragment (`#`)"),
+            "edit and report links are made by adding paths to it; use the repository's own address",
+        ),
+        Ok(_) => return None,
+    };
+    Some(source.at_value(&["repository"], Severity::Error, message).with_hint(hint))
+}
+
 /// `check:` values that parse but cannot work.
-fn check_problems(check: &CheckSettings, document: &Document<'_>) -> Vec<Diagnostic> {
+fn check_problems(check: &CheckSettings, source: &SiteSource) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     let target = check.readability_target;
     if !(target.is_finite() && target > 0.0) {
         problems.push(
-            document
-                .error_at_key("check", format!("`check.readability_target` must be a grade above 0, found `{target}`"))
+            source
+                .at_value(
+                    &["check", "readability_target"],
+                    Severity::Error,
+                    format!("`check.readability_target` must be a grade above 0, found `{target}`"),
+                )
                 .with_hint("for example `readability_target: 9`"),
         );
     }
-    for entry in check.avoid.iter().filter(|entry| !entry.word.chars().any(char::is_alphanumeric)) {
-        problems.push(
-            document
-                .error_at_key("check", format!("`check.avoid` entry `{}` has no word in it", entry.word))
-                .with_hint("write each entry as `- {word: boyfriend, instead: partner, why: \"…\"}`"),
-        );
+    for (i, entry) in check.avoid.iter().enumerate() {
+        if !entry.word.chars().any(char::is_alphanumeric) {
+            problems.push(
+                source
+                    .at_value(
+                        &["check", "avoid", &i.to_string(), "word"],
+                        Severity::Error,
+                        format!("`check.avoid` entry `{}` has no word in it", entry.word),
+                    )
+                    .with_hint("write each entry as `- {word: boyfriend, instead: partner, why: \"…\"}`"),
+            );
+        }
     }
     problems
+}
+
+/// `search:` values that parse but would silently do nothing.
+fn search_problems(search: &SearchOptions, source: &SiteSource) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (i, path) in search.exclude.iter().enumerate() {
+        if !path.starts_with('/') || path.contains("://") {
+            problems.push(
+                source
+                    .at_value(
+                        &["search", "exclude", &i.to_string()],
+                        Severity::Error,
+                        format!("`search.exclude` entry `{path}` is not a site path"),
+                    )
+                    .with_hint("write the page's path from the site's root, starting with `/`, e.g. `/about/`"),
+            );
+        }
+    }
+    problems
+}
+
+/// Whether `text` looks like a BCP 47 language tag: `en`, `pt-BR`, `zh-Hant-TW`.
+fn is_language_tag(text: &str) -> bool {
+    let mut parts = text.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=8).contains(&first.len())
+        && first.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|part| (1..=8).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `text` as an absolute `https:` or `http:` URL with a host, or why it is not one. Other
+/// schemes are refused: a `javascript:` quick exit would run script instead of leaving.
+pub(crate) fn web_url(text: &str) -> Result<url::Url, String> {
+    let url = url::Url::parse(text.trim()).map_err(|error| match error {
+        url::ParseError::RelativeUrlWithoutBase => {
+            format!("`{text}` is not a full web address: it needs `https://` and a host")
+        }
+        other => format!("`{text}` is not a web address ({other})"),
+    })?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(format!("`{text}` is a `{}:` URL; only `https:` and `http:` addresses are allowed", url.scheme()));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(format!("`{text}` has no host"));
+    }
+    Ok(url)
+}
+
+/// Schemes that run code or smuggle content when a theme puts a value in a link.
+const SCRIPT_SCHEMES: &[&str] = &["javascript", "vbscript", "data", "file"];
+
+/// URLs under `extra` that would break or run script: a key ending in `_url` must hold an
+/// `https:`/`http:` address, and no text anywhere may be a `javascript:` (or similar) URL.
+/// `path` is where `value` sits under `extra`; `report` makes a diagnostic at a path.
+pub(crate) fn extra_url_problems(
+    extra: &BTreeMap<String, serde_yaml::Value>,
+    path: &[&str],
+    report: &dyn Fn(&[&str], String) -> Diagnostic,
+) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (key, value) in extra {
+        let mut here: Vec<String> = std::iter::once("extra").chain(path.iter().copied()).map(str::to_owned).collect();
+        here.push(key.clone());
+        url_problems(value, key.ends_with("_url") || key == "url", &mut here, report, &mut problems);
+    }
+    problems
+}
+
+fn url_problems(
+    value: &serde_yaml::Value,
+    is_url: bool,
+    path: &mut Vec<String>,
+    report: &dyn Fn(&[&str], String) -> Diagnostic,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let shown = path.join(".");
+    let at: Vec<&str> = path.iter().map(String::as_str).collect();
+    match value {
+        serde_yaml::Value::String(text) => {
+            let scheme = url::Url::parse(text.trim()).ok().map(|url| url.scheme().to_owned());
+            if is_url && let Err(message) = web_url(text) {
+                problems.push(
+                    report(&at, format!("invalid `{shown}`: {message}"))
+                        .with_hint("write a full https: (or http:) address, e.g. https://www.bbc.co.uk/weather"),
+                );
+            } else if let Some(scheme) = scheme.filter(|scheme| SCRIPT_SCHEMES.contains(&scheme.as_str())) {
+                problems.push(
+                    report(&at, format!("`{shown}` is a `{scheme}:` URL, which a theme would put in a link"))
+                        .with_hint("only `https:` and `http:` addresses (or site paths like `/about/`) are allowed"),
+                );
+            }
+        }
+        serde_yaml::Value::Sequence(items) => {
+            for (i, item) in items.iter().enumerate() {
+                path.push(i.to_string());
+                url_problems(item, is_url, path, report, problems);
+                path.pop();
+            }
+        }
+        serde_yaml::Value::Mapping(map) => {
+            for (key, item) in map {
+                let Some(key) = key.as_str() else { continue };
+                path.push(key.to_owned());
+                url_problems(item, is_url || key.ends_with("_url") || key == "url", path, report, problems);
+                path.pop();
+            }
+        }
+        serde_yaml::Value::Tagged(tagged) => url_problems(&tagged.value, is_url, path, report, problems),
+        serde_yaml::Value::Bool(_) | serde_yaml::Value::Number(_) if is_url => {
+            problems.push(report(&at, format!("invalid `{shown}`: expected a web address")));
+        }
+        serde_yaml::Value::Null | serde_yaml::Value::Bool(_) | serde_yaml::Value::Number(_) => {}
+    }
 }
 
 /// The nearest folder at or above `start` that holds `site.yaml`.
@@ -423,8 +623,70 @@ mod tests {
     }
 
     #[test]
-    fn bad_base_url_names_the_key() {
+    fn bad_base_url_names_the_value() {
         let problems = parse("title: t\nbase_url: example.org\n").expect_err("invalid");
-        assert_eq!(problems[0].location(), "site.yaml:2:1");
+        assert_eq!(problems[0].location(), "site.yaml:2:11");
+    }
+
+    fn labels(problems: &[Diagnostic]) -> Vec<String> {
+        problems.iter().map(|p| format!("{} {}", p.location(), p.message)).collect()
+    }
+
+    // issue 11 item 8
+    #[test]
+    fn script_urls_are_refused_at_the_value() {
+        let text = "title: t\nrepository: javascript:alert(1)\nextra:\n  quick_exit: true\n  quick_exit_url: \"javascript:history.back()\"\n  links:\n    - {label: x, href: 'data:text/html,hi'}\n  help_page: get-help/\n";
+        let problems = parse(text).expect_err("invalid");
+        assert_eq!(
+            labels(&problems),
+            [
+                "site.yaml:2:13 invalid `repository`: `javascript:alert(1)` is a `javascript:` URL; only `https:` and `http:` addresses are allowed",
+                "site.yaml:7:24 `extra.links.0.href` is a `data:` URL, which a theme would put in a link",
+                "site.yaml:5:19 invalid `extra.quick_exit_url`: `javascript:history.back()` is a `javascript:` URL; only `https:` and `http:` addresses are allowed",
+            ]
+        );
+        let problems = parse("title: t\nrepository: github.com/org/guide\nextra:\n  quick_exit_url: /weather/\n")
+            .expect_err("invalid");
+        assert_eq!(
+            labels(&problems),
+            [
+                "site.yaml:2:13 invalid `repository`: `github.com/org/guide` is not a full web address: it needs `https://` and a host",
+                "site.yaml:4:19 invalid `extra.quick_exit_url`: `/weather/` is not a full web address: it needs `https://` and a host",
+            ]
+        );
+    }
+
+    // issue 11 item 8
+    #[test]
+    fn a_base_url_path_with_an_empty_segment_is_refused() {
+        for url in ["https://example.org//evil.example/", "https://example.org/guide//x/", "https://u:p@example.org/"] {
+            let problems = parse(&format!("title: t\nbase_url: {url}\n")).expect_err(url);
+            assert_eq!(problems[0].location(), "site.yaml:2:11", "{url}");
+            assert!(problems[0].hint.as_deref().is_some_and(|h| h.contains("no empty segments")), "{url}");
+        }
+        let overrides = Overrides { base_url: Some("http://127.0.0.1:1111//evil.example".into()), drafts: false };
+        let problems = Config::parse(Path::new("/site"), "title: t\n", &overrides).expect_err("override");
+        assert!(problems[0].message.starts_with("--base-url: the path of"), "{}", problems[0].message);
+        assert!(parse("title: t\nbase_url: https://example.org/a/b\n").is_ok());
+    }
+
+    #[test]
+    fn settings_that_would_silently_do_nothing_are_refused() {
+        let problems = parse("title: t\nlanguage: English (UK)\nsearch:\n  exclude: [about/]\n").expect_err("invalid");
+        assert_eq!(
+            labels(&problems),
+            [
+                "site.yaml:2:11 `language` must be a language tag like `en` or `pt-BR`, found `English (UK)`",
+                "site.yaml:4:13 `search.exclude` entry `about/` is not a site path",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_byte_order_mark_and_crlf_line_endings_are_read() {
+        let config = parse("\u{feff}title: t\r\nbase_url: https://example.org/\r\n").expect("valid");
+        assert_eq!(config.title, "t");
+        let problems = parse("\u{feff}title: t\r\ntheme: ../x\r\n").expect_err("invalid theme");
+        assert_eq!(problems[0].location(), "site.yaml:2:8");
     }
 }

@@ -98,6 +98,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     // rendered, and render the templates on the other cores meanwhile.
     let (records, indexer) = search::Indexer::start(&config, &output);
     let mut site = Site::render_sending_records(inputs, records)?;
+    site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
     let rendered = started.elapsed();
     let search_index = indexer.finish()?;
     site.files.extend(search_index.files);
@@ -159,6 +160,9 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     problems.extend(markdown.diagnostics(&content));
     let found = check::content(&config, &content, &routes, &markdown, &scope, options.today);
     problems.extend(found.diagnostics);
+    if let Some(theme) = &theme {
+        problems.extend(theme.manifest.check_extra(&config, Severity::Error));
+    }
     Ok(check::CheckReport::new(problems, found.checked, found.total, started))
 }
 
@@ -177,7 +181,10 @@ pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>
     if let Some(cache) = cache.as_deref_mut() {
         cache.site.stats = cache.stats;
     }
-    let site = Site::render_cached(inputs, cache.as_deref_mut().map(|cache| &mut cache.site));
+    let site = Site::render_cached(inputs, cache.as_deref_mut().map(|cache| &mut cache.site)).map(|mut site| {
+        site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
+        site
+    });
     if let Some(cache) = cache {
         cache.theme = Some(theme);
         cache.stats = cache.site.stats;

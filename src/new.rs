@@ -1,13 +1,16 @@
 //! `tend new`: a ready-to-fill article with every front matter key documented.
 //!
 //! Owns the article template and the checks before writing it: the topic must exist,
-//! the slug must be valid, and an existing file is never overwritten.
+//! the slug and title must be valid, an existing file is never overwritten, and nothing
+//! is written through a symbolic link (which could lead outside the site).
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 
-use crate::error::{Error, fs};
+use crate::diagnostic::escape_invisible;
+use crate::error::Error;
 
 /// What `tend new` was asked to create.
 #[derive(Debug, Clone)]
@@ -24,9 +27,10 @@ pub struct NewArticle {
 
 /// Writes the new article and returns its path.
 pub fn create(request: &NewArticle) -> Result<PathBuf, Error> {
+    let usage = |message: String| Error::Usage(escape_invisible(&message).into_owned());
     let trimmed = request.path.trim().trim_matches('/').trim_end_matches(".md");
     let Some((topic, slug)) = trimmed.rsplit_once('/') else {
-        return Err(Error::Usage(format!(
+        return Err(usage(format!(
             "`{}` needs a topic and a slug, like `feelings/feeling-low`; topics: {}",
             request.path,
             topics(&request.root).join(", ")
@@ -34,11 +38,21 @@ pub fn create(request: &NewArticle) -> Result<PathBuf, Error> {
     };
     let clean = crate::content::page::slugify(slug);
     if clean != slug {
-        return Err(Error::Usage(format!(
+        return Err(usage(format!(
             "`{slug}` is not a valid slug: use lowercase letters, digits and hyphens, e.g. `{clean}`"
         )));
     }
+    let title = match &request.title {
+        Some(title) => check_title(title).map_err(usage)?,
+        None => title_from_slug(slug),
+    };
     let topic_dir = request.root.join("content").join(topic);
+    if let Some(link) = first_link(&request.root, &topic_dir.join(format!("{slug}.md"))) {
+        let shown = link.strip_prefix(&request.root).unwrap_or(&link).display().to_string();
+        return Err(usage(format!(
+            "`{shown}` is a symbolic link; tend new never writes through links, which can lead outside the site"
+        )));
+    }
     if topic.split('/').any(|part| part.is_empty() || part == ".." || part == ".")
         || !topic_dir.join("_index.md").is_file()
     {
@@ -49,15 +63,56 @@ pub fn create(request: &NewArticle) -> Result<PathBuf, Error> {
                 format!("topics: {}; to start a new topic, create content/{topic}/_index.md first", known.join(", "))
             }
         };
-        return Err(Error::Usage(format!("there is no topic `{topic}`: {hint}")));
+        return Err(usage(format!("there is no topic `{topic}`: {hint}")));
     }
     let file = topic_dir.join(format!("{slug}.md"));
-    if file.exists() || topic_dir.join(slug).join("index.md").exists() {
-        return Err(Error::Usage(format!("`{}` already exists; tend new never overwrites a file", file.display())));
+    let exists = |path: &Path| std::fs::symlink_metadata(path).is_ok();
+    if exists(&file) || exists(&topic_dir.join(slug)) {
+        return Err(usage(format!("`{}` already exists; tend new never overwrites a file", file.display())));
     }
-    let title = request.title.clone().unwrap_or_else(|| title_from_slug(slug));
-    fs::write(&file, template(&title, request.today).as_bytes())?;
+    write_new(&file, template(&title, request.today).as_bytes())?;
     Ok(file)
+}
+
+/// The title as given, or why it cannot be one: it goes on one line of YAML and into
+/// every page's `<title>`, so line breaks, control characters and direction overrides
+/// are refused.
+fn check_title(title: &str) -> Result<String, String> {
+    let trimmed = title.trim();
+    if trimmed.is_empty() {
+        return Err("--title is empty; give the article's title, or leave --title out to take it from the slug".into());
+    }
+    if let Some(bad) =
+        trimmed.chars().find(|&c| c.is_control() || escape_invisible(&c.to_string()).len() > c.len_utf8())
+    {
+        let what =
+            if matches!(bad, '\n' | '\r' | '\u{2028}' | '\u{2029}') { "a line break" } else { "a control character" };
+        return Err(format!(
+            "--title `{trimmed}` holds {what} (U+{:04X}); a title is one line of plain text",
+            u32::from(bad)
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+/// The first symbolic link on the way from `root` down to `path` (inclusive), if any.
+fn first_link(root: &Path, path: &Path) -> Option<PathBuf> {
+    let inside = path.strip_prefix(root).ok()?;
+    let mut current = root.to_path_buf();
+    for part in inside.components() {
+        current.push(part);
+        if std::fs::symlink_metadata(&current).is_ok_and(|meta| meta.file_type().is_symlink()) {
+            return Some(current);
+        }
+    }
+    None
+}
+
+/// Creates `path` and writes `bytes`, failing if anything (even a dangling link) is there.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    let wrap = |source| Error::Io { action: "could not create", path: path.to_path_buf(), source };
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(wrap)?;
+    file.write_all(bytes).map_err(wrap)
 }
 
 /// Every topic as `a` or `a/b`, sorted.
@@ -155,5 +210,28 @@ mod tests {
         assert_eq!(front.title, "A \"quoted\" title");
         assert!(front.draft);
         assert_eq!(front.next_review, NaiveDate::from_ymd_opt(2029, 11, 28));
+    }
+
+    // issue 11 item 12
+    #[test]
+    fn the_template_as_written_is_a_draft_that_parses_with_warnings() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).expect("valid date");
+        let text = template("T", today);
+        let (front, _) = crate::content::front_matter::parse_file(
+            Path::new("a.md"),
+            &text,
+            crate::content::front_matter::Requirements::Page,
+        )
+        .expect("a new draft parses");
+        assert!(front.draft && !front.warnings.is_empty());
+    }
+
+    // issue 11 item 12
+    #[test]
+    fn titles_are_one_line_of_plain_text() {
+        assert_eq!(check_title(" After a row "), Ok("After a row".into()));
+        for bad in ["a\nb", "a\rb", "\u{1b}[31m", "a\u{202e}b", "a\u{2028}b", " "] {
+            assert!(check_title(bad).is_err(), "{bad:?}");
+        }
     }
 }

@@ -272,12 +272,13 @@ fn changed_since_limits_content_checks_to_changed_files() {
     assert_eq!(
         located(&report),
         [
-            "content/care/new.md:1:1 this article has no `next_review` date",
-            "content/care/new.md:1:1 this article has no references; articles need at least 2",
+            // A missing key is reported at the closing `---`, where it would be added.
+            "content/care/new.md:4:1 this article has no `next_review` date",
+            "content/care/new.md:4:1 this article has no references; articles need at least 2",
             "content/care/new.md:5:1 a level-1 heading in the body",
             "content/care/new.md:7:1 link `/care/gone/` leads nowhere: the site has nothing at `/care/gone/`",
-            "content/care/overdue.md:1:1 this article has no references; articles need at least 2",
             "content/care/overdue.md:4:1 review overdue: `next_review` was 2026-01-01, 331 days ago",
+            "content/care/overdue.md:5:1 this article has no references; articles need at least 2",
         ]
     );
     assert_eq!(report.summary(), "checked 2 of 11 files (the ones changed): 5 errors, 1 warning");
@@ -298,8 +299,8 @@ fn changed_since_counts_commits_on_the_branch_and_site_wide_problems_everywhere(
     assert_eq!(
         located(&report),
         [
-            "content/care/soon.md:1:1 this article has no references; articles need at least 2",
             "content/care/soon.md:4:1 review due in 3 days, on 2026-12-01",
+            "content/care/soon.md:5:1 this article has no references; articles need at least 2",
             // washing.md did not change, but the image it shows was deleted.
             "content/care/washing.md:20:21 image `/images/logo.svg` leads nowhere: the site has nothing at `/images/logo.svg`",
         ]

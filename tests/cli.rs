@@ -36,9 +36,10 @@ fn new_writes_a_draft_that_builds() {
     assert_eq!(code, 0, "{stderr}");
     let text = std::fs::read_to_string(site.root.join("content/talk/after-a-row.md")).expect("created");
     assert!(text.contains("title: \"After a row\"") && text.contains("draft: true"));
+    // issue 11 item 12: the blanks the template leaves are warnings while it is a draft.
     let (code, stderr) = tend(&site, &["build", "--drafts"]);
-    assert_eq!(code, 1, "the template's description is empty on purpose");
-    assert!(stderr.contains("missing required front matter key `description`"), "{stderr}");
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("warning: this draft's `description` is empty"), "{stderr}");
 }
 
 #[test]

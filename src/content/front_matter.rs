@@ -8,11 +8,11 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{Diagnostic, Span};
-use crate::yaml::Document;
+use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::yaml::{Document, Outline};
 
 /// A file split at its front matter fences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,7 +29,10 @@ pub struct Split<'a> {
 pub fn split(text: &str) -> Result<Split<'_>, (String, &'static str)> {
     let start = usize::from(text.starts_with('\u{feff}')) * '\u{feff}'.len_utf8();
     let rest = &text[start..];
-    let Some(after_open) = rest.strip_prefix("---\n").or_else(|| rest.strip_prefix("---\r\n")) else {
+    // Trailing spaces after a fence are invisible in an editor: accept them.
+    let first_line = rest.split_inclusive('\n').next().unwrap_or("");
+    let opened = first_line.ends_with('\n') && first_line.trim_end() == "---";
+    let Some(after_open) = opened.then(|| &rest[first_line.len()..]) else {
         let hint = if rest.starts_with("+++") {
             "tend uses YAML front matter between `---` lines, not TOML between `+++`"
         } else {
@@ -40,7 +43,7 @@ pub fn split(text: &str) -> Result<Split<'_>, (String, &'static str)> {
     let yaml_start = text.len() - after_open.len();
     let mut offset = yaml_start;
     for line in after_open.split_inclusive('\n') {
-        let bare = line.trim_end_matches(['\n', '\r']);
+        let bare = line.trim_end();
         if bare == "---" || bare == "..." {
             let yaml = &text[yaml_start..offset];
             let body_offset = offset + line.len();
@@ -74,10 +77,11 @@ struct RawFrontMatter {
     description: Option<String>,
     tags: Option<Vec<String>>,
     order: Option<i64>,
-    date: Option<String>,
-    updated: Option<String>,
-    last_reviewed: Option<String>,
-    next_review: Option<String>,
+    // Dates are read as any scalar, so `date: 20261128` is told the date format, not a type.
+    date: Option<serde_yaml::Value>,
+    updated: Option<serde_yaml::Value>,
+    last_reviewed: Option<serde_yaml::Value>,
+    next_review: Option<serde_yaml::Value>,
     reviewed_by: Option<String>,
     draft: Option<bool>,
     slug: Option<String>,
@@ -155,6 +159,9 @@ pub struct FrontMatter {
     pub search: Option<bool>,
     /// Free-form data for themes.
     pub extra: BTreeMap<String, serde_yaml::Value>,
+    /// Problems that do not stop the page: the unfinished fields of a draft (an empty
+    /// `description`, a reference without a title). They are errors once it is published.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What kind of file the front matter belongs to; topics need fewer fields.
@@ -166,93 +173,172 @@ pub enum Requirements {
     Page,
 }
 
+/// Problems found while validating, split by how bad they are for this page.
+struct Findings<'a> {
+    document: &'a Document<'a>,
+    outline: &'a Outline,
+    /// Whether the page is a draft: unfinished editorial fields are warnings then.
+    draft: bool,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl Findings<'_> {
+    /// The span of the value at `path`, else its key, else the closing `---`.
+    fn span(&self, path: &[&str]) -> Span {
+        self.outline.value(path).or_else(|| self.outline.key(path)).unwrap_or_else(|| self.document.end_span())
+    }
+
+    /// An error at the value at `path`.
+    fn error(&mut self, path: &[&str], message: impl Into<String>, hint: impl Into<String>) {
+        let span = self.span(path);
+        self.errors.push(self.document.error_at(span, message).with_hint(hint));
+    }
+
+    /// A field left unfinished: a warning on a draft, an error on a published page.
+    fn unfinished(&mut self, path: &[&str], message: impl Into<String>, hint: &str) {
+        let span = self.span(path);
+        let diagnostic = self.document.error_at(span, message);
+        if self.draft {
+            let hint = format!("{hint}; drafts may be unfinished, but this is an error once `draft: true` is removed");
+            self.warnings.push(Diagnostic { severity: Severity::Warning, ..diagnostic.with_hint(hint) });
+        } else {
+            self.errors.push(diagnostic.with_hint(hint));
+        }
+    }
+
+    /// A required text field: missing, or empty (`title:`, `title: ""`, `title: null`).
+    fn required(&mut self, value: Option<String>, key: &str, example: &str, unfinished: bool) -> String {
+        let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
+        if !value.is_empty() {
+            return value;
+        }
+        let present = self.outline.key(&[key]).is_some();
+        let hint = if present {
+            format!("write it after `{key}:`, e.g. `{key}: {example}`")
+        } else {
+            format!("add a line like `{key}: {example}` above the closing `---`")
+        };
+        let message = match (present, unfinished && self.draft) {
+            (true, true) => format!("this draft's `{key}` is empty"),
+            (false, true) => format!("this draft has no `{key}`"),
+            (true, false) => format!("`{key}` is empty"),
+            (false, false) => format!("missing required front matter key `{key}`"),
+        };
+        if unfinished {
+            self.unfinished(&[key], message, &hint);
+        } else {
+            self.error(&[key], message, hint);
+        }
+        value
+    }
+
+    /// A date field: `YYYY-MM-DD`, and a day that exists.
+    fn date(&mut self, key: &str, value: Option<serde_yaml::Value>) -> Option<NaiveDate> {
+        let text = match value? {
+            serde_yaml::Value::String(text) => text,
+            serde_yaml::Value::Null => return None,
+            other => serde_yaml::to_string(&other).unwrap_or_default().trim().to_owned(),
+        };
+        match parse_date(text.trim()) {
+            Ok(date) => Some(date),
+            Err(None) => {
+                let message = format!("`{key}` must be a date written YYYY-MM-DD, found `{text}`");
+                self.error(&[key], message, format!("for example `{key}: 2026-11-28`"));
+                None
+            }
+            Err(Some(why)) => {
+                let message = format!("`{key}` is {}, a date that does not exist: {why}", text.trim());
+                self.error(&[key], message, "check the day and the month (dates are written YYYY-MM-DD)");
+                None
+            }
+        }
+    }
+}
+
+/// A `YYYY-MM-DD` date. `Err(None)` when it is not written that way; `Err(Some(why))`
+/// when it is, but no such day exists.
+fn parse_date(text: &str) -> Result<NaiveDate, Option<String>> {
+    let digits = |part: &str, len: usize| part.len() == len && part.bytes().all(|b| b.is_ascii_digit());
+    let parts: Vec<&str> = text.split('-').collect();
+    let [year, month, day] = parts[..] else { return Err(None) };
+    if !(digits(year, 4) && digits(month, 2) && digits(day, 2)) {
+        return Err(None);
+    }
+    let (year, month, day): (i32, u32, u32) =
+        (year.parse().map_err(|_| None)?, month.parse().map_err(|_| None)?, day.parse().map_err(|_| None)?);
+    if !(1..=12).contains(&month) {
+        return Err(Some(format!("there is no month {month}")));
+    }
+    if let Some(date) = NaiveDate::from_ymd_opt(year, month, day) {
+        return Ok(date);
+    }
+    let first = NaiveDate::from_ymd_opt(year, month, 1).ok_or(None)?;
+    let next =
+        if month == 12 { NaiveDate::from_ymd_opt(year + 1, 1, 1) } else { NaiveDate::from_ymd_opt(year, month + 1, 1) };
+    let days = next.map_or(31, |next| (next - first).num_days());
+    if day == 0 {
+        return Err(Some("there is no day 0".into()));
+    }
+    Err(Some(format!("{} {} has {days} days", first.format("%B"), first.year())))
+}
+
 impl FrontMatter {
     /// Parses and validates the YAML block of a file.
     pub fn parse(document: &Document<'_>, requirements: Requirements) -> Result<Self, Vec<Diagnostic>> {
-        let raw: RawFrontMatter = document.parse(KNOWN_KEYS)?;
-        Self::validate(raw, document, requirements)
+        let (raw, outline): (RawFrontMatter, Outline) = document.parse_located(KNOWN_KEYS)?;
+        Self::validate(raw, document, &outline, requirements)
     }
 
     fn validate(
         raw: RawFrontMatter,
         document: &Document<'_>,
+        outline: &Outline,
         requirements: Requirements,
     ) -> Result<Self, Vec<Diagnostic>> {
-        let mut problems = Vec::new();
-        let fence = Span { line: document.first_line.saturating_sub(1).max(1), col: 1, len: 3 };
-        let mut required = |value: Option<String>, key: &str, example: &str| {
-            let value = value.map(|v| v.trim().to_owned()).unwrap_or_default();
-            if value.is_empty() {
-                problems.push(
-                    Diagnostic::error(document.path, format!("missing required front matter key `{key}`"))
-                        .at(document.file, fence)
-                        .with_hint(format!("add a line like `{key}: {example}` between the `---` lines")),
-                );
-            }
-            value
-        };
-        let title = required(raw.title, "title", "\"Cleaning up after sex\"");
+        let draft = raw.draft.unwrap_or(false);
+        let mut found = Findings { document, outline, draft, errors: Vec::new(), warnings: Vec::new() };
+        let title = found.required(raw.title, "title", "\"Cleaning up after sex\"", false);
         let description = match requirements {
-            Requirements::Page => {
-                required(raw.description, "description", "\"One sentence saying what the reader will learn.\"")
-            }
+            Requirements::Page => found.required(
+                raw.description,
+                "description",
+                "\"One sentence saying what the reader will learn.\"",
+                true,
+            ),
             Requirements::Section => raw.description.unwrap_or_default().trim().to_owned(),
         };
-        let mut date = |key: &str, value: Option<String>| -> Option<NaiveDate> {
-            let value = value?;
-            match NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d") {
-                Ok(date) => Some(date),
-                Err(_) => {
-                    problems.push(
-                        document
-                            .error_at_key(key, format!("`{key}` must be a date written YYYY-MM-DD, found `{value}`"))
-                            .with_hint(format!("for example `{key}: 2026-11-28`")),
-                    );
-                    None
-                }
-            }
-        };
         let dates = [
-            date("date", raw.date),
-            date("updated", raw.updated),
-            date("last_reviewed", raw.last_reviewed),
-            date("next_review", raw.next_review),
+            found.date("date", raw.date),
+            found.date("updated", raw.updated),
+            found.date("last_reviewed", raw.last_reviewed),
+            found.date("next_review", raw.next_review),
         ];
         if let Some(slug) = &raw.slug
             && (slug.is_empty() || slug != &slug::slugify(slug))
         {
-            problems.push(
-                document
-                    .error_at_key(
-                        "slug",
-                        format!("`slug` must be lowercase letters, digits and hyphens, found `{slug}`"),
-                    )
-                    .with_hint(format!("try `slug: {}`", slug::slugify(slug))),
-            );
+            let message = format!("`slug` must be lowercase letters, digits and hyphens, found `{slug}`");
+            found.error(&["slug"], message, format!("try `slug: {}`", slug::slugify(slug)));
         }
-        for reference in raw.references.iter().flatten() {
-            if !(reference.url.starts_with("https://") || reference.url.starts_with("http://")) {
-                problems.push(
-                    document
-                        .error_at_key(
-                            "references",
-                            format!("reference URL `{}` must start with https://", reference.url),
-                        )
-                        .with_hint("give the full web address of the source"),
-                );
-            }
+        let references = references(raw.references.unwrap_or_default(), &mut found);
+        let key_points = raw.key_points.unwrap_or_default();
+        for (i, _) in key_points.iter().enumerate().filter(|(_, point)| point.trim().is_empty()) {
+            let message = format!("key point {} is empty", i + 1);
+            found.unfinished(&["key_points", &i.to_string()], message, "write a short sentence, or remove the line");
         }
-        for alias in raw.aliases.iter().flatten() {
+        for (i, alias) in raw.aliases.iter().flatten().enumerate() {
             if !alias.starts_with('/') || alias.contains("..") || alias.contains(['?', '#', '\\']) {
-                problems.push(
-                    document
-                        .error_at_key("aliases", format!("alias `{alias}` must be a site path starting with `/`"))
-                        .with_hint("for example `aliases: [/old/path/]`"),
-                );
+                let message = format!("alias `{alias}` must be a site path starting with `/`");
+                found.error(&["aliases", &i.to_string()], message, "for example `aliases: [/old/path/]`");
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
+        let extra = raw.extra.unwrap_or_default();
+        let at = |path: &[&str], message: String| document.error_at(found.span(path), message);
+        let unsafe_urls = crate::config::extra_url_problems(&extra, &[], &at);
+        found.errors.extend(unsafe_urls);
+        if !found.errors.is_empty() {
+            found.errors.extend(found.warnings);
+            return Err(found.errors);
         }
         let [date, updated, last_reviewed, next_review] = dates;
         Ok(Self {
@@ -270,19 +356,64 @@ impl FrontMatter {
             updated,
             last_reviewed,
             next_review,
-            reviewed_by: raw.reviewed_by,
-            draft: raw.draft.unwrap_or(false),
+            reviewed_by: raw.reviewed_by.filter(|name| !name.trim().is_empty()),
+            draft,
             slug: raw.slug,
             related: raw.related.unwrap_or_default(),
             aliases: raw.aliases.unwrap_or_default(),
             authors: raw.authors.unwrap_or_default(),
             content_note: raw.content_note.filter(|n| !n.trim().is_empty()),
-            key_points: raw.key_points.unwrap_or_default(),
-            references: raw.references.unwrap_or_default(),
+            key_points: key_points.into_iter().filter(|point| !point.trim().is_empty()).collect(),
+            references,
             search: raw.search,
-            extra: raw.extra.unwrap_or_default(),
+            extra,
+            warnings: found.warnings,
         })
     }
+}
+
+/// Checks each reference: a title, and a full web address (a `javascript:` one is always
+/// an error; the blank ones `tend new` leaves are unfinished). Keeps the complete ones,
+/// with an empty `publisher` dropped.
+fn references(references: Vec<Reference>, found: &mut Findings<'_>) -> Vec<Reference> {
+    let mut kept = Vec::with_capacity(references.len());
+    for (i, mut reference) in references.into_iter().enumerate() {
+        let index = i.to_string();
+        let mut complete = true;
+        if reference.title.trim().is_empty() {
+            let message = format!("reference {} has an empty `title`", i + 1);
+            found.unfinished(
+                &["references", &index, "title"],
+                message,
+                "write the source's title, e.g. `title: \"Sexual health\"`",
+            );
+            complete = false;
+        }
+        match crate::config::web_url(&reference.url) {
+            Ok(_) => {}
+            Err(why)
+                if reference.url.trim().is_empty() || reference.url.trim().trim_end_matches('/').ends_with(':') =>
+            {
+                let message = format!("reference {}'s `url` is not filled in: {why}", i + 1);
+                found.unfinished(&["references", &index, "url"], message, "give the full web address of the source");
+                complete = false;
+            }
+            Err(why) => {
+                let message = format!("reference {}'s `url` is not a web address: {why}", i + 1);
+                found.error(
+                    &["references", &index, "url"],
+                    message,
+                    "give the full web address of the source, starting with https://",
+                );
+                complete = false;
+            }
+        }
+        reference.publisher = reference.publisher.filter(|publisher| !publisher.trim().is_empty());
+        if complete {
+            kept.push(reference);
+        }
+    }
+    kept
 }
 
 /// Parses a file's front matter, reporting a missing block as a diagnostic.
@@ -330,12 +461,64 @@ mod tests {
         assert_eq!(
             labels,
             [
-                "a.md:1:1 missing required front matter key `title`",
-                "a.md:1:1 missing required front matter key `description`",
-                "a.md:2:1 `date` must be a date written YYYY-MM-DD, found `2026-13-01`",
-                "a.md:3:1 `next_review` must be a date written YYYY-MM-DD, found `soon`",
+                "a.md:4:1 missing required front matter key `title`",
+                "a.md:4:1 missing required front matter key `description`",
+                "a.md:2:7 `date` is 2026-13-01, a date that does not exist: there is no month 13",
+                "a.md:3:14 `next_review` must be a date written YYYY-MM-DD, found `soon`",
             ]
         );
+    }
+
+    // issue 11 item 15
+    #[test]
+    fn dates_that_do_not_exist_say_why() {
+        assert_eq!(parse_date("2026-11-31"), Err(Some("November 2026 has 30 days".into())));
+        assert_eq!(parse_date("2028-02-30"), Err(Some("February 2028 has 29 days".into())));
+        assert_eq!(parse_date("2026-13-45"), Err(Some("there is no month 13".into())));
+        assert_eq!(parse_date("2026-00-10"), Err(Some("there is no month 0".into())));
+        assert_eq!(parse_date("2026-01-00"), Err(Some("there is no day 0".into())));
+        assert_eq!(parse_date("2026-1-5"), Err(None));
+        assert_eq!(parse_date("28/11/2026"), Err(None));
+        assert_eq!(parse_date("2026-12-31"), Ok(NaiveDate::from_ymd_opt(2026, 12, 31).expect("valid")));
+    }
+
+    // issue 11 item 12
+    #[test]
+    fn a_drafts_unfinished_fields_are_warnings_and_errors_once_published() {
+        let text = "---\ntitle: T\ndescription: \"\"\nkey_points:\n  - \"\"\nreferences:\n  - title: \"\"\n    url: \"https://\"\ndraft: true\n---\n";
+        let (front, _) = parse_file(Path::new("a.md"), text, Requirements::Page).expect("a draft may be unfinished");
+        let labels: Vec<String> = front.warnings.iter().map(|p| format!("{} {}", p.location(), p.message)).collect();
+        assert_eq!(
+            labels,
+            [
+                "a.md:3:14 this draft's `description` is empty",
+                "a.md:7:12 reference 1 has an empty `title`",
+                "a.md:8:10 reference 1's `url` is not filled in: `https://` is not a web address (empty host)",
+                "a.md:5:5 key point 1 is empty",
+            ]
+        );
+        assert!(front.warnings.iter().all(|w| !w.is_error()));
+        assert!(front.references.is_empty() && front.key_points.is_empty());
+        let published = text.replace("draft: true", "draft: false");
+        let problems = parse_file(Path::new("a.md"), &published, Requirements::Page).expect_err("unfinished");
+        assert_eq!(problems.len(), 4);
+        assert!(problems.iter().all(Diagnostic::is_error));
+        assert_eq!(problems[0].message, "`description` is empty");
+    }
+
+    // issue 11 item 8
+    #[test]
+    fn script_urls_under_extra_are_refused() {
+        let text = "---\ntitle: T\ndescription: D\nextra:\n  video_url: 'javascript:alert(1)'\n---\n";
+        let problems = parse_file(Path::new("a.md"), text, Requirements::Page).expect_err("script");
+        assert_eq!(problems[0].location(), "a.md:5:14");
+    }
+
+    #[test]
+    fn fences_may_have_trailing_spaces() {
+        let parts = split("--- \ntitle: A\n---\t\nBody\n").expect("valid");
+        assert_eq!(parts.yaml, "title: A\n");
+        assert_eq!(parts.body, "Body\n");
     }
 
     proptest! {

@@ -117,6 +117,9 @@ impl Content {
                     continue;
                 }
             };
+            if config.drafts || !front.draft {
+                problems.extend(front.warnings.iter().cloned());
+            }
             match &found.kind {
                 FileKind::Home => home = Some(topic(found, text, front, body_offset, Permalink::home())),
                 FileKind::Topic => topics.push(topic(found, text, front, body_offset, Permalink::home())),
