@@ -178,3 +178,38 @@ fn a_file_that_fails_to_parse_reports_its_own_error_only() {
     );
     assert!(!errors.contains("not a page of this site") && !errors.contains("no such heading"), "{errors}");
 }
+
+/// A Markdown file that is not UTF-8 is located at its first bad byte.
+#[test]
+fn a_markdown_file_that_is_not_utf8_is_located() {
+    let site = SiteTest::fixture("basic");
+    std::fs::write(site.root.join("content/care/latin1.md"), b"---\ntitle: Caf\xe9\n---\n").expect("write");
+    let errors = site.build().errors();
+    assert!(errors.contains("content/care/latin1.md:2:11"), "{errors}");
+}
+
+/// `tend check --drafts` reports a fresh draft's missing references as a warning only.
+#[test]
+fn a_draft_without_references_is_a_warning_in_check() {
+    let site = SiteTest::fixture("basic");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
+        .args(["new", "talk/unfinished"])
+        .current_dir(&site.root)
+        .output()
+        .expect("run");
+    assert!(output.status.success());
+    let report = tend::check(&tend::check::CheckOptions {
+        root: site.root.clone(),
+        overrides: tend::Overrides { drafts: true, ..Default::default() },
+        today: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).expect("date"),
+        changed_since: None,
+    })
+    .expect("runs");
+    let about_draft: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.path == std::path::Path::new("content/talk/unfinished.md") && d.is_error())
+        .map(ToString::to_string)
+        .collect();
+    assert!(about_draft.is_empty(), "{about_draft:#?}");
+}

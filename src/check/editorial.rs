@@ -87,7 +87,9 @@ fn references(file: &SourceFile<'_>, settings: &CheckSettings) -> Option<Diagnos
             n => format!("{n} references"),
         };
         let message = format!("this article has {has}; articles need at least {}", settings.min_references);
-        file.at_key(Severity::Error, "references", message)
+        // A draft may be unfinished: a warning until it is published.
+        let severity = if file.front.draft { Severity::Warning } else { Severity::Error };
+        file.at_key(severity, "references", message)
             .with_hint("add the sources its claims rest on under `references:`, each with `title:` and `url:`")
     })
 }

@@ -499,17 +499,10 @@ struct CacheEntry {
 
 /// Reads and parses one file; when caching, reuses `previous`'s parse of the same text.
 fn parse_one(found: &Found, previous: Option<&Kept<ParsedFrontMatter>>) -> (Parsed, Option<CacheEntry>) {
-    let text = match fs::read_to_string(&found.abs) {
-        Ok(text) => text,
-        Err(error) => {
-            let message = match &error {
-                Error::Io { source, .. } if source.kind() == std::io::ErrorKind::InvalidData => {
-                    "this file is not valid UTF-8 text".to_owned()
-                }
-                other => other.to_string(),
-            };
-            return (Err(vec![Diagnostic::error(&found.rel, message).with_hint("save the file as UTF-8")]), None);
-        }
+    let text = match fs::read(&found.abs).map(|bytes| crate::diagnostic::decode_utf8(&bytes, &found.rel)) {
+        Ok(Ok(text)) => text,
+        Ok(Err(problem)) => return (Err(vec![problem]), None),
+        Err(error) => return (Err(vec![Diagnostic::error(&found.rel, error.to_string())]), None),
     };
     let requirements = match found.kind {
         FileKind::Page { .. } => Requirements::Page,
