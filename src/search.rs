@@ -142,7 +142,7 @@ fn build_or_reuse(config: &Config, records: Vec<Record>, previous: Option<(Strin
 fn inputs_fingerprint(config: &Config, records: &[Record]) -> u128 {
     let mut fingerprint = crate::fingerprint::Fingerprint::new();
     // Bump INDEX_FORMAT when `index` changes how it calls Pagefind.
-    const INDEX_FORMAT: &str = "tend-pagefind-1";
+    const INDEX_FORMAT: &str = "tend-pagefind-2";
     fingerprint.text(INDEX_FORMAT).text(env!("CARGO_PKG_VERSION")).text(include_str!("../Cargo.lock"));
     fingerprint.text(&config.language);
     for record in records {
@@ -206,11 +206,29 @@ pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, E
     let files = files.map_err(failed)?;
     Ok(files
         .into_iter()
+        .filter(|file| !is_unused_ui(&file.filename))
         .map(|file| OutputFile {
             path: PathBuf::from(BUNDLE_DIR).join(file.filename),
             contents: Contents::Bytes(file.contents.into()),
         })
         .collect())
+}
+
+/// Pagefind's ready-made search interfaces. tend's themes drive `pagefind.js` directly
+/// (`search.js`), so these ~430 KB are never loaded: publishing them would only cost
+/// every build their writes and every deploy their bytes.
+const UNUSED_UI: [&str; 7] = [
+    "pagefind-ui.js",
+    "pagefind-ui.css",
+    "pagefind-modular-ui.js",
+    "pagefind-modular-ui.css",
+    "pagefind-component-ui.js",
+    "pagefind-component-ui.css",
+    "pagefind-highlight.js",
+];
+
+fn is_unused_ui(path: &std::path::Path) -> bool {
+    path.to_str().is_some_and(|name| UNUSED_UI.contains(&name))
 }
 
 /// The indexed document for one page: metadata and filters as Pagefind attributes,
