@@ -52,6 +52,9 @@ pub enum Owner {
     Static(PathBuf),
 }
 
+/// The longest file or folder name common file systems (ext4, APFS, NTFS) accept.
+const MAX_NAME_BYTES: usize = 255;
+
 /// Folders whose every file belongs to one owner (tend's search index).
 const OWNED_FOLDERS: [&str; 1] = ["pagefind"];
 
@@ -143,6 +146,16 @@ impl Routes {
     /// Claims output file `path` for `owner`, or reports why it cannot.
     fn claim(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>) {
         let claim = Claim { owner, source: source.map(Path::to_path_buf) };
+        if let Some(long) = path.components().find(|c| c.as_os_str().len() > MAX_NAME_BYTES) {
+            let name = long.as_os_str().to_string_lossy();
+            let reason = format!(
+                "has a name of {} bytes (`{}…`); file systems allow {MAX_NAME_BYTES}",
+                name.len(),
+                name.chars().take(40).collect::<String>()
+            );
+            self.refuse(&claim, &path, &reason);
+            return;
+        }
         if let Some(existing) = self.files.get(&path) {
             if replaceable(&existing.owner, &claim.owner) {
                 self.files.insert(path, claim);

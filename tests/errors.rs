@@ -213,3 +213,16 @@ fn a_draft_without_references_is_a_warning_in_check() {
         .collect();
     assert!(about_draft.is_empty(), "{about_draft:#?}");
 }
+
+/// A tag with no letter or digit had no page and vanished from its article without a word.
+#[test]
+fn a_tag_that_cannot_have_a_page_is_an_error() {
+    let site = SiteTest::fixture("basic")
+        .write("content/care/x.md", "---\ntitle: X\ndescription: D\ntags: [\"???\", ok]\n---\nBody\n")
+        .build();
+    let errors = site.errors();
+    assert!(
+        errors.contains("the tag `???` has no letter or digit") && errors.contains("content/care/x.md:4:1"),
+        "{errors}"
+    );
+}

@@ -91,3 +91,17 @@ fn static_files_inside_the_search_index_are_refused() {
     let errors = site.errors();
     assert!(errors.contains("this static file claims `/pagefind/pagefind.js`"), "{errors}");
 }
+
+/// A name too long for the file system failed at publish with a raw I/O error; now it is
+/// refused where it is written.
+#[test]
+fn a_url_segment_too_long_for_the_file_system_is_refused_at_its_source() {
+    let long = "a".repeat(300);
+    let site = SiteTest::fixture("basic")
+        .write("content/care/long.md", &format!("---\ntitle: Long\ndescription: D\nslug: {long}\n---\nBody\n"))
+        .write("content/care/moved.md", &moved(&[&format!("/{long}/")]))
+        .build();
+    let errors = site.errors();
+    assert_eq!(errors.matches("file systems allow 255").count(), 2, "{errors}");
+    assert!(!errors.contains("could not"), "{errors}");
+}

@@ -182,7 +182,7 @@ impl Content {
             tags: Vec::new(),
         };
         content.link_tree(pages);
-        content.tags = content.collect_tags();
+        content.tags = content.collect_tags(&mut problems);
         content.resolve_related(&mut problems);
         content.problems = problems;
         Ok(content)
@@ -245,12 +245,31 @@ impl Content {
         self.root_topics.sort_by_key(topic_key);
     }
 
-    /// Tags of every page, grouped by slug; the first spelling names the tag.
-    fn collect_tags(&self) -> Vec<Tag> {
+    /// Tags of every page, grouped by slug; the first spelling names the tag. A tag with
+    /// no letter or digit would have no page and vanish from its article: an error.
+    fn collect_tags(&self, problems: &mut Vec<Diagnostic>) -> Vec<Tag> {
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
         for (i, page) in self.pages.iter().enumerate() {
             for name in &page.front.tags {
                 let slug = page::slugify(name);
+                if slug.is_empty() {
+                    let document = crate::yaml::Document {
+                        path: &page.path,
+                        file: &page.text,
+                        yaml: &page.text[..page.body_offset],
+                        first_line: 1,
+                        what: "front matter",
+                    };
+                    problems.push(
+                        document
+                            .error_at_key(
+                                "tags",
+                                format!("the tag `{name}` has no letter or digit, so it cannot have a page"),
+                            )
+                            .with_hint("write the tag as a word, or remove it"),
+                    );
+                    continue;
+                }
                 let tag =
                     tags.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, pages: Vec::new() });
                 if !tag.pages.contains(&i) {
@@ -258,7 +277,7 @@ impl Content {
                 }
             }
         }
-        tags.into_values().filter(|t| !t.slug.is_empty()).collect()
+        tags.into_values().collect()
     }
 
     /// Turns each page's `related` paths into page indices.
