@@ -56,7 +56,15 @@ fn an_alias_never_replaces_another_output_file() {
             "check: {alias}: {checked:?}"
         );
     }
-    let site = site.write("content/care/moved.md", &moved(&ALIASES)).build();
+    // `serve` renders through the same stages, with a memo.
+    let site = site.write("content/care/moved.md", &moved(&ALIASES));
+    let options =
+        tend::BuildOptions { root: site.root.clone(), output: "public".into(), overrides: Overrides::default() };
+    let mut memo = tend::RenderCache::new();
+    let served = tend::render_cached(&options, Some(&mut memo)).map(|_| ()).expect_err("serve refuses it too");
+    let served = crate::support::render_error(&served);
+    assert_eq!(served.matches("claims `/").count(), ALIASES.len(), "serve:\n{served}");
+    let site = site.build();
     let errors = site.errors();
     assert_eq!(errors.matches("claims `/").count(), ALIASES.len(), "one error per alias, each once:\n{errors}");
     assert_eq!(snapshot_tree(&site.root.join("public")), before, "nothing published");
