@@ -88,3 +88,38 @@ fn readability_of_every_article() {
     println!("{}", report.join("\n"));
     assert!(too_hard.is_empty(), "above grade 9:\n{}", too_hard.join("\n"));
 }
+
+/// The guide grew from a short source post (`../shared/seed/`, beside the repository where
+/// CI runs): its topics are ours, its sentences are not. No run of 8 words may be shared.
+#[test]
+fn nothing_is_copied_from_the_source_post() {
+    let seed_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/seed");
+    let Ok(entries) = std::fs::read_dir(&seed_dir) else {
+        eprintln!("no {} here: the copy check needs the shared folder beside the repository", seed_dir.display());
+        return;
+    };
+    let words = |text: &str| -> Vec<String> {
+        text.to_lowercase()
+            .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+            .filter(|w| !w.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    let mut runs = std::collections::HashSet::new();
+    for entry in entries.filter_map(Result::ok).filter(|e| e.path().extension().is_some_and(|x| x == "txt")) {
+        let seed = words(&std::fs::read_to_string(entry.path()).expect("read seed"));
+        runs.extend(seed.windows(8).map(|w| w.join(" ")));
+    }
+    assert!(!runs.is_empty(), "the seed post was found and read");
+    let mut copied = Vec::new();
+    for page in bundled().pages {
+        let text = words(&page.text);
+        copied.extend(
+            text.windows(8)
+                .map(|w| w.join(" "))
+                .filter(|run| runs.contains(run))
+                .map(|run| format!("{}: {run}", page.path.display())),
+        );
+    }
+    assert!(copied.is_empty(), "sentences from the source post:\n{}", copied.join("\n"));
+}
