@@ -42,7 +42,7 @@ fn every_article_has_the_required_editorial_fields() {
 fn the_guide_covers_every_topic_of_the_brief() {
     let content = bundled();
     let articles = content.pages.iter().filter(|p| p.topic.is_some()).count();
-    assert!(articles >= 15, "{articles} articles");
+    assert!(articles >= 25, "{articles} articles");
     assert!((4..=6).contains(&content.root_topics.len()));
     for page in ["content/about.md", "content/get-help.md", "content/aftercare-checklist.md"] {
         assert!(content.pages.iter().any(|p| p.path == Path::new(page)), "{page} missing");
@@ -122,4 +122,27 @@ fn nothing_is_copied_from_the_source_post() {
         );
     }
     assert!(copied.is_empty(), "sentences from the source post:\n{}", copied.join("\n"));
+}
+
+/// Pages that give emergency contraception or PEP timings are reviewed every 12 months
+/// (issue 14): those facts change with guidance, and a stale timing changes what a reader does.
+#[test]
+fn pages_with_ec_or_pep_timings_are_on_a_12_month_review_cycle() {
+    let content = bundled();
+    let timed: Vec<_> = content
+        .pages
+        .iter()
+        .filter(|p| ["72 hours", "120 hours", "within 5 days"].iter().any(|t| p.body().contains(t)))
+        .collect();
+    assert!(!timed.is_empty(), "the canonical EC and PEP page gives timings");
+    for page in timed {
+        let (Some(last), Some(next)) = (page.front.last_reviewed, page.front.next_review) else {
+            panic!("{}: no review dates", page.path.display());
+        };
+        assert!(
+            (next - last).num_days() <= 366,
+            "{}: next_review {next} is more than 12 months after {last}",
+            page.path.display()
+        );
+    }
 }
