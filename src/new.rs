@@ -47,7 +47,7 @@ pub fn create(request: &NewArticle) -> Result<PathBuf, Error> {
         None => title_from_slug(slug),
     };
     let topic_dir = request.root.join("content").join(topic);
-    if let Some(link) = first_link(&request.root, &topic_dir.join(format!("{slug}.md"))) {
+    if let Some(link) = crate::error::fs::linked_folder(&request.root, &topic_dir.join(format!("{slug}.md"))) {
         let shown = link.strip_prefix(&request.root).unwrap_or(&link).display().to_string();
         return Err(usage(format!(
             "`{shown}` is a symbolic link; tend new never writes through links, which can lead outside the site"
@@ -93,19 +93,6 @@ fn check_title(title: &str) -> Result<String, String> {
         ));
     }
     Ok(trimmed.to_owned())
-}
-
-/// The first symbolic link on the way from `root` down to `path` (inclusive), if any.
-fn first_link(root: &Path, path: &Path) -> Option<PathBuf> {
-    let inside = path.strip_prefix(root).ok()?;
-    let mut current = root.to_path_buf();
-    for part in inside.components() {
-        current.push(part);
-        if std::fs::symlink_metadata(&current).is_ok_and(|meta| meta.file_type().is_symlink()) {
-            return Some(current);
-        }
-    }
-    None
 }
 
 /// Creates `path` and writes `bytes`, failing if anything (even a dangling link) is there.

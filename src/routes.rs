@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::content::{Content, Permalink};
-use crate::diagnostic::{Diagnostic, LineIndex, display_path};
+use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
 use crate::theme::Theme;
 
@@ -220,12 +220,8 @@ impl Routes {
             let problem = &self.problems[index];
             let located = match &owner {
                 Owner::Alias { page, alias } => at_alias(content, *page, alias, problem.message.clone()),
-                Owner::Page(i) => {
-                    at_slug(&content.pages[*i].path, &content.pages[*i].text, content.pages[*i].body_offset, problem)
-                }
-                Owner::Topic(i) => {
-                    at_slug(&content.topics[*i].path, &content.topics[*i].text, content.topics[*i].body_offset, problem)
-                }
+                Owner::Page(i) => at_slug(&content.pages[*i].front_matter(), problem),
+                Owner::Topic(i) => at_slug(&content.topics[*i].front_matter(), problem),
                 _ => continue,
             };
             let hint = problem.hint.clone();
@@ -340,31 +336,19 @@ fn url_of(path: &Path) -> String {
     }
 }
 
-/// An error at `alias` in page `page`'s front matter (at the `aliases` key if the alias
-/// text cannot be found).
+/// An error at `alias` in page `page`'s front matter (at the `aliases` key if the YAML
+/// outline cannot place the value).
 fn at_alias(content: &Content, page: usize, alias: &str, message: String) -> Diagnostic {
     let page = &content.pages[page];
-    let front = &page.text[..page.body_offset];
-    let document =
-        crate::yaml::Document { path: &page.path, file: &page.text, yaml: front, first_line: 1, what: "front matter" };
-    let key = document.key_span("aliases");
-    let key_start: usize = front.split_inclusive('\n').take(key.line.saturating_sub(1)).map(str::len).sum();
-    match front.get(key_start..).and_then(|rest| rest.find(alias)) {
-        Some(at) if !alias.is_empty() => {
-            let start = key_start + at;
-            Diagnostic::error(&page.path, message).at_bytes(
-                &LineIndex::new(&page.text),
-                &page.text,
-                start..start + alias.len(),
-            )
-        }
-        _ => document.error_at_key("aliases", message),
+    let document = page.front_matter();
+    let index = page.front.aliases.iter().position(|a| a == alias).unwrap_or_default().to_string();
+    match document.outline().value(&["aliases", &index]) {
+        Some(span) => document.error_at(span, message),
+        None => document.error_at_key("aliases", message),
     }
 }
 
 /// `problem` placed at the `slug` key of a file's front matter, or its first line.
-fn at_slug(path: &Path, text: &str, body_offset: usize, problem: &Diagnostic) -> Diagnostic {
-    let document =
-        crate::yaml::Document { path, file: text, yaml: &text[..body_offset], first_line: 1, what: "front matter" };
+fn at_slug(document: &crate::yaml::Document<'_>, problem: &Diagnostic) -> Diagnostic {
     document.error_at_key("slug", problem.message.clone())
 }

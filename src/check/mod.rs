@@ -156,13 +156,7 @@ impl SourceFile<'_> {
 
     /// A diagnostic at front matter key `key` (or the opening `---` when it is absent).
     fn at_key(&self, severity: Severity, key: &str, message: impl Into<String>) -> Diagnostic {
-        let document = crate::yaml::Document {
-            path: self.path,
-            file: self.text,
-            yaml: &self.text[..self.body_offset],
-            first_line: 1,
-            what: "front matter",
-        };
+        let document = crate::content::page::front_matter(self.path, self.text, self.body_offset);
         Diagnostic { severity, ..document.error_at_key(key, message) }
     }
 

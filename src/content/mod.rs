@@ -253,13 +253,7 @@ impl Content {
             for name in &page.front.tags {
                 let slug = page::slugify(name);
                 if slug.is_empty() {
-                    let document = crate::yaml::Document {
-                        path: &page.path,
-                        file: &page.text,
-                        yaml: &page.text[..page.body_offset],
-                        first_line: 1,
-                        what: "front matter",
-                    };
+                    let document = page.front_matter();
                     problems.push(
                         document
                             .error_at_key(
@@ -287,13 +281,7 @@ impl Content {
         for page in &self.pages {
             let mut related = Vec::new();
             for target in &page.front.related {
-                let document = crate::yaml::Document {
-                    path: &page.path,
-                    file: &page.text,
-                    yaml: &page.text[..page.body_offset],
-                    first_line: 1,
-                    what: "front matter",
-                };
+                let document = page.front_matter();
                 let (path, _) = split_fragment(target);
                 match resolve(page.link_base(), path) {
                     Some(full) if index.contains_key(full.as_path()) => related.push(index[full.as_path()]),

@@ -32,6 +32,11 @@ pub struct Page {
 }
 
 impl Page {
+    /// The front matter as a YAML document, to place diagnostics at its keys.
+    pub(crate) fn front_matter(&self) -> crate::yaml::Document<'_> {
+        front_matter(&self.path, &self.text, self.body_offset)
+    }
+
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
@@ -65,6 +70,11 @@ pub struct Topic {
 }
 
 impl Topic {
+    /// The front matter as a YAML document, to place diagnostics at its keys.
+    pub(crate) fn front_matter(&self) -> crate::yaml::Document<'_> {
+        front_matter(&self.path, &self.text, self.body_offset)
+    }
+
     /// The Markdown body.
     pub fn body(&self) -> &str {
         &self.text[self.body_offset..]
@@ -74,6 +84,11 @@ impl Topic {
     pub fn link_base(&self) -> &Path {
         self.path.parent().unwrap_or(Path::new(""))
     }
+}
+
+/// The front matter of the file `path` holding `text` (the body starts at `body_offset`).
+pub(crate) fn front_matter<'a>(path: &'a Path, text: &'a str, body_offset: usize) -> crate::yaml::Document<'a> {
+    crate::yaml::Document { path, file: text, yaml: &text[..body_offset], first_line: 1, what: "front matter" }
 }
 
 /// Sort key for siblings: explicit `order` first (ascending), then by title, then path.
