@@ -16,6 +16,11 @@ use crate::config::RawHtml;
 use crate::content::{Permalink, resolve, split_fragment};
 use crate::diagnostic::{Diagnostic, LineIndex};
 
+mod headings;
+
+pub use headings::heading_id;
+use headings::UniqueIds;
+
 /// Ids the themes use for their own elements; headings never take them.
 pub const RESERVED_IDS: &[&str] =
     &["main-content", "site-header", "site-nav", "toc", "footnotes", "search", "top", "browse"];
@@ -197,7 +202,7 @@ struct State<'s> {
     settings: &'s Settings<'s>,
     index: LineIndex,
     rendered: Rendered,
-    used_ids: HashSet<String>,
+    ids: UniqueIds,
     raw_html_seen: bool,
     code_depth: usize,
     in_first_paragraph: Option<bool>,
@@ -213,7 +218,7 @@ impl<'s> State<'s> {
             settings,
             index: LineIndex::new(source.text),
             rendered: Rendered::default(),
-            used_ids: RESERVED_IDS.iter().map(|id| (*id).to_owned()).collect(),
+            ids: UniqueIds::new(RESERVED_IDS),
             raw_html_seen: false,
             code_depth: 0,
             in_first_paragraph: None,
@@ -370,7 +375,7 @@ impl<'s> State<'s> {
             })
             .collect();
         let wanted = id.map_or_else(|| heading_id(&title), |id| id.to_string());
-        let id = unique_id(&wanted, &mut self.used_ids);
+        let id = self.ids.claim(&wanted);
         let level_number = level as u8;
         self.rendered.headings.push(Heading { level: level_number, id: id.clone(), title: title.clone(), range });
         self.rendered.anchors.insert(id.clone());
@@ -507,32 +512,6 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
-/// GitHub-style heading id: lowercase, spaces to hyphens, punctuation dropped.
-pub fn heading_id(title: &str) -> String {
-    let id: String = title
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect();
-    if id.is_empty() { "section".to_owned() } else { id }
-}
-
-/// `wanted`, or `wanted-1`, `wanted-2`… if taken.
-fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
-    let mut candidate = wanted.to_owned();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{wanted}-{n}");
-        n += 1;
-    }
-    candidate
-}
-
 fn truncate_words(text: &str, max: usize) -> String {
     if text.len() <= max {
         return text.to_owned();
@@ -582,132 +561,4 @@ fn sanitizer() -> ammonia::Builder<'static> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
-        let mut targets = HashMap::new();
-        targets.insert(PathBuf::from("content/t/other.md"), Permalink::home().child("t").child("other"));
-        let text = format!("---\ntitle: A\n---\n{body}");
-        let source = Source {
-            path: Path::new("content/t/a.md"),
-            text: &text,
-            body_offset: 16,
-            link_base: Path::new("content/t"),
-        };
-        let settings = Settings { targets: &targets, drafts: &[], base_path: "/guide/", raw_html };
-        render(&source, &settings)
-    }
-
-    fn html(body: &str) -> String {
-        render_with(body, RawHtml::Sanitize).html
-    }
-
-    #[test]
-    fn markdown_links_become_urls() {
-        assert_eq!(html("[x](other.md#top)"), "<p><a href=\"/guide/t/other/#top\">x</a></p>\n");
-        assert_eq!(html("[x](/files/a.pdf)"), "<p><a href=\"/guide/files/a.pdf\">x</a></p>\n");
-    }
-
-    #[test]
-    fn broken_links_are_errors_with_positions() {
-        let rendered = render_with("Hello\n\nSee [x](missing.md).", RawHtml::Sanitize);
-        let problem = &rendered.diagnostics[0];
-        assert_eq!(problem.location(), "content/t/a.md:6:5");
-        assert_eq!(problem.message, "link to `missing.md`, which does not exist");
-    }
-
-    #[test]
-    fn script_never_survives() {
-        for body in [
-            "<script>alert(1)</script>",
-            "<img src=x onerror=alert(1)>",
-            "[x](javascript:alert(1))",
-            "[x](JaVaScRiPt:alert(1))",
-            "<a href=\"javascript:alert(1)\">x</a>",
-            "![x](data:text/html,<script>alert(1)</script>)",
-        ] {
-            let out = html(body);
-            assert!(
-                !out.contains("alert(1)")
-                    || !out.contains("<script")
-                        && !out.contains("javascript:")
-                        && !out.contains("onerror")
-                        && !out.contains("data:"),
-                "{body} -> {out}"
-            );
-        }
-        assert_eq!(render_with("<b>x</b>", RawHtml::Escape).html, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
-    }
-
-    #[test]
-    fn headings_get_unique_ids_and_a_toc() {
-        let rendered =
-            render_with("## Why it matters\n\n### Oils & lotions\n\n## Why it matters\n\n## Search", RawHtml::Sanitize);
-        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["why-it-matters", "oils--lotions", "why-it-matters-1", "search-1"]);
-        assert_eq!(rendered.toc()[0].children[0].title, "Oils & lotions");
-        assert!(rendered.html.contains("<h2 id=\"why-it-matters\">Why it matters</h2>"));
-    }
-
-    #[test]
-    fn task_lists_and_tables_are_labelled() {
-        let out = html("- [ ] water\n- [x] towel\n\n| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n");
-        assert!(out.contains("<input type=\"checkbox\" disabled aria-label=\"not done\"> water"), "{out}");
-        assert!(out.contains("<input type=\"checkbox\" disabled checked aria-label=\"done\"> towel"), "{out}");
-        assert!(out.contains("aria-label=\"Table 1\"") && out.contains("aria-label=\"Table 2\""), "{out}");
-        let aligned = html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
-        assert!(!aligned.contains("style="), "{aligned}");
-        assert!(
-            aligned.contains(
-                "<td class=\"align-left\">1</td><td class=\"align-center\">2</td><td class=\"align-right\">3</td>"
-            ),
-            "{aligned}"
-        );
-    }
-
-    #[test]
-    fn alerts_become_callouts() {
-        let out = html("> [!WARNING]\n> Be careful.");
-        assert!(out.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{out}");
-    }
-
-    #[test]
-    fn records_links_images_prose_and_heading_places() {
-        let body = "## Hi *there*\n\nSee ![A *towel*](t.svg) and\nmore [x](/a.pdf). `code`\n\n```\nkept out\n```\n";
-        let rendered = render_with(body, RawHtml::Sanitize);
-        let text = format!("---\ntitle: A\n---\n{body}");
-        let found: Vec<(&str, Option<&str>)> =
-            rendered.destinations.iter().map(|d| (d.url.as_str(), d.alt.as_deref())).collect();
-        assert_eq!(found, [("t.svg", Some("A towel")), ("/a.pdf", None)]);
-        assert_eq!(&text[rendered.destinations[1].range.clone()], "[x](/a.pdf)");
-        assert!(text[rendered.headings[0].range.clone()].starts_with("## Hi *there*"));
-        let prose: Vec<&str> = rendered.prose.iter().map(|r| &text[r.clone()]).collect();
-        // Text split only by white space (a line break) is one range; markup splits it.
-        assert_eq!(prose, ["Hi ", "there", "See ", "A ", "towel", " and\nmore ", "x", ". "]);
-    }
-
-    #[test]
-    fn counts_words_and_summarises() {
-        let rendered =
-            render_with("First para here.\n\n## Two words\n\n```\ncode words\n```\n\nSecond.", RawHtml::Sanitize);
-        assert_eq!(rendered.word_count, 6, "heading words count once, code not at all");
-        assert_eq!(rendered.plain_text.matches("Two words").count(), 1);
-        assert_eq!(rendered.summary, "First para here.");
-        assert_eq!(rendered.reading_time(), 1);
-    }
-
-    proptest! {
-        #[test]
-        fn rendering_never_panics(body in "\\PC{0,200}") {
-            let _ = render_with(&body, RawHtml::Sanitize);
-        }
-
-        #[test]
-        fn heading_ids_are_stable(title in "\\PC{0,40}") {
-            prop_assert_eq!(heading_id(&title), heading_id(&title));
-            prop_assert!(!heading_id(&title).contains(' '));
-        }
-    }
-}
+mod tests;

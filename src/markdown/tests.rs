@@ -1,0 +1,334 @@
+//! Unit tests of Markdown rendering.
+
+use super::*;
+use proptest::prelude::*;
+
+fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
+    let mut targets = HashMap::new();
+    targets.insert(PathBuf::from("content/t/other.md"), Permalink::home().child("t").child("other"));
+    let text = format!("---\ntitle: A\n---\n{body}");
+    let source = Source {
+        path: Path::new("content/t/a.md"),
+        text: &text,
+        body_offset: 16,
+        link_base: Path::new("content/t"),
+    };
+    let settings = Settings { targets: &targets, drafts: &[], base_path: "/guide/", raw_html };
+    render(&source, &settings)
+}
+
+fn html(body: &str) -> String {
+    render_with(body, RawHtml::Sanitize).html
+}
+
+#[test]
+fn markdown_links_become_urls() {
+    assert_eq!(html("[x](other.md#top)"), "<p><a href=\"/guide/t/other/#top\">x</a></p>\n");
+    assert_eq!(html("[x](/files/a.pdf)"), "<p><a href=\"/guide/files/a.pdf\">x</a></p>\n");
+}
+
+#[test]
+fn broken_links_are_errors_with_positions() {
+    let rendered = render_with("Hello\n\nSee [x](missing.md).", RawHtml::Sanitize);
+    let problem = &rendered.diagnostics[0];
+    assert_eq!(problem.location(), "content/t/a.md:6:5");
+    assert_eq!(problem.message, "link to `missing.md`, which does not exist");
+}
+
+#[test]
+fn script_never_survives() {
+    for body in [
+        "<script>alert(1)</script>",
+        "<img src=x onerror=alert(1)>",
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "<a href=\"javascript:alert(1)\">x</a>",
+        "![x](data:text/html,<script>alert(1)</script>)",
+    ] {
+        let out = html(body);
+        assert!(
+            !out.contains("alert(1)")
+                || !out.contains("<script")
+                    && !out.contains("javascript:")
+                    && !out.contains("onerror")
+                    && !out.contains("data:"),
+            "{body} -> {out}"
+        );
+    }
+    assert_eq!(render_with("<b>x</b>", RawHtml::Escape).html, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
+}
+
+#[test]
+fn headings_get_unique_ids_and_a_toc() {
+    let rendered =
+        render_with("## Why it matters\n\n### Oils & lotions\n\n## Why it matters\n\n## Search", RawHtml::Sanitize);
+    let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["why-it-matters", "oils--lotions", "why-it-matters-1", "search-1"]);
+    assert_eq!(rendered.toc()[0].children[0].title, "Oils & lotions");
+    assert!(rendered.html.contains("<h2 id=\"why-it-matters\">Why it matters</h2>"));
+}
+
+#[test]
+fn task_lists_and_tables_are_labelled() {
+    let out = html("- [ ] water\n- [x] towel\n\n| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n");
+    assert!(out.contains("<input type=\"checkbox\" disabled aria-label=\"not done\"> water"), "{out}");
+    assert!(out.contains("<input type=\"checkbox\" disabled checked aria-label=\"done\"> towel"), "{out}");
+    assert!(out.contains("aria-label=\"Table 1\"") && out.contains("aria-label=\"Table 2\""), "{out}");
+    let aligned = html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
+    assert!(!aligned.contains("style="), "{aligned}");
+    assert!(
+        aligned.contains(
+            "<td class=\"align-left\">1</td><td class=\"align-center\">2</td><td class=\"align-right\">3</td>"
+        ),
+        "{aligned}"
+    );
+}
+
+#[test]
+fn alerts_become_callouts() {
+    let out = html("> [!WARNING]\n> Be careful.");
+    assert!(out.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{out}");
+}
+
+#[test]
+fn records_links_images_prose_and_heading_places() {
+    let body = "## Hi *there*\n\nSee ![A *towel*](t.svg) and\nmore [x](/a.pdf). `code`\n\n```\nkept out\n```\n";
+    let rendered = render_with(body, RawHtml::Sanitize);
+    let text = format!("---\ntitle: A\n---\n{body}");
+    let found: Vec<(&str, Option<&str>)> =
+        rendered.destinations.iter().map(|d| (d.url.as_str(), d.alt.as_deref())).collect();
+    assert_eq!(found, [("t.svg", Some("A towel")), ("/a.pdf", None)]);
+    assert_eq!(&text[rendered.destinations[1].range.clone()], "[x](/a.pdf)");
+    assert!(text[rendered.headings[0].range.clone()].starts_with("## Hi *there*"));
+    let prose: Vec<&str> = rendered.prose.iter().map(|r| &text[r.clone()]).collect();
+    // Text split only by white space (a line break) is one range; markup splits it.
+    assert_eq!(prose, ["Hi ", "there", "See ", "A ", "towel", " and\nmore ", "x", ". "]);
+}
+
+#[test]
+fn counts_words_and_summarises() {
+    let rendered =
+        render_with("First para here.\n\n## Two words\n\n```\ncode words\n```\n\nSecond.", RawHtml::Sanitize);
+    assert_eq!(rendered.word_count, 6, "heading words count once, code not at all");
+    assert_eq!(rendered.plain_text.matches("Two words").count(), 1);
+    assert_eq!(rendered.summary, "First para here.");
+    assert_eq!(rendered.reading_time(), 1);
+}
+
+proptest! {
+    #[test]
+    fn rendering_never_panics(body in "\\PC{0,200}") {
+        let _ = render_with(&body, RawHtml::Sanitize);
+    }
+
+    #[test]
+    fn heading_ids_are_stable(title in "\\PC{0,40}") {
+        prop_assert_eq!(heading_id(&title), heading_id(&title));
+        prop_assert!(!heading_id(&title).contains(' '));
+    }
+}
+
+fn messages(rendered: &Rendered, severity: crate::diagnostic::Severity) -> Vec<String> {
+    rendered
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == severity)
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect()
+}
+
+fn warnings(rendered: &Rendered) -> Vec<String> {
+    messages(rendered, crate::diagnostic::Severity::Warning)
+}
+
+fn errors(rendered: &Rendered) -> Vec<String> {
+    messages(rendered, crate::diagnostic::Severity::Error)
+}
+
+/// Raw HTML that a browser (or an HTML parser) would let swallow everything after it,
+/// with what the warning about it names.
+const SWALLOWING: &[(&str, &str)] = &[
+    ("<script>alert(1)", "`<script>`"),
+    ("Text <script>alert(1)", "`<script>`"),
+    ("<style>p { display: none }", "`<style>`"),
+    ("<!-- an unclosed comment", "`<!--`"),
+    ("Text <!-- inline", "`<!--`"),
+    ("<textarea>", "`<textarea>`"),
+    ("<title>", "`<title>`"),
+    ("<noscript>", "`<noscript>`"),
+    ("<xmp>", "`<xmp>`"),
+    ("<plaintext>", "`<plaintext>`"),
+    ("<iframe src=\"https://example.org/\">", "`<iframe>`"),
+    ("<pre>", "`<pre>`"),
+    ("<SCRIPT>alert(1)</SCRIPT>", "`<script>`"),
+    ("<?php echo 1;", "`<?`"),
+    ("<![CDATA[ x", "`<!`"),
+    ("<!DOCTYPE html", "`<!`"),
+    ("<div class=\"x", "`<div"),
+    ("<div><script>\n\nPROSE-INSIDE.\n\n</script></div>", "`<script>`"),
+    ("<details><summary>More</summary>", "`<details>`"),
+    ("A <a href=\"https://example.org/\">link", "`<a>`"),
+];
+
+const AFTER: &str = "\n\nAfter it, PROSE-KEPT.\n\n## Safety\n\nSAFETY-KEPT.\n";
+
+// issue 11 item 3
+#[test]
+fn swallowing_raw_html_never_drops_the_prose_after_it() {
+    for (hostile, named) in SWALLOWING {
+        let rendered = render_with(&format!("Intro.\n\n{hostile}{AFTER}"), RawHtml::Sanitize);
+        let html = &rendered.html;
+        for kept in ["PROSE-KEPT", "SAFETY-KEPT", "<h2 id=\"safety\">", "PROSE-INSIDE"] {
+            assert!(html.contains(kept) || !hostile.contains("PROSE") && kept == "PROSE-INSIDE", "{hostile}: {kept} lost in\n{html}");
+        }
+        let lower = html.to_ascii_lowercase();
+        for banned in ["<script", "<style", "<textarea", "<title", "<noscript", "<xmp", "<plaintext", "<iframe", "<!--"] {
+            assert!(!lower.contains(banned), "{hostile}: {banned} survived in\n{html}");
+        }
+        let warned = warnings(&rendered);
+        assert!(warned.iter().any(|w| w.contains(named) && w.starts_with("content/t/a.md:6:")), "{hostile}: no warning naming {named} at line 6: {warned:?}");
+    }
+}
+
+// issue 11 item 3
+#[test]
+fn escaped_and_trusted_raw_html_never_drop_the_prose_after_it() {
+    for (hostile, _) in SWALLOWING {
+        for raw_html in [RawHtml::Escape, RawHtml::Trust] {
+            let rendered = render_with(&format!("Intro.\n\n{hostile}{AFTER}"), raw_html);
+            for kept in ["<p>After it, PROSE-KEPT.</p>", "<h2 id=\"safety\">", "<p>SAFETY-KEPT.</p>"] {
+                assert!(rendered.html.contains(kept), "{raw_html:?} {hostile}: {kept} lost in\n{}", rendered.html);
+            }
+        }
+    }
+}
+
+// issue 11 item 3: under `trust`, what would hide the rest of the page in a browser is an error.
+#[test]
+fn trusted_raw_html_that_would_hide_the_page_is_an_error() {
+    for hostile in ["<script>alert(1)", "Text <script>x", "<!-- open", "<style>", "<div class=\"x"] {
+        let rendered = render_with(&format!("Intro.\n\n{hostile}{AFTER}"), RawHtml::Trust);
+        let found = errors(&rendered);
+        assert!(found.iter().any(|e| e.starts_with("content/t/a.md:6:")), "{hostile}: {found:?}");
+    }
+    let fine = render_with("<div>\n<script>x()</script>\n</div>\n\nText <b>bold</b>.\n", RawHtml::Trust);
+    assert!(fine.diagnostics.is_empty(), "{:?}", fine.diagnostics);
+}
+
+// issue 11 item 3
+#[test]
+fn sanitizer_warnings_say_what_was_removed_and_where() {
+    let body = "Para.\n\n<p onclick=\"x()\">y</p>\n\n<video src=\"a.mp4\">Your browser</video> and <audio src=a.mp3></audio>\n\n<script>alert(1)</script>\n\nA <iframe src=\"https://e.org\"></iframe> b <a href=\"javascript:alert(1)\" title=t>c</a>\n";
+    let rendered = render_with(body, RawHtml::Sanitize);
+    assert_eq!(
+        warnings(&rendered),
+        [
+            "content/t/a.md:6:4: removed attribute `onclick` from `<p>`",
+            "content/t/a.md:8:1: removed `<video>`",
+            "content/t/a.md:8:45: removed `<audio>`",
+            "content/t/a.md:10:1: removed `<script>` and its content",
+            "content/t/a.md:12:3: removed `<iframe>` and its content",
+            "content/t/a.md:12:45: removed attribute `href` from `<a>`: the `javascript:` scheme is not allowed",
+        ]
+    );
+    let html = &rendered.html;
+    assert!(html.contains("<p>y</p>") && html.contains("Your browser") && html.contains("<a title=\"t\">c</a>"), "{html}");
+    assert!(!html.contains("alert"), "{html}");
+    let hint = rendered.diagnostics[0].hint.as_deref().unwrap_or_default();
+    assert!(hint.contains("raw_html"), "{hint}");
+}
+
+// issue 11 item 3: the text inside a removed inline `<script>` is code, not prose; the
+// text after an unclosed one is kept.
+#[test]
+fn inline_script_is_removed_with_its_content_within_one_paragraph() {
+    let rendered = render_with("Pat dry. <script>alert(1)</script> <em>gently</em>\n", RawHtml::Sanitize);
+    assert_eq!(rendered.html, "<p>Pat dry.  <em>gently</em></p>\n");
+    assert!(!rendered.plain_text.contains("alert"), "{}", rendered.plain_text);
+    let rendered = render_with("Pat <script>dry\n\ngently</script> off.\n", RawHtml::Sanitize);
+    assert!(rendered.html.contains("dry") && rendered.html.contains("gently"), "{}", rendered.html);
+}
+
+// issue 11 item 5
+#[test]
+fn heading_attributes_cannot_add_event_handlers() {
+    for raw_html in [RawHtml::Sanitize, RawHtml::Escape, RawHtml::Trust] {
+        let rendered = render_with("Intro.\n\n## X {#x onfocus=alert(1) autofocus}\n", raw_html);
+        assert!(rendered.html.contains("<h2 id=\"x\">X</h2>"), "{raw_html:?}: {}", rendered.html);
+        assert!(!rendered.html.contains("onfocus") && !rendered.html.contains("autofocus"), "{}", rendered.html);
+        assert_eq!(
+            errors(&rendered),
+            [
+                "content/t/a.md:6:10: heading attribute `onfocus=alert(1)` is not allowed",
+                "content/t/a.md:6:27: heading attribute `autofocus` is not allowed",
+            ]
+        );
+        let hint = rendered.diagnostics[0].hint.as_deref();
+        assert_eq!(hint, Some("heading attributes may set only `{#id}` and `{.class}`"));
+    }
+}
+
+// issue 11 item 5
+#[test]
+fn heading_ids_and_classes_must_be_plain_tokens() {
+    let rendered = render_with("## A {#a\"b .c'd .ok-1}\n", RawHtml::Sanitize);
+    assert_eq!(
+        errors(&rendered),
+        [
+            "content/t/a.md:4:6: heading id `a\"b` may hold only letters, digits, `-`, `_`, `:` and `.`",
+            "content/t/a.md:4:11: heading class `c'd` may hold only letters, digits, `-`, `_`, `:` and `.`",
+        ]
+    );
+    assert!(rendered.html.contains("<h2 id=\"a\" class=\"ok-1\">A</h2>"), "{}", rendered.html);
+    let fine = render_with("## A {#why_2.0 .note:wide}\n", RawHtml::Escape);
+    assert!(fine.diagnostics.is_empty(), "{:?}", fine.diagnostics);
+    assert!(fine.html.contains("<h2 id=\"why_2.0\" class=\"note:wide\">A</h2>"), "{}", fine.html);
+}
+
+// issue 11 item 19: a page of one repeated title must not try every taken id again.
+#[test]
+fn repeated_heading_titles_take_linear_work() {
+    let mut ids = UniqueIds::new(RESERVED_IDS);
+    let claimed: Vec<String> = (0..2_000).map(|_| ids.claim("same")).collect();
+    assert_eq!((claimed[0].as_str(), claimed[1].as_str(), claimed[1_999].as_str()), ("same", "same-1", "same-1999"));
+    assert!(ids.probes() <= 2 * 2_000, "{} candidate ids tried for 2,000 headings", ids.probes());
+}
+
+// issue 11 item 19
+#[test]
+fn twenty_thousand_headings_with_one_title_get_distinct_ids() {
+    let rendered = render_with(&"## Same\n\n".repeat(20_000), RawHtml::Sanitize);
+    let ids: HashSet<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids.len(), 20_000);
+    assert_eq!(rendered.headings[19_999].id, "same-19999");
+    assert_eq!(rendered.toc().len(), 20_000);
+}
+
+// issue 11 item 19: the counter per title still never hands out a taken id.
+#[test]
+fn unique_ids_never_collide_with_explicit_ids_or_titles() {
+    let rendered = render_with("## A {#x-2}\n\n## x\n\n## x\n\n## x\n\n## x-1\n\n## Search\n\n## x\n", RawHtml::Sanitize);
+    let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, ["x-2", "x", "x-1", "x-3", "x-1-1", "search-1", "x-4"]);
+}
+
+// issue 11 item 20
+#[test]
+fn nesting_deeper_than_the_limit_is_an_error() {
+    for body in [
+        format!("{}x <b>y</b>\n", ">".repeat(1_000)),
+        format!("{}x <b>y</b>\n", "- ".repeat(1_000)),
+        format!("Text\n\n<div>\n{}\n</div>\n", "<div>".repeat(1_000)),
+        format!("Text <span>{}</span>\n", "<b>".repeat(1_000)),
+    ] {
+        let rendered = render_with(&body, RawHtml::Sanitize);
+        let found = errors(&rendered);
+        assert!(
+            found.len() == 1 && found[0].contains("nested deeper than 100 levels"),
+            "{}: {found:?}",
+            &body[..20]
+        );
+    }
+    let fine = render_with(&format!("{}x <b>y</b>\n", ">".repeat(30)), RawHtml::Sanitize);
+    assert!(fine.diagnostics.is_empty(), "{:?}", fine.diagnostics);
+}
