@@ -1,6 +1,10 @@
-//! Heading ids: the GitHub-style id of a title, and unique ids within a page.
+//! Heading ids and attributes: the GitHub-style id of a title, unique ids within a page,
+//! and the `{#id .class}` blocks authors may write (nothing else: no event handlers).
 
 use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use pulldown_cmark::CowStr;
 
 /// GitHub-style heading id: lowercase, spaces to hyphens, punctuation dropped.
 pub fn heading_id(title: &str) -> String {
@@ -57,4 +61,62 @@ impl UniqueIds {
     pub(super) fn probes(&self) -> usize {
         self.probes
     }
+}
+
+/// What a heading's `{#id .class}` block may set, once checked.
+pub(super) struct Attributes<'e> {
+    /// The explicit id, if it is a safe token.
+    pub(super) id: Option<CowStr<'e>>,
+    /// The classes that are safe tokens.
+    pub(super) classes: Vec<CowStr<'e>>,
+    /// What was refused: byte range within the heading's source, message and hint.
+    pub(super) problems: Vec<(Range<usize>, String, &'static str)>,
+}
+
+/// Keeps the id and classes that are plain tokens and refuses everything else: any other
+/// attribute could add an event handler (`{onfocus=alert(1) autofocus}`) or a style.
+/// `source` is the heading as written, to place each problem.
+pub(super) fn check_attributes<'e>(
+    source: &str,
+    id: Option<CowStr<'e>>,
+    classes: Vec<CowStr<'e>>,
+    attrs: &[(CowStr<'e>, Option<CowStr<'e>>)],
+) -> Attributes<'e> {
+    let block = source.rfind('{').unwrap_or(0);
+    let place = |written: &str| {
+        let start = source[block..].find(written).map_or(block, |at| block + at);
+        start..start + written.len()
+    };
+    let mut problems = Vec::new();
+    let mut token = |kind: &str, sigil: char, value: CowStr<'e>| {
+        if is_token(&value) {
+            return Some(value);
+        }
+        problems.push((
+            place(&format!("{sigil}{value}")),
+            format!("heading {kind} `{value}` may hold only letters, digits, `-`, `_`, `:` and `.`"),
+            "write it as one word, e.g. `{#why-it-matters}` or `{.note}`",
+        ));
+        None
+    };
+    let id = id.and_then(|id| token("id", '#', id));
+    let classes = classes.into_iter().filter_map(|class| token("class", '.', class)).collect();
+    for (key, value) in attrs {
+        let written = match value {
+            Some(value) => format!("{key}={value}"),
+            None => key.to_string(),
+        };
+        problems.push((
+            place(&written),
+            format!("heading attribute `{written}` is not allowed"),
+            "heading attributes may set only `{#id}` and `{.class}`",
+        ));
+    }
+    problems.sort_by_key(|(range, ..)| range.start);
+    Attributes { id, classes, problems }
+}
+
+/// An id or class safe to write into any attribute: letters, digits, `-`, `_`, `:`, `.`.
+fn is_token(value: &str) -> bool {
+    !value.is_empty() && value.chars().all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | ':' | '.'))
 }

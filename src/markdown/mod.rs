@@ -19,7 +19,7 @@ use crate::diagnostic::{Diagnostic, LineIndex};
 mod headings;
 
 pub use headings::heading_id;
-use headings::UniqueIds;
+use headings::{UniqueIds, check_attributes};
 
 /// Ids the themes use for their own elements; headings never take them.
 pub const RESERVED_IDS: &[&str] =
@@ -374,13 +374,19 @@ impl<'s> State<'s> {
                 _ => None,
             })
             .collect();
+        let source = &self.source.text[range.clone()];
+        let checked = check_attributes(source, id, classes, &attrs);
+        for (at, message, hint) in checked.problems {
+            self.error(&(range.start + at.start..range.start + at.end), message, hint);
+        }
+        let (id, classes) = (checked.id, checked.classes);
         let wanted = id.map_or_else(|| heading_id(&title), |id| id.to_string());
         let id = self.ids.claim(&wanted);
         let level_number = level as u8;
         self.rendered.headings.push(Heading { level: level_number, id: id.clone(), title: title.clone(), range });
         self.rendered.anchors.insert(id.clone());
         out.push(Event::Html(format!("<div class=\"heading-wrapper level-h{level_number}\">").into()));
-        out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs }));
+        out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs: Vec::new() }));
         out.extend(inner);
         out.push(Event::End(TagEnd::Heading(level)));
         let label = escape(&title);

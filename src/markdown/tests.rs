@@ -275,8 +275,8 @@ fn heading_ids_and_classes_must_be_plain_tokens() {
     assert_eq!(
         errors(&rendered),
         [
-            "content/t/a.md:4:6: heading id `a\"b` may hold only letters, digits, `-`, `_`, `:` and `.`",
-            "content/t/a.md:4:11: heading class `c'd` may hold only letters, digits, `-`, `_`, `:` and `.`",
+            "content/t/a.md:4:7: heading id `a\"b` may hold only letters, digits, `-`, `_`, `:` and `.`",
+            "content/t/a.md:4:12: heading class `c'd` may hold only letters, digits, `-`, `_`, `:` and `.`",
         ]
     );
     assert!(rendered.html.contains("<h2 id=\"a\" class=\"ok-1\">A</h2>"), "{}", rendered.html);
