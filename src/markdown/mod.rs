@@ -16,10 +16,14 @@ use crate::config::RawHtml;
 use crate::content::{Permalink, resolve, split_fragment};
 use crate::diagnostic::{Diagnostic, LineIndex};
 
+mod blocks;
 mod headings;
+mod lexer;
+mod raw_html;
 
 pub use headings::heading_id;
 use headings::{UniqueIds, check_attributes};
+use raw_html::Located;
 
 /// Ids the themes use for their own elements; headings never take them.
 pub const RESERVED_IDS: &[&str] =
@@ -168,11 +172,23 @@ fn options() -> Options {
 /// Renders a page body.
 pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     let body = &source.text[source.body_offset..];
+    let prepared = blocks::prepare(body, options());
+    let offset = source.body_offset;
+    let parsed: Vec<Located<'_>> = Parser::new_ext(&prepared.text, options())
+        .into_offset_iter()
+        .map(|(event, range)| {
+            let event = match event {
+                Event::Html(html) => Event::Html(prepared.original(body, html, &range)),
+                event => event,
+            };
+            (event, range.start + offset..range.end + offset)
+        })
+        .collect();
     let mut state = State::new(source, settings);
-    let mut events: Vec<Event<'_>> = Vec::new();
+    let (parsed, raw_html) = raw_html::apply(parsed, settings.raw_html, &mut state.reporter);
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
     let mut heading: Option<(Vec<Event<'_>>, Range<usize>)> = None;
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let range = range.start + source.body_offset..range.end + source.body_offset;
+    for (event, range) in parsed {
         let event = state.rewrite(event, &range);
         match (&mut heading, event) {
             (None, event @ Event::Start(Tag::Heading { .. })) => heading = Some((vec![event], range)),
@@ -190,20 +206,75 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     if state.tables > 0 {
         html = align_with_classes(&html);
     }
-    if state.raw_html_seen && settings.raw_html == RawHtml::Sanitize {
-        html = sanitizer().clean(&html).to_string();
+    // Each fragment is clean already; this repairs how they nest in the page. A page
+    // nested too deep is an error, and is not worth the time.
+    if raw_html.kept_markup && !raw_html.too_deep && settings.raw_html == RawHtml::Sanitize {
+        html = raw_html::cleaner().clean(&html).to_string();
     }
     state.finish(html)
+}
+
+/// Diagnostics for one file, placed by byte range: at most [`Reporter::MAX`], so that a
+/// file of a million mistakes costs no more than a screenful (each one copies its line).
+pub(super) struct Reporter<'s> {
+    path: &'s Path,
+    text: &'s str,
+    index: LineIndex,
+    found: Vec<Diagnostic>,
+    /// Errors and warnings over the limit.
+    unlisted: (usize, usize),
+}
+
+impl<'s> Reporter<'s> {
+    const MAX: usize = 200;
+
+    fn new(path: &'s Path, text: &'s str) -> Self {
+        Self { path, text, index: LineIndex::new(text), found: Vec::new(), unlisted: (0, 0) }
+    }
+
+    /// An error at `range` of the file.
+    pub(super) fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
+        if self.found.len() >= Self::MAX {
+            self.unlisted.0 += 1;
+            return;
+        }
+        let diagnostic = Diagnostic::error(self.path, message);
+        self.found.push(diagnostic.at_bytes(&self.index, self.text, range.clone()).with_hint(hint));
+    }
+
+    /// A warning at `range` of the file.
+    pub(super) fn warning(&mut self, range: &Range<usize>, message: String, hint: &str) {
+        if self.found.len() >= Self::MAX {
+            self.unlisted.1 += 1;
+            return;
+        }
+        let diagnostic = Diagnostic::warning(self.path, message);
+        self.found.push(diagnostic.at_bytes(&self.index, self.text, range.clone()).with_hint(hint));
+    }
+
+    /// Everything found, with one more for those not listed.
+    fn finish(mut self) -> Vec<Diagnostic> {
+        let (errors, warnings) = self.unlisted;
+        if errors + warnings > 0 {
+            let message = format!("{} more problems in this file are not listed", errors + warnings);
+            let diagnostic = if errors > 0 {
+                Diagnostic::error(self.path, message)
+            } else {
+                Diagnostic::warning(self.path, message)
+            };
+            self.found.push(diagnostic.with_hint("fix the ones listed and run again"));
+        }
+        self.found
+    }
 }
 
 /// Rewriting state for one page.
 struct State<'s> {
     source: &'s Source<'s>,
     settings: &'s Settings<'s>,
-    index: LineIndex,
+    reporter: Reporter<'s>,
     rendered: Rendered,
     ids: UniqueIds,
-    raw_html_seen: bool,
     code_depth: usize,
     in_first_paragraph: Option<bool>,
     tables: usize,
@@ -216,10 +287,9 @@ impl<'s> State<'s> {
         Self {
             source,
             settings,
-            index: LineIndex::new(source.text),
+            reporter: Reporter::new(source.path, source.text),
             rendered: Rendered::default(),
             ids: UniqueIds::new(RESERVED_IDS),
-            raw_html_seen: false,
             code_depth: 0,
             in_first_paragraph: None,
             tables: 0,
@@ -241,17 +311,11 @@ impl<'s> State<'s> {
                 let dest_url = self.link_url(link_type, dest_url, range);
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
+            // Raw HTML was handled by the policy already (see `raw_html`); `escape` is this.
             Event::Html(html) | Event::InlineHtml(html) if self.settings.raw_html == RawHtml::Escape => {
                 Event::Text(html)
             }
-            Event::Html(html) => {
-                self.raw_html_seen = true;
-                Event::Html(html)
-            }
-            Event::InlineHtml(html) => {
-                self.raw_html_seen = true;
-                Event::InlineHtml(html)
-            }
+            event @ (Event::Html(_) | Event::InlineHtml(_)) => event,
             event => {
                 self.observe(&event, range);
                 event
@@ -474,14 +538,12 @@ impl<'s> State<'s> {
     }
 
     fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
-        let diagnostic = Diagnostic::error(self.source.path, message)
-            .at_bytes(&self.index, self.source.text, range.clone())
-            .with_hint(hint);
-        self.rendered.diagnostics.push(diagnostic);
+        self.reporter.error(range, message, hint);
     }
 
     fn finish(mut self, html: String) -> Rendered {
         self.rendered.html = html;
+        self.rendered.diagnostics = self.reporter.finish();
         let summary = self.rendered.summary.split_whitespace().collect::<Vec<_>>().join(" ");
         self.rendered.summary = truncate_words(&summary, 300);
         self.rendered
@@ -532,38 +594,6 @@ fn truncate_words(text: &str, max: usize) -> String {
 
 fn escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
-}
-
-/// The allow-list for raw HTML under `raw_html: sanitize`: formatting, structure and
-/// the markup tend itself emits; never scripts, styles, forms, frames or event handlers.
-fn sanitizer() -> ammonia::Builder<'static> {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_tags([
-            "details",
-            "summary",
-            "kbd",
-            "abbr",
-            "mark",
-            "figure",
-            "figcaption",
-            "section",
-            "input",
-            "div",
-            "span",
-        ])
-        .add_generic_attributes([
-            "id",
-            "class",
-            "role",
-            "aria-label",
-            "aria-hidden",
-            "tabindex",
-            "data-pagefind-ignore",
-        ])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .link_rel(None);
-    builder
 }
 
 #[cfg(test)]

@@ -1,0 +1,159 @@
+//! HTML blocks that never close, kept from swallowing the Markdown after them.
+//!
+//! CommonMark ends an HTML block that starts with `<script`, `<pre`, `<style`,
+//! `<textarea` (type 1), `<!--` (2), `<?` (3), `<!X` (4) or `<![CDATA[` (5) only at a line
+//! holding its end marker (`</script>`, `-->`, …; pulldown-cmark matches it case-sensitively).
+//! Without one, the block runs to the end of its block quote, list item or file, and every
+//! paragraph, heading and list after the stray tag becomes raw HTML: gone under
+//! `sanitize`, shown as source under `escape`, hidden by the browser under `trust`.
+//!
+//! [`prepare`] finds such blocks and turns the opener's name into `<p` (same length, so
+//! every byte offset stays valid): the block becomes a type 6 block, which ends at the
+//! next blank line like any other, and what follows is Markdown again. The events of the
+//! changed lines get their original text back in [`Prepared::original`]; the raw HTML
+//! policy then sees (and reports) the opener the author wrote.
+
+use std::borrow::Cow;
+use std::ops::Range;
+
+use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
+
+/// Rounds of parsing: each round can only reveal blocks that an earlier unclosed block
+/// swallowed, so this bounds the work on a file of many unclosed blocks in a row; any left
+/// after it stay raw HTML, whose text the raw HTML policy still keeps.
+const MAX_ROUNDS: usize = 16;
+
+/// A body ready for pulldown-cmark.
+pub(super) struct Prepared<'a> {
+    /// The body, with each unclosed opener's name replaced.
+    pub(super) text: Cow<'a, str>,
+    /// Byte ranges of the body that were replaced, in order.
+    replaced: Vec<Range<usize>>,
+}
+
+/// Finds the unclosed type 1–5 HTML blocks of `body` and makes them end at a blank line.
+pub(super) fn prepare(body: &str, options: pulldown_cmark::Options) -> Prepared<'_> {
+    let mut text = Cow::Borrowed(body);
+    let mut replaced = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        let found = unclosed(&text, options);
+        if found.is_empty() {
+            break;
+        }
+        let bytes = text.to_mut();
+        for range in found {
+            // Only ASCII bytes and whole characters are replaced, so this stays UTF-8.
+            let replacement = format!("<p{}", " ".repeat(range.len() - 2));
+            bytes.replace_range(range.clone(), &replacement);
+            replaced.push(range);
+        }
+    }
+    replaced.sort_by_key(|range| range.start);
+    Prepared { text, replaced }
+}
+
+impl Prepared<'_> {
+    /// The text an event should carry: for an HTML line that was changed, the line as
+    /// written in `body` (the original); otherwise the event's own text.
+    pub(super) fn original<'e>(&self, body: &'e str, html: CowStr<'e>, range: &Range<usize>) -> CowStr<'e> {
+        let changed = self.replaced.iter().any(|r| r.start < range.end && range.start < r.end);
+        match body.get(range.clone()) {
+            Some(written) if changed && written.len() == html.len() => CowStr::Borrowed(written),
+            _ => html,
+        }
+    }
+}
+
+/// The opener ranges (`<` and the name) of type 1–5 HTML blocks in `text` that no line
+/// of the block closes.
+fn unclosed(text: &str, options: pulldown_cmark::Options) -> Vec<Range<usize>> {
+    let mut found = Vec::new();
+    let mut block: Option<(Range<usize>, &str, bool)> = None;
+    for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
+        match event {
+            Event::Start(Tag::HtmlBlock) => {
+                block = opener(&text[range.start..]).map(|(len, end)| (range.start..range.start + len, end, false));
+            }
+            Event::Html(line) => {
+                if let Some((_, end, closed)) = &mut block {
+                    *closed |= line.contains(*end);
+                }
+            }
+            Event::End(TagEnd::HtmlBlock) => {
+                if let Some((opener, _, false)) = block.take() {
+                    found.push(opener);
+                }
+            }
+            _ => {}
+        }
+    }
+    found
+}
+
+/// For text starting a type 1–5 HTML block: how many bytes to replace by `<p` and
+/// spaces so that it starts a type 6 block instead, and the end marker it waits for.
+fn opener(text: &str) -> Option<(usize, &'static str)> {
+    let bytes = text.as_bytes();
+    if bytes.first() != Some(&b'<') {
+        return None;
+    }
+    for (name, end) in [("pre", "</pre>"), ("style", "</style>"), ("script", "</script>"), ("textarea", "</textarea>")]
+    {
+        let after = 1 + name.len();
+        if bytes.len() >= after
+            && bytes[1..after].eq_ignore_ascii_case(name.as_bytes())
+            && bytes.get(after).is_none_or(|b| b.is_ascii_whitespace() || *b == b'>')
+        {
+            return Some((after, end));
+        }
+    }
+    if text.starts_with("<!--") {
+        return Some((4, "-->"));
+    }
+    if text.starts_with("<![CDATA[") {
+        return Some((9, "]]>"));
+    }
+    // `<?` and `<!X`: the replacement must be followed by a space, so take the next
+    // character too unless it already is one.
+    let end = match bytes.get(1) {
+        Some(b'?') => "?>",
+        Some(b'!') if bytes.get(2).is_some_and(u8::is_ascii_alphabetic) => ">",
+        _ => return None,
+    };
+    let next = text[2..].chars().next().filter(|c| !c.is_ascii_whitespace() && *c != '>');
+    Some((2 + next.map_or(0, char::len_utf8), end))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn prepared(body: &str) -> String {
+        prepare(body, pulldown_cmark::Options::empty()).text.into_owned()
+    }
+
+    #[test]
+    fn unclosed_openers_end_at_a_blank_line() {
+        assert_eq!(prepared("<script>\nx\n\nProse."), "<p     >\nx\n\nProse.");
+        assert_eq!(prepared("<!-- note\n\nProse."), "<p   note\n\nProse.");
+        assert_eq!(prepared("<?php\n\nProse."), "<p hp\n\nProse.");
+        assert_eq!(prepared("<?\n\nProse."), "<p\n\nProse.");
+        assert_eq!(prepared("<!DOCTYPE\n\nProse."), "<p OCTYPE\n\nProse.");
+        assert_eq!(prepared("> <pre>\n> x\n\nProse."), "> <p  >\n> x\n\nProse.");
+        // pulldown-cmark closes only on the marker in the opener's case.
+        assert_eq!(prepared("<SCRIPT>x</SCRIPT>\n\nProse."), "<p     >x</SCRIPT>\n\nProse.");
+    }
+
+    #[test]
+    fn closed_blocks_are_left_alone() {
+        for body in ["<script>\nx\n</script>\n\nProse.", "<!-- a\n\nb -->\n\nProse.", "<pre>\na\n\nb\n</pre>"] {
+            assert_eq!(prepared(body), body);
+        }
+    }
+
+    #[test]
+    fn each_round_reveals_the_next_swallowed_block() {
+        let body = "<!-- a\n\n<!-- b\n\n<style>\n\nProse.";
+        assert_eq!(prepared(body), "<p   a\n\n<p   b\n\n<p    >\n\nProse.");
+    }
+}
