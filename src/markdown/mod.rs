@@ -214,14 +214,16 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     state.finish(html)
 }
 
-/// Diagnostics for one file, placed by byte range: at most [`Reporter::MAX`], so that a
-/// file of a million mistakes costs no more than a screenful (each one copies its line).
+/// Diagnostics for one file, placed by byte range: at most [`Reporter::MAX`] errors and
+/// as many warnings, so that a file of a million mistakes costs no more than a few
+/// screenfuls (each diagnostic finds and copies its line).
 pub(super) struct Reporter<'s> {
     path: &'s Path,
     text: &'s str,
     index: LineIndex,
     found: Vec<Diagnostic>,
-    /// Errors and warnings over the limit.
+    /// Errors and warnings listed, and over the limit.
+    listed: (usize, usize),
     unlisted: (usize, usize),
 }
 
@@ -229,40 +231,46 @@ impl<'s> Reporter<'s> {
     const MAX: usize = 200;
 
     fn new(path: &'s Path, text: &'s str) -> Self {
-        Self { path, text, index: LineIndex::new(text), found: Vec::new(), unlisted: (0, 0) }
+        Self { path, text, index: LineIndex::new(text), found: Vec::new(), listed: (0, 0), unlisted: (0, 0) }
+    }
+
+    /// Whether further errors are only counted.
+    pub(super) fn is_full(&self) -> bool {
+        self.listed.0 >= Self::MAX
     }
 
     /// An error at `range` of the file.
     pub(super) fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
-        if self.found.len() >= Self::MAX {
+        if self.is_full() {
             self.unlisted.0 += 1;
             return;
         }
+        self.listed.0 += 1;
         let diagnostic = Diagnostic::error(self.path, message);
         self.found.push(diagnostic.at_bytes(&self.index, self.text, range.clone()).with_hint(hint));
     }
 
     /// A warning at `range` of the file.
     pub(super) fn warning(&mut self, range: &Range<usize>, message: String, hint: &str) {
-        if self.found.len() >= Self::MAX {
+        if self.listed.1 >= Self::MAX {
             self.unlisted.1 += 1;
             return;
         }
+        self.listed.1 += 1;
         let diagnostic = Diagnostic::warning(self.path, message);
         self.found.push(diagnostic.at_bytes(&self.index, self.text, range.clone()).with_hint(hint));
     }
 
-    /// Everything found, with one more for those not listed.
+    /// Everything found, with a count of what was not listed.
     fn finish(mut self) -> Vec<Diagnostic> {
+        let hint = "fix the ones listed and run again";
         let (errors, warnings) = self.unlisted;
-        if errors + warnings > 0 {
-            let message = format!("{} more problems in this file are not listed", errors + warnings);
-            let diagnostic = if errors > 0 {
-                Diagnostic::error(self.path, message)
-            } else {
-                Diagnostic::warning(self.path, message)
-            };
-            self.found.push(diagnostic.with_hint("fix the ones listed and run again"));
+        if errors > 0 {
+            self.found.push(Diagnostic::error(self.path, format!("{errors} more errors in this file")).with_hint(hint));
+        }
+        if warnings > 0 {
+            let message = format!("{warnings} more warnings in this file");
+            self.found.push(Diagnostic::warning(self.path, message).with_hint(hint));
         }
         self.found
     }
@@ -469,8 +477,8 @@ impl<'s> State<'s> {
             return url;
         }
         let text = url.trim();
-        if let Some(scheme) = scheme(text) {
-            if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto" | "tel") {
+        if let Some(scheme) = url_scheme(text) {
+            if SCHEMES.contains(&scheme.as_str()) {
                 return url;
             }
             self.error(range, format!("links with the `{scheme}:` scheme are not allowed"), "use an https:// link");
@@ -507,9 +515,12 @@ impl<'s> State<'s> {
                     format!("link to `{path}`, which is a draft"),
                     "publish the target first (remove `draft: true`), or remove the link",
                 );
-            } else {
+            } else if !self.reporter.is_full() {
+                // The hint reads every target: only worth it for a diagnostic that is shown.
                 let hint = self.closest_target(&target);
                 self.error(range, format!("link to `{path}`, which does not exist"), &hint);
+            } else {
+                self.error(range, format!("link to `{path}`, which does not exist"), "");
             }
             return None;
         };
@@ -559,15 +570,20 @@ fn align_with_classes(html: &str) -> String {
         .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
-/// The scheme of an absolute URL (`https` in `https://…`), if `url` has one.
-fn scheme(url: &str) -> Option<&str> {
+/// The schemes links and raw HTML URLs may use.
+const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The scheme of `url` (`https` in `https://…`) as a browser reads it, lowercase: after
+/// dropping leading and trailing control characters and spaces (`\x01javascript:`) and
+/// tabs and newlines anywhere (`java\tscript:`).
+fn url_scheme(url: &str) -> Option<String> {
+    let url: String =
+        url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let (scheme, _) = url.split_once(':')?;
     let mut chars = scheme.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    // Browsers strip tabs and newlines inside schemes (`java\tscript:`); so do we.
-    let compact: String = scheme.chars().filter(|c| !c.is_whitespace()).collect();
-    (valid || (compact.len() != scheme.len() && !compact.is_empty())).then_some(scheme)
+    valid.then(|| scheme.to_ascii_lowercase())
 }
 
 fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {

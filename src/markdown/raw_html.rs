@@ -21,8 +21,8 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::Reporter;
 use super::lexer::{self, Kind, RAW_TEXT, Unclosed};
+use super::{Reporter, SCHEMES};
 use crate::config::RawHtml;
 
 /// Deepest nesting of Markdown blocks and inline markup plus raw HTML elements.
@@ -137,9 +137,8 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("tr", &["align", "char", "charoff"]),
 ];
 
-/// Attributes holding a URL, and the schemes they may use (as Markdown links).
+/// Attributes holding a URL, which may use the [schemes](SCHEMES) Markdown links may.
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite"];
-pub(super) const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
 /// Elements without content, never left open.
 const VOID: &[&str] = &["area", "br", "col", "hr", "img", "input", "wbr"];
@@ -573,17 +572,9 @@ fn tag_start<'h>(html: &'h str, token: &lexer::Token<'_>) -> &'h str {
     &rest[..end.min(30)]
 }
 
-/// The scheme of a URL attribute that is not allowed, as a browser reads the value:
-/// leading and trailing control characters and spaces dropped, tabs and newlines removed.
+/// The scheme of a URL attribute, if links may not use it.
 fn unsafe_scheme(value: &str) -> Option<String> {
-    let url: String =
-        value.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
-    let (scheme, _) = url.split_once(':')?;
-    let mut chars = scheme.chars();
-    let is_scheme = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    let scheme = scheme.to_ascii_lowercase();
-    (is_scheme && !SCHEMES.contains(&scheme.as_str())).then_some(scheme)
+    super::url_scheme(value).filter(|scheme| !SCHEMES.contains(&scheme.as_str()))
 }
 
 /// Text as written, with `<` and `>` escaped so it can start no markup.

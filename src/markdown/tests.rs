@@ -335,17 +335,110 @@ fn nesting_deeper_than_the_limit_is_an_error() {
     assert!(fine.diagnostics.is_empty(), "{:?}", fine.diagnostics);
 }
 
-#[test]
-#[ignore]
-fn show() {
-    for (hostile, _) in SWALLOWING {
-        for mode in [RawHtml::Sanitize, RawHtml::Escape, RawHtml::Trust] {
-            let r = render_with(&format!("Intro.\n\n{hostile}{AFTER}"), mode);
-            eprintln!(
-                "==== {mode:?} {hostile:?}\n{}\n{:#?}",
-                r.html,
-                r.diagnostics.iter().map(|d| format!("{}: {}", d.location(), d.message)).collect::<Vec<_>>()
-            );
+/// Fails unless every tag of `html` is harmless as a browser reads it: no script-like
+/// or styling element, no event handler or style, no URL with a scheme links may not use.
+fn assert_harmless(html: &str) {
+    for token in super::lexer::tokenize(html) {
+        let super::lexer::Kind::Start(tag) = token.kind else { continue };
+        let banned = ["script", "style", "svg", "math", "form", "meta", "base", "link", "object", "embed", "iframe"];
+        assert!(!banned.contains(&tag.name.as_str()), "<{}> in {html}", tag.name);
+        for attribute in tag.attributes {
+            let name = attribute.name.as_str();
+            assert!(!name.starts_with("on") && name != "style", "{name} on <{}> in {html}", tag.name);
+            if ["href", "src", "cite"].contains(&name) {
+                let url: String = attribute.value.trim_matches(|c: char| c <= ' ').replace(['\t', '\n', '\r'], "");
+                let scheme = url.split_once(':').map(|(scheme, _)| scheme.to_ascii_lowercase());
+                assert!(
+                    scheme.is_none_or(
+                        |s| ["http", "https", "mailto", "tel"].contains(&s.as_str()) || s.contains(['/', '?', '#'])
+                    ),
+                    "{name}={url:?} in {html}"
+                );
+            }
         }
     }
+}
+
+// issue 11, beyond the list: URLs a browser would run, however they are spelled.
+#[test]
+fn markdown_urls_cannot_smuggle_scripts() {
+    for body in [
+        "<javascript:alert(1)>",
+        "[x]\n\n[x]: javascript:alert(1)",
+        "[x](&#106;avascript:alert(1))",
+        "[x](javascript&colon;alert(1))",
+        "[x](java&#x09;script:alert(1))",
+        "[x](<\u{1}javascript:alert(1)>)",
+        "[x](< javascript:alert(1)>)",
+        "![x](data:text/html;base64,PHNjcmlwdD4=)",
+        "[x](vbscript:msgbox(1))",
+    ] {
+        let rendered = render_with(body, RawHtml::Sanitize);
+        assert_harmless(&rendered.html);
+        let found = errors(&rendered);
+        assert!(found.iter().any(|e| e.contains("scheme are not allowed")), "{body:?}: {found:?}");
+    }
+}
+
+// issue 11, beyond the list: text that ends up inside an attribute never leaves it.
+#[test]
+fn titles_info_strings_and_labels_stay_inside_their_attributes() {
+    for body in [
+        "[x](/a \"t\\\" onmouseover=alert(1) x=\\\"\")",
+        "![a\" onerror=\"alert(1)](t.png)",
+        "```js\" onclick=\"alert(1)\ncode\n```",
+        "Note[^a\" onclick=\"b].\n\n[^a\" onclick=\"b]: Text.",
+    ] {
+        for raw_html in [RawHtml::Sanitize, RawHtml::Escape] {
+            let html = render_with(body, raw_html).html;
+            for attribute in ["\" onmouseover=", "\" onerror=", "\" onclick="] {
+                assert!(!html.contains(attribute), "{body:?} -> {html}");
+            }
+        }
+    }
+}
+
+// issue 11, beyond the list: raw HTML spellings of script and style, and markup that
+// re-parses differently (mutation XSS).
+#[test]
+fn raw_html_cannot_smuggle_scripts_styles_or_theme_ids() {
+    for body in [
+        "<a href=\"&#106;avascript:alert(1)\">x</a>",
+        "<a href=\"java&#x09;script:alert(1)\">x</a>",
+        "<a href=\" \u{1}javascript:alert(1)\">x</a>",
+        "<img src=\"data:text/html,x\" alt=a>",
+        "<img src=x onerror=alert(1)>",
+        "<svg><script>alert(1)</script></svg>",
+        "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
+        "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\">",
+        "<div style=\"position:fixed;inset:0\">x</div>",
+        "<form action=\"https://e.org\"><input name=p></form>",
+        "<meta http-equiv=refresh content=\"0;url=https://e.org\">",
+        "<base href=\"https://e.org/\">",
+        "<link rel=stylesheet href=\"https://e.org/x.css\">",
+        "<object data=\"x.swf\"></object><embed src=\"x.swf\">",
+        "<a href=\"/x\" id=\"main-content\">x</a>",
+        "<p>Text <a href=/x onclick=alert(1)>x</a></p>",
+    ] {
+        let rendered = render_with(&format!("Intro.\n\n{body}\n\nAfter.\n"), RawHtml::Sanitize);
+        assert_harmless(&rendered.html);
+        let html = rendered.html.to_ascii_lowercase();
+        assert!(!html.contains("main-content"), "{body:?}: {html}");
+        assert!(html.contains("after."), "{body:?}: {html}");
+        assert!(!warnings(&rendered).is_empty(), "{body:?}: nothing said");
+    }
+}
+
+// issue 11, beyond the list: a file of many mistakes on one long line must not cost
+// (time and memory) a copy of the line for each.
+#[test]
+fn a_flood_of_problems_is_counted_not_listed() {
+    let body = "[x](javascript:a) ".repeat(1_000);
+    let rendered = render_with(&body, RawHtml::Sanitize);
+    assert_eq!(rendered.diagnostics.len(), 201);
+    assert_eq!(rendered.diagnostics[200].message, "800 more errors in this file");
+    let body = "<b onclick=x>y</b>".repeat(1_000);
+    let rendered = render_with(&body, RawHtml::Sanitize);
+    assert_eq!(rendered.diagnostics.len(), 201);
+    assert_eq!(rendered.diagnostics[200].message, "800 more warnings in this file");
 }
