@@ -8,6 +8,7 @@ mod check;
 mod cli;
 mod errors;
 mod incremental;
+mod markdown;
 mod output;
 mod search;
 mod serve;

@@ -65,23 +65,40 @@ impl Prepared<'_> {
 }
 
 /// The opener ranges (`<` and the name) of type 1–5 HTML blocks in `text` that no line
-/// of the block closes.
+/// of the block closes; also of type 3–5 blocks (`<?`, `<!X`, `<![CDATA[`) that a blank
+/// line comes before the close of: a browser reads them as comments ending at the next
+/// `>`, and no one means a doctype or processing instruction to hide paragraphs.
 fn unclosed(text: &str, options: pulldown_cmark::Options) -> Vec<Range<usize>> {
+    struct Block<'t> {
+        opener: Range<usize>,
+        end: &'t str,
+        closed: bool,
+        blank_before_close: bool,
+    }
     let mut found = Vec::new();
-    let mut block: Option<(Range<usize>, &str, bool)> = None;
+    let mut block: Option<Block<'_>> = None;
     for (event, range) in Parser::new_ext(text, options).into_offset_iter() {
         match event {
             Event::Start(Tag::HtmlBlock) => {
-                block = opener(&text[range.start..]).map(|(len, end)| (range.start..range.start + len, end, false));
+                block = opener(&text[range.start..]).map(|(len, end)| Block {
+                    opener: range.start..range.start + len,
+                    end,
+                    closed: false,
+                    blank_before_close: false,
+                });
             }
             Event::Html(line) => {
-                if let Some((_, end, closed)) = &mut block {
-                    *closed |= line.contains(*end);
+                if let Some(block) = &mut block {
+                    block.blank_before_close |= !block.closed && line.trim().is_empty();
+                    block.closed |= line.contains(block.end);
                 }
             }
             Event::End(TagEnd::HtmlBlock) => {
-                if let Some((opener, _, false)) = block.take() {
-                    found.push(opener);
+                if let Some(block) = block.take() {
+                    let comment_like = !block.end.starts_with("</") && block.end != "-->";
+                    if !block.closed || comment_like && block.blank_before_close {
+                        found.push(block.opener);
+                    }
                 }
             }
             _ => {}
@@ -142,6 +159,13 @@ mod tests {
         assert_eq!(prepared("> <pre>\n> x\n\nProse."), "> <p  >\n> x\n\nProse.");
         // pulldown-cmark closes only on the marker in the opener's case.
         assert_eq!(prepared("<SCRIPT>x</SCRIPT>\n\nProse."), "<p     >x</SCRIPT>\n\nProse.");
+    }
+
+    #[test]
+    fn doctypes_and_instructions_end_at_a_blank_line() {
+        assert_eq!(prepared("<!DOCTYPE\n\nProse.\n\n<b>\n"), "<p OCTYPE\n\nProse.\n\n<b>\n");
+        assert_eq!(prepared("<?x\n\nProse. ?>\n"), "<p \n\nProse. ?>\n");
+        assert_eq!(prepared("<!DOCTYPE html>\n\nProse.\n"), "<!DOCTYPE html>\n\nProse.\n");
     }
 
     #[test]

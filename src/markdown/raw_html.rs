@@ -5,10 +5,11 @@
 //! one fragment can reach into the prose after it.
 //!
 //! - `sanitize` rewrites each fragment to the allow-list below and warns, at its place,
-//!   about everything it removes. A `<script>`-like element goes with its content when
-//!   the fragment (or, inline, the paragraph) also closes it; otherwise only its tag goes
-//!   and the text after it stays. The rendered page then goes through ammonia with the same
-//!   allow-list, which repairs the nesting (and would catch anything missed here).
+//!   about everything it removes. A `<script>` or `<style>` goes with its content (code)
+//!   when the fragment (or, inline, the paragraph) also closes it; otherwise only its tag
+//!   goes and the text after it stays. Any other element removed leaves its text. The
+//!   rendered page then goes through ammonia with the same allow-list, which repairs the
+//!   nesting (and would catch anything missed here).
 //! - `trust` keeps the HTML, but refuses what would make a browser hide the rest of the
 //!   page (an unclosed `<script>` or `<!--`, a tag without its `>`).
 //! - `escape` is left to the renderer, which shows raw HTML as text.
@@ -21,7 +22,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
-use super::lexer::{self, Kind, RAW_TEXT, Unclosed};
+use super::lexer::{self, Kind, Unclosed};
 use super::{Reporter, SCHEMES};
 use crate::config::RawHtml;
 
@@ -140,6 +141,10 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
 /// Attributes holding a URL, which may use the [schemes](SCHEMES) Markdown links may.
 const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite"];
 
+/// Elements whose content is code, removed with them (as ammonia does); the text of other
+/// removed elements stays.
+const CODE: &[&str] = &["script", "style"];
+
 /// Elements without content, never left open.
 const VOID: &[&str] = &["area", "br", "col", "hr", "img", "input", "wbr"];
 
@@ -239,7 +244,7 @@ pub(super) fn apply<'e>(
     (out, pass.outcome)
 }
 
-/// Inline `<script>`-like elements closed within their paragraph (or other container),
+/// Inline `<script>` and `<style>` elements closed within their paragraph (or other container),
 /// as (opener index, index after the closer, name), in order: all their events go, their
 /// text being code, not prose. Each opener is matched with the first closer after it in
 /// the same container, found through a queue per name and container, so this is linear.
@@ -259,10 +264,12 @@ fn inline_elements(events: &[Located<'_>]) -> Vec<(usize, usize, String)> {
                 containers.pop();
             }
             Event::InlineHtml(html) => match lexer::tokenize(html).as_slice() {
-                [lexer::Token { kind: Kind::Unclosed(Unclosed::RawText(tag)), .. }] => {
+                [lexer::Token { kind: Kind::Unclosed(Unclosed::RawText(tag)), .. }]
+                    if CODE.contains(&tag.name.as_str()) =>
+                {
                     openers.push((i, tag.name.clone(), container));
                 }
-                [lexer::Token { kind: Kind::End(name), .. }] if RAW_TEXT.contains(&name.as_str()) => {
+                [lexer::Token { kind: Kind::End(name), .. }] if CODE.contains(&name.as_str()) => {
                     closers.entry((name.clone(), container)).or_default().push_back(i);
                 }
                 _ => {}
@@ -364,7 +371,7 @@ impl Pass<'_, '_> {
                 Kind::Start(tag) if TAGS.contains(&tag.name.as_str()) => {
                     self.start_tag(tag, token.range.clone(), places, &mut out);
                 }
-                Kind::Start(tag) if RAW_TEXT.contains(&tag.name.as_str()) => {
+                Kind::Start(tag) if CODE.contains(&tag.name.as_str()) => {
                     self.removed_element(&places.file_range(&token.range), &tag.name);
                     skipping = Some(tag.name.as_str());
                 }
@@ -374,6 +381,8 @@ impl Pass<'_, '_> {
                     self.close(name);
                     out.push_str(&format!("</{name}>"));
                 }
+                // The text of a `<textarea>` or `<xmp>` is the author's: it stays.
+                Kind::RawText if skipping.is_none() => escape_text(text, &mut out),
                 Kind::End(_) | Kind::Comment | Kind::RawText => {}
                 Kind::Unclosed(unclosed) => self.unclosed(unclosed, &html, token, places, &mut out),
             }
@@ -463,10 +472,11 @@ impl Pass<'_, '_> {
                     "add the missing `>` (or closing quote)",
                 )
             }
-            Unclosed::RawText(tag) => (
+            Unclosed::RawText(tag) if CODE.contains(&tag.name.as_str()) => (
                 format!("removed `<{}>`, which is never closed; the text after it is kept", tag.name),
                 "remove it, or close it (a script or style never shows under `raw_html: sanitize`)",
             ),
+            Unclosed::RawText(tag) => (format!("removed `<{}>`", tag.name), HINT_REMOVED),
         };
         self.warn(places, &token.range, message, hint);
     }
