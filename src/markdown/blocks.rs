@@ -35,7 +35,9 @@ pub(super) struct Prepared<'a> {
 pub(super) fn prepare(body: &str, options: pulldown_cmark::Options) -> Prepared<'_> {
     let mut text = Cow::Borrowed(body);
     let mut replaced = Vec::new();
-    for _ in 0..MAX_ROUNDS {
+    // Parsing to look for them costs as much as rendering: only when one may be there.
+    let may_have_one = body.match_indices('<').any(|(at, _)| opener(&body[at..]).is_some());
+    for _ in 0..if may_have_one { MAX_ROUNDS } else { 0 } {
         let found = unclosed(&text, options);
         if found.is_empty() {
             break;

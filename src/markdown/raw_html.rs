@@ -219,14 +219,16 @@ pub(super) fn apply<'e>(
             }
             Event::InlineHtml(html) if policy != RawHtml::Escape => {
                 pass.inline = true;
-                let html = pass.fragment(html, &Places::at(range.start));
+                let places = Places::of(&html, &range);
+                let html = pass.fragment(html, &places);
                 pass.inline = false;
                 out.push((Event::InlineHtml(html), range));
             }
             // pulldown-cmark writes HTML lines only inside blocks; should one come alone,
             // it is a fragment all the same.
             Event::Html(html) if policy != RawHtml::Escape => {
-                let html = pass.fragment(html, &Places::at(range.start));
+                let places = Places::of(&html, &range);
+                let html = pass.fragment(html, &places);
                 out.push((Event::Html(html), range));
             }
             Event::Start(tag) => {
@@ -302,9 +304,10 @@ struct Places {
 }
 
 impl Places {
-    /// A fragment that is the file's text from `file_offset`.
-    fn at(file_offset: usize) -> Self {
-        Self { pieces: vec![(0, file_offset, true)] }
+    /// A fragment from one event: the file's text at `range` unless its length differs
+    /// (inline HTML over lines of a block quote comes without the `>` markers).
+    fn of(html: &str, range: &Range<usize>) -> Self {
+        Self { pieces: vec![(0, range.start, html.len() == range.len())] }
     }
 
     /// The file range of `range` in the fragment (the piece's start when the piece's

@@ -511,3 +511,24 @@ fn a_flood_of_problems_is_counted_not_listed() {
     assert_eq!(rendered.diagnostics.len(), 201);
     assert_eq!(rendered.diagnostics[200].message, "800 more warnings in this file");
 }
+
+// issue 11 item 3: warnings point into block quotes and list items too.
+#[test]
+fn sanitizer_warnings_point_into_quotes_and_lists() {
+    let cases = [
+        ("> <div onclick=x>\n> <b onclick=y>z</b>\n> </div>\n", vec!["4:8", "5:6"]),
+        ("- a\n\n  <div\n  onclick=x>\n  </div>\n", vec!["7:3"]),
+        ("> <script>\n> x\n\nAfter\n", vec!["4:3"]),
+        // Inline HTML over lines of a quote comes without the `>`: the tag's start is shown.
+        ("> Text <b\n> onclick=x>y</b>\n", vec!["4:8"]),
+    ];
+    for (body, places) in cases {
+        let rendered = render_with(body, RawHtml::Sanitize);
+        let found: Vec<String> = rendered
+            .diagnostics
+            .iter()
+            .map(|d| d.location().trim_start_matches("content/t/a.md:").to_owned())
+            .collect();
+        assert_eq!(found, places, "{body:?}");
+    }
+}
