@@ -5,6 +5,12 @@
 //! resolution to URLs, unsafe URL schemes, and the raw HTML policy. Returns
 //! [`Rendered`]: HTML plus headings, checked-later links, word count and summary.
 //! It does not check anchors in other pages (it cannot see them); the caller does.
+//!
+//! [`render`] reads as its stages: `blocks` keeps HTML blocks that never close from
+//! swallowing the Markdown after them; pulldown-cmark parses; `raw_html` applies the raw
+//! HTML policy to each fragment (with `lexer`'s tokens and the `allow_list`); the event
+//! loop below rewrites links, headings (`headings`: ids, `{#id .class}`) and callouts;
+//! pulldown-cmark writes the HTML; ammonia repairs how sanitised fragments nest.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -16,6 +22,7 @@ use crate::config::RawHtml;
 use crate::content::{Permalink, resolve, split_fragment};
 use crate::diagnostic::{Diagnostic, LineIndex};
 
+mod allow_list;
 mod blocks;
 mod headings;
 mod lexer;
@@ -209,7 +216,7 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     // Each fragment is clean already; this repairs how they nest in the page. A page
     // nested too deep is an error, and is not worth the time.
     if raw_html.kept_markup && !raw_html.too_deep && settings.raw_html == RawHtml::Sanitize {
-        html = raw_html::cleaner().clean(&html).to_string();
+        html = allow_list::cleaner().clean(&html).to_string();
     }
     state.finish(html)
 }
@@ -217,7 +224,7 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
 /// Diagnostics for one file, placed by byte range: at most [`Reporter::MAX`] errors and
 /// as many warnings, so that a file of a million mistakes costs no more than a few
 /// screenfuls (each diagnostic finds and copies its line).
-pub(super) struct Reporter<'s> {
+struct Reporter<'s> {
     path: &'s Path,
     text: &'s str,
     index: LineIndex,
@@ -235,12 +242,12 @@ impl<'s> Reporter<'s> {
     }
 
     /// Whether further errors are only counted.
-    pub(super) fn is_full(&self) -> bool {
+    fn is_full(&self) -> bool {
         self.listed.0 >= Self::MAX
     }
 
     /// An error at `range` of the file.
-    pub(super) fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
+    fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
         if self.is_full() {
             self.unlisted.0 += 1;
             return;
@@ -251,7 +258,7 @@ impl<'s> Reporter<'s> {
     }
 
     /// A warning at `range` of the file.
-    pub(super) fn warning(&mut self, range: &Range<usize>, message: String, hint: &str) {
+    fn warning(&mut self, range: &Range<usize>, message: String, hint: &str) {
         if self.listed.1 >= Self::MAX {
             self.unlisted.1 += 1;
             return;

@@ -4,7 +4,7 @@
 //! its [tokens](super::lexer), before the Markdown around it is rendered; so nothing in
 //! one fragment can reach into the prose after it.
 //!
-//! - `sanitize` rewrites each fragment to the allow-list below and warns, at its place,
+//! - `sanitize` rewrites each fragment to the [allow-list](super::allow_list) and warns, at its place,
 //!   about everything it removes. A `<script>` or `<style>` goes with its content (code)
 //!   when the fragment (or, inline, the paragraph) also closes it; otherwise only its tag
 //!   goes and the text after it stays. Any other element removed leaves its text. The
@@ -23,151 +23,14 @@ use std::ops::Range;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use super::lexer::{self, Kind, Unclosed};
-use super::{Reporter, SCHEMES};
+use super::{Reporter, allow_list};
 use crate::config::RawHtml;
 
 /// Deepest nesting of Markdown blocks and inline markup plus raw HTML elements.
 pub(super) const MAX_NESTING: usize = 100;
 
-/// Tags raw HTML may use under `sanitize` (ammonia's defaults, plus `section` and the
-/// task list's `input`); tend's own markup uses only these too.
-const TAGS: &[&str] = &[
-    "a",
-    "abbr",
-    "acronym",
-    "area",
-    "article",
-    "aside",
-    "b",
-    "bdi",
-    "bdo",
-    "blockquote",
-    "br",
-    "caption",
-    "center",
-    "cite",
-    "code",
-    "col",
-    "colgroup",
-    "data",
-    "dd",
-    "del",
-    "details",
-    "dfn",
-    "div",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "footer",
-    "h1",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "header",
-    "hgroup",
-    "hr",
-    "i",
-    "img",
-    "input",
-    "ins",
-    "kbd",
-    "li",
-    "map",
-    "mark",
-    "nav",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "rp",
-    "rt",
-    "rtc",
-    "ruby",
-    "s",
-    "samp",
-    "section",
-    "small",
-    "span",
-    "strike",
-    "strong",
-    "sub",
-    "summary",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "time",
-    "tr",
-    "tt",
-    "u",
-    "ul",
-    "var",
-    "wbr",
-];
-
-/// Attributes any allowed tag may have.
-const GENERIC_ATTRIBUTES: &[&str] =
-    &["lang", "title", "id", "class", "role", "aria-label", "aria-hidden", "tabindex", "data-pagefind-ignore"];
-
-/// Attributes particular tags may have (ammonia's defaults, plus the task list's).
-const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
-    ("a", &["href", "hreflang"]),
-    ("bdo", &["dir"]),
-    ("blockquote", &["cite"]),
-    ("col", &["align", "char", "charoff", "span"]),
-    ("colgroup", &["align", "char", "charoff", "span"]),
-    ("del", &["cite", "datetime"]),
-    ("hr", &["align", "size", "width"]),
-    ("img", &["align", "alt", "height", "src", "width"]),
-    ("input", &["type", "checked", "disabled"]),
-    ("ins", &["cite", "datetime"]),
-    ("ol", &["start"]),
-    ("q", &["cite"]),
-    ("table", &["align", "char", "charoff", "summary"]),
-    ("tbody", &["align", "char", "charoff"]),
-    ("td", &["align", "char", "charoff", "colspan", "headers", "rowspan"]),
-    ("tfoot", &["align", "char", "charoff"]),
-    ("th", &["align", "char", "charoff", "colspan", "headers", "rowspan", "scope"]),
-    ("thead", &["align", "char", "charoff"]),
-    ("tr", &["align", "char", "charoff"]),
-];
-
-/// Attributes holding a URL, which may use the [schemes](SCHEMES) Markdown links may.
-const URL_ATTRIBUTES: &[&str] = &["href", "src", "cite"];
-
-/// Elements whose content is code, removed with them (as ammonia does); the text of other
-/// removed elements stays.
-const CODE: &[&str] = &["script", "style"];
-
-/// Elements without content, never left open.
-const VOID: &[&str] = &["area", "br", "col", "hr", "img", "input", "wbr"];
-
-/// Elements whose end tag may be left out (a browser closes them itself).
-const OPTIONAL_END: &[&str] =
-    &["p", "li", "dt", "dd", "rt", "rp", "rtc", "tr", "td", "th", "thead", "tbody", "tfoot", "colgroup", "caption"];
-
 const HINT_REMOVED: &str = "under `raw_html: sanitize` raw HTML keeps formatting tags and attributes only; write it in \
      Markdown, or set `markdown: {raw_html: trust}` in site.yaml if every author is trusted";
-
-/// The ammonia cleaner for a whole rendered page, with the same allow-list.
-pub(super) fn cleaner() -> ammonia::Builder<'static> {
-    let mut builder = ammonia::Builder::empty();
-    builder
-        .tags(TAGS.iter().copied().collect())
-        .generic_attributes(GENERIC_ATTRIBUTES.iter().copied().collect())
-        .tag_attributes(
-            TAG_ATTRIBUTES.iter().map(|(tag, attributes)| (*tag, attributes.iter().copied().collect())).collect(),
-        )
-        .url_schemes(SCHEMES.iter().copied().collect())
-        .link_rel(None);
-    builder
-}
 
 /// What applying the policy found.
 #[derive(Default)]
@@ -267,11 +130,11 @@ fn inline_elements(events: &[Located<'_>]) -> Vec<(usize, usize, String)> {
             }
             Event::InlineHtml(html) => match lexer::tokenize(html).as_slice() {
                 [lexer::Token { kind: Kind::Unclosed(Unclosed::RawText(tag)), .. }]
-                    if CODE.contains(&tag.name.as_str()) =>
+                    if allow_list::CODE.contains(&tag.name.as_str()) =>
                 {
                     openers.push((i, tag.name.clone(), container));
                 }
-                [lexer::Token { kind: Kind::End(name), .. }] if CODE.contains(&name.as_str()) => {
+                [lexer::Token { kind: Kind::End(name), .. }] if allow_list::CODE.contains(&name.as_str()) => {
                     closers.entry((name.clone(), container)).or_default().push_back(i);
                 }
                 _ => {}
@@ -371,16 +234,16 @@ impl Pass<'_, '_> {
             let text = &html[token.range.clone()];
             match &token.kind {
                 Kind::Text => escape_text(text, &mut out),
-                Kind::Start(tag) if TAGS.contains(&tag.name.as_str()) => {
+                Kind::Start(tag) if allow_list::TAGS.contains(&tag.name.as_str()) => {
                     self.start_tag(tag, token.range.clone(), places, &mut out);
                 }
-                Kind::Start(tag) if CODE.contains(&tag.name.as_str()) => {
+                Kind::Start(tag) if allow_list::CODE.contains(&tag.name.as_str()) => {
                     self.removed_element(&places.file_range(&token.range), &tag.name);
                     skipping = Some(tag.name.as_str());
                 }
                 Kind::Start(tag) => self.warn(places, &token.range, format!("removed `<{}>`", tag.name), HINT_REMOVED),
                 Kind::End(name) if skipping == Some(name.as_str()) => skipping = None,
-                Kind::End(name) if TAGS.contains(&name.as_str()) => {
+                Kind::End(name) if allow_list::TAGS.contains(&name.as_str()) => {
                     self.close(name);
                     out.push_str(&format!("</{name}>"));
                 }
@@ -400,18 +263,7 @@ impl Pass<'_, '_> {
         out.push_str(&tag.name);
         for attribute in &tag.attributes {
             let name = attribute.name.as_str();
-            let allowed = GENERIC_ATTRIBUTES.contains(&name)
-                || TAG_ATTRIBUTES.iter().any(|(t, names)| *t == tag.name && names.contains(&name));
-            let problem = if !allowed {
-                Some(String::new())
-            } else if URL_ATTRIBUTES.contains(&name) {
-                unsafe_scheme(&attribute.value).map(|scheme| format!(": the `{scheme}:` scheme is not allowed"))
-            } else if name == "id" && super::RESERVED_IDS.contains(&attribute.value.as_ref()) {
-                Some(format!(": `{}` is the theme's own id", attribute.value))
-            } else {
-                None
-            };
-            match problem {
+            match allow_list::attribute_problem(&tag.name, name, &attribute.value) {
                 Some(why) => {
                     let message = format!("removed attribute `{name}` from `<{}>`{why}", tag.name);
                     self.warn(places, &attribute.range, message, HINT_REMOVED);
@@ -424,7 +276,7 @@ impl Pass<'_, '_> {
             }
         }
         out.push('>');
-        if !VOID.contains(&tag.name.as_str()) {
+        if !allow_list::VOID.contains(&tag.name.as_str()) {
             self.open(&tag.name, places.file_range(&range));
         }
     }
@@ -475,7 +327,7 @@ impl Pass<'_, '_> {
                     "add the missing `>` (or closing quote)",
                 )
             }
-            Unclosed::RawText(tag) if CODE.contains(&tag.name.as_str()) => (
+            Unclosed::RawText(tag) if allow_list::CODE.contains(&tag.name.as_str()) => (
                 format!("removed `<{}>`, which is never closed; the text after it is kept", tag.name),
                 "remove it, or close it (a script or style never shows under `raw_html: sanitize`)",
             ),
@@ -556,7 +408,7 @@ impl Pass<'_, '_> {
     /// would carry an unclosed `<a>` or `<b>` into every paragraph after it.
     fn leave<'e>(&mut self, range: &Range<usize>, out: &mut Vec<Located<'e>>) {
         while let Some(open) = self.open.pop_if(|open| open.depth == self.depth) {
-            if !OPTIONAL_END.contains(&open.name.as_str()) {
+            if !allow_list::OPTIONAL_END.contains(&open.name.as_str()) {
                 let message =
                     format!("`<{}>` is never closed; it ends where its Markdown block or span ends", open.name);
                 self.warn_at(&(open.at..open.at + 1), message, &format!("close it with `</{}>`", open.name));
@@ -570,7 +422,7 @@ impl Pass<'_, '_> {
     /// Warns about elements never closed at the top level, which wrap all that follows.
     fn finish(&mut self) {
         for open in std::mem::take(&mut self.open) {
-            if !OPTIONAL_END.contains(&open.name.as_str()) {
+            if !allow_list::OPTIONAL_END.contains(&open.name.as_str()) {
                 let message = format!("`<{}>` is never closed, so what follows it is inside it", open.name);
                 self.warn_at(&(open.at..open.at + 1), message, &format!("close it with `</{}>`", open.name));
             }
@@ -583,11 +435,6 @@ fn tag_start<'h>(html: &'h str, token: &lexer::Token<'_>) -> &'h str {
     let rest = &html[token.range.start..];
     let end = rest[1..].find(|c: char| c.is_whitespace() || c == '<').map_or(rest.len(), |at| at + 1);
     &rest[..end.min(30)]
-}
-
-/// The scheme of a URL attribute, if links may not use it.
-fn unsafe_scheme(value: &str) -> Option<String> {
-    super::url_scheme(value).filter(|scheme| !SCHEMES.contains(&scheme.as_str()))
 }
 
 /// Text as written, with `<` and `>` escaped so it can start no markup.
