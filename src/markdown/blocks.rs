@@ -42,13 +42,14 @@ pub(super) fn prepare(body: &str, options: pulldown_cmark::Options) -> Prepared<
         if found.is_empty() {
             break;
         }
-        let bytes = text.to_mut();
+        let mut bytes = text.into_owned().into_bytes();
         for range in found {
-            // Only ASCII bytes and whole characters are replaced, so this stays UTF-8.
-            let replacement = format!("<p{}", " ".repeat(range.len() - 2));
-            bytes.replace_range(range.clone(), &replacement);
+            bytes[range.start..range.start + 2].copy_from_slice(b"<p");
+            bytes[range.start + 2..range.end].fill(b' ');
             replaced.push(range);
         }
+        // Only whole characters were replaced, by ASCII, so this is still UTF-8.
+        text = Cow::Owned(String::from_utf8_lossy(&bytes).into_owned());
     }
     replaced.sort_by_key(|range| range.start);
     Prepared { text, replaced }
@@ -58,7 +59,8 @@ impl Prepared<'_> {
     /// The text an event should carry: for an HTML line that was changed, the line as
     /// written in `body` (the original); otherwise the event's own text.
     pub(super) fn original<'e>(&self, body: &'e str, html: CowStr<'e>, range: &Range<usize>) -> CowStr<'e> {
-        let changed = self.replaced.iter().any(|r| r.start < range.end && range.start < r.end);
+        let next = self.replaced.partition_point(|r| r.end <= range.start);
+        let changed = self.replaced.get(next).is_some_and(|r| r.start < range.end);
         match body.get(range.clone()) {
             Some(written) if changed && written.len() == html.len() => CowStr::Borrowed(written),
             _ => html,

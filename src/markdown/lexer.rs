@@ -38,8 +38,9 @@ pub(super) enum Kind<'a> {
     /// The content of a raw text element; its end tag follows.
     RawText,
     /// Markup the fragment leaves open; the token covers its opening marker only
-    /// (`<!--`, `<?`, `<!`, `</`, the `<` of an unfinished tag, or the whole start tag
-    /// of a raw text element without its end tag).
+    /// (`<!--`, `<?`, `<!`, `</`, or the whole start tag of a raw text element without its
+    /// end tag), except for an unfinished tag, which is all that is left of the fragment
+    /// (reading it again from inside would read the rest again for every `<` in it).
     Unclosed(Unclosed),
 }
 
@@ -48,7 +49,7 @@ pub(super) enum Kind<'a> {
 pub(super) enum Unclosed {
     /// `<!--` without `-->`, or `<?`, `<!`, `</ ` without `>`.
     Comment,
-    /// A tag cut off before its `>` (often an unclosed quote).
+    /// A tag cut off by the end of the fragment (often an unclosed quote).
     Tag,
     /// A raw text element's start tag without its end tag.
     RawText(Tag<'static>),
@@ -138,11 +139,11 @@ impl<'a> Lexer<'a> {
             [b'/'] => None,
             [b'/', c, ..] if c.is_ascii_alphabetic() => match self.tag(start + 2, true) {
                 Some(Read::End(name, end)) => Some((Kind::End(name), end)),
-                _ => unclosed(Unclosed::Tag, 1),
+                _ => unclosed(Unclosed::Tag, self.html.len() - start),
             },
             [c, ..] if c.is_ascii_alphabetic() => match self.tag(start + 1, false) {
                 Some(Read::Start(tag, end)) => Some((Kind::Start(tag), end)),
-                _ => unclosed(Unclosed::Tag, 1),
+                _ => unclosed(Unclosed::Tag, self.html.len() - start),
             },
             [b'!' | b'?' | b'/', ..] => match self.finder.next(">", start + 2) {
                 Some(close) => Some((Kind::Comment, close + 1)),
@@ -415,7 +416,8 @@ mod tests {
         // Comment-like markup ends at the first `>`, as in browsers; this has none.
         unclosed("Comment", "<?", "php y", "php y");
         unclosed("Comment", "<!", "DOCTYPE y", "DOCTYPE y");
-        unclosed("Tag", "<", "div class=\"x <b>y", "<b>");
+        let tokens = kinds("a <div class=\"x <b>y");
+        assert_eq!(tokens[1], ("unclosed Tag".into(), "<div class=\"x <b>y"), "an unfinished tag runs to the end");
         unclosed("RawText", "<script>", "x <b>y", "<b>");
         unclosed("RawText", "<plaintext>", "x <b>y</plaintext>", "<b>");
         unclosed("RawText", "<style>", "x <b>y</styles>", "<b>");
@@ -428,5 +430,8 @@ mod tests {
         let html = "<!-- <script> <style> ".repeat(20_000);
         let tokens = tokenize(&html);
         assert_eq!(tokens.iter().filter(|t| matches!(t.kind, Kind::Unclosed(_))).count(), 60_000);
+        // Each tag here runs over the rest (its quotes pair up with the next one's).
+        let html = format!("<div>{}", "<a title=\"x ".repeat(20_000));
+        assert_eq!(tokenize(&html).len(), 2);
     }
 }

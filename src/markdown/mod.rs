@@ -253,8 +253,8 @@ impl<'s> Reporter<'s> {
             return;
         }
         self.listed.0 += 1;
-        let diagnostic = Diagnostic::error(self.path, message);
-        self.found.push(diagnostic.at_bytes(&self.index, self.text, range.clone()).with_hint(hint));
+        let diagnostic = self.place(Diagnostic::error(self.path, message), range);
+        self.found.push(diagnostic.with_hint(hint));
     }
 
     /// A warning at `range` of the file.
@@ -264,8 +264,19 @@ impl<'s> Reporter<'s> {
             return;
         }
         self.listed.1 += 1;
-        let diagnostic = Diagnostic::warning(self.path, message);
-        self.found.push(diagnostic.at_bytes(&self.index, self.text, range.clone()).with_hint(hint));
+        let diagnostic = self.place(Diagnostic::warning(self.path, message), range);
+        self.found.push(diagnostic.with_hint(hint));
+    }
+
+    /// Points `diagnostic` at `range`, finding its line from the range (not by counting
+    /// lines from the top, which costs the whole file for each diagnostic).
+    fn place(&self, diagnostic: Diagnostic, range: &Range<usize>) -> Diagnostic {
+        let span = self.index.span(self.text, range.clone());
+        let start = self.text.floor_char_boundary(range.start.min(self.text.len()));
+        let line_start = self.text[..start].rfind('\n').map_or(0, |at| at + 1);
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |at| start + at);
+        let line = self.text[line_start..line_end].trim_end_matches('\r').to_owned();
+        Diagnostic { span: Some(span), source_line: Some(line), ..diagnostic }
     }
 
     /// Everything found, with a count of what was not listed.

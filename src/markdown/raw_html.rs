@@ -320,10 +320,10 @@ impl Pass<'_, '_> {
                 "close it (`-->` for a comment, `>` otherwise), or remove it",
             ),
             Unclosed::Tag => {
-                out.push_str("&lt;");
+                escape_text(&html[token.range.clone()], out);
                 let start = tag_start(html, token);
                 (
-                    format!("`{start}` is never closed with `>`; it is shown as text"),
+                    format!("`{start}` is never closed with `>`; it is shown as text, with what follows it here"),
                     "add the missing `>` (or closing quote)",
                 )
             }
