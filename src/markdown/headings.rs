@@ -57,6 +57,11 @@ impl UniqueIds {
         }
     }
 
+    /// Takes exactly `id` (a footnote's, which cannot change); false if it is taken.
+    pub(super) fn take(&mut self, id: &str) -> bool {
+        self.used.insert(id.to_owned())
+    }
+
     #[cfg(test)]
     pub(super) fn probes(&self) -> usize {
         self.probes

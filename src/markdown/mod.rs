@@ -301,6 +301,8 @@ struct State<'s> {
     reporter: Reporter<'s>,
     rendered: Rendered,
     ids: UniqueIds,
+    /// Footnote labels defined so far.
+    footnotes: HashSet<String>,
     code_depth: usize,
     in_first_paragraph: Option<bool>,
     tables: usize,
@@ -316,6 +318,7 @@ impl<'s> State<'s> {
             reporter: Reporter::new(source.path, source.text),
             rendered: Rendered::default(),
             ids: UniqueIds::new(RESERVED_IDS),
+            footnotes: HashSet::new(),
             code_depth: 0,
             in_first_paragraph: None,
             tables: 0,
@@ -337,6 +340,10 @@ impl<'s> State<'s> {
                 let dest_url = self.link_url(link_type, dest_url, range);
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.footnote_id(&label, range);
+                Event::Start(Tag::FootnoteDefinition(label))
+            }
             // Raw HTML was handled by the policy already (see `raw_html`); `escape` is this.
             Event::Html(html) | Event::InlineHtml(html) if self.settings.raw_html == RawHtml::Escape => {
                 Event::Text(html)
@@ -347,6 +354,21 @@ impl<'s> State<'s> {
                 event
             }
         }
+    }
+
+    /// A footnote's id is its label: refuses one that a heading or the theme has.
+    fn footnote_id(&mut self, label: &str, range: &Range<usize>) {
+        if self.ids.take(label) {
+            self.footnotes.insert(label.to_owned());
+            return;
+        }
+        if self.footnotes.contains(label) {
+            self.error(range, format!("footnote `[^{label}]` is defined twice"), "remove or rename one of them");
+            return;
+        }
+        let owner = if RESERVED_IDS.contains(&label) { "the theme" } else { "a heading" };
+        let message = format!("footnote `[^{label}]` needs the id `{label}`, which {owner} uses");
+        self.error(range, message, "rename the footnote (its label is its id), e.g. `[^1]`");
     }
 
     fn destination(&mut self, url: &str, alt: Option<String>, range: &Range<usize>) {

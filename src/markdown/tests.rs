@@ -532,3 +532,22 @@ fn sanitizer_warnings_point_into_quotes_and_lists() {
         assert_eq!(found, places, "{body:?}");
     }
 }
+
+// issue 11, beyond the list: a footnote's id is its label; it must not take the id of a
+// theme element (the skip link's `main-content`, the `toc`) or of a heading.
+#[test]
+fn footnote_labels_cannot_take_theme_or_heading_ids() {
+    let rendered =
+        render_with("See[^toc] and[^notes].\n\n## Notes\n\n[^toc]: One.\n[^notes]: Two.\n", RawHtml::Sanitize);
+    assert_eq!(
+        errors(&rendered),
+        [
+            "content/t/a.md:8:1: footnote `[^toc]` needs the id `toc`, which the theme uses",
+            "content/t/a.md:9:1: footnote `[^notes]` needs the id `notes`, which a heading uses",
+        ]
+    );
+    let twice = render_with("See[^1].\n\n[^1]: One.\n\n[^1]: Two.\n", RawHtml::Sanitize);
+    assert_eq!(errors(&twice), ["content/t/a.md:8:1: footnote `[^1]` is defined twice"]);
+    let fine = render_with("See[^1].\n\n## Notes\n\n[^1]: One.\n", RawHtml::Sanitize);
+    assert!(fine.diagnostics.is_empty(), "{:?}", fine.diagnostics);
+}
