@@ -161,6 +161,8 @@ mod tests {
         assert_eq!(prepared("<?\n\nProse."), "<p\n\nProse.");
         assert_eq!(prepared("<!DOCTYPE\n\nProse."), "<p OCTYPE\n\nProse.");
         assert_eq!(prepared("> <pre>\n> x\n\nProse."), "> <p  >\n> x\n\nProse.");
+        assert_eq!(prepared("- a\n\n   <style>\n\n  Prose."), "- a\n\n   <p    >\n\n  Prose.");
+        assert_eq!(prepared("  <!-- x\n\nProse."), "  <p   x\n\nProse.");
         // pulldown-cmark closes only on the marker in the opener's case.
         assert_eq!(prepared("<SCRIPT>x</SCRIPT>\n\nProse."), "<p     >x</SCRIPT>\n\nProse.");
     }

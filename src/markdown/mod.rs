@@ -180,17 +180,7 @@ fn options() -> Options {
 pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     let body = &source.text[source.body_offset..];
     let prepared = blocks::prepare(body, options());
-    let offset = source.body_offset;
-    let parsed: Vec<Located<'_>> = Parser::new_ext(&prepared.text, options())
-        .into_offset_iter()
-        .map(|(event, range)| {
-            let event = match event {
-                Event::Html(html) => Event::Html(prepared.original(body, html, &range)),
-                event => event,
-            };
-            (event, range.start + offset..range.end + offset)
-        })
-        .collect();
+    let parsed = parse(&prepared, body, source.body_offset);
     let mut state = State::new(source, settings);
     let (parsed, raw_html) = raw_html::apply(parsed, settings.raw_html, &mut state.reporter);
     let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
@@ -219,6 +209,21 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
         html = allow_list::cleaner().clean(&html).to_string();
     }
     state.finish(html)
+}
+
+/// The events of `prepared` (the body, `body_offset` bytes into its file), with their
+/// byte ranges in the file; HTML lines carry the text the author wrote.
+fn parse<'p>(prepared: &'p blocks::Prepared<'_>, body: &'p str, body_offset: usize) -> Vec<Located<'p>> {
+    Parser::new_ext(&prepared.text, options())
+        .into_offset_iter()
+        .map(|(event, range)| {
+            let event = match event {
+                Event::Html(html) => Event::Html(prepared.original(body, html, &range)),
+                event => event,
+            };
+            (event, range.start + body_offset..range.end + body_offset)
+        })
+        .collect()
 }
 
 /// Diagnostics for one file, placed by byte range: at most [`Reporter::MAX`] errors and

@@ -434,7 +434,7 @@ impl Pass<'_, '_> {
 fn tag_start<'h>(html: &'h str, token: &lexer::Token<'_>) -> &'h str {
     let rest = &html[token.range.start..];
     let end = rest[1..].find(|c: char| c.is_whitespace() || c == '<').map_or(rest.len(), |at| at + 1);
-    &rest[..end.min(30)]
+    &rest[..rest.floor_char_boundary(end.min(30))]
 }
 
 /// Text as written, with `<` and `>` escaped so it can start no markup.

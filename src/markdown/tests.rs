@@ -232,6 +232,8 @@ const SWALLOWING: &[(&str, &str)] = &[
     ("<div><script>\n\nPROSE-INSIDE.\n\n</script></div>", "`<script>`"),
     ("<details><summary>More</summary>", "`<details>`"),
     ("A <a href=\"https://example.org/\">link", "`<a>`"),
+    // An unfinished tag's name is cut for the message, never inside a character.
+    ("<div><abééééééééééééééééééééé", "`<abééééééééééééé`"),
 ];
 
 const AFTER: &str = "\n\nAfter it, PROSE-KEPT.\n\n## Safety\n\nSAFETY-KEPT.\n";
