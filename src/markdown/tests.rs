@@ -118,6 +118,13 @@ proptest! {
     }
 
     #[test]
+    fn rendering_markup_never_panics(body in "([<>/!?\"'= \n#*`|:&;{}.\\[\\]()-]|[a-e]|script|style|<!--|-->|é|\t){0,120}") {
+        for raw_html in [RawHtml::Sanitize, RawHtml::Escape, RawHtml::Trust] {
+            let _ = render_with(&body, raw_html);
+        }
+    }
+
+    #[test]
     fn heading_ids_are_stable(title in "\\PC{0,40}") {
         prop_assert_eq!(heading_id(&title), heading_id(&title));
         prop_assert!(!heading_id(&title).contains(' '));
