@@ -72,10 +72,15 @@ fn building_twice_gives_identical_bytes() {
 
 #[test]
 fn raw_html_is_sanitized_by_default_and_escaped_on_request() {
-    let site = SiteTest::fixture("basic").build();
+    let drying = "---\ntitle: Drying off\ndescription: Pat.\n---\nPat dry. <script>alert(1)</script> <em>gently</em>\n";
+    let site = SiteTest::fixture("basic").write("content/care/drying.md", drying).build();
     let page = site.read("care/drying/index.html");
     assert!(!page.contains("<script"), "{page}");
     assert!(page.contains("<em>gently</em>"));
+    // issue 11 item 3: what the sanitiser removes is a warning at its place.
+    let warnings: Vec<String> =
+        site.report().warnings.iter().map(|w| format!("{}: {}", w.location(), w.message)).collect();
+    assert_eq!(warnings, ["content/care/drying.md:5:10: removed `<script>` and its content"]);
     let site = SiteTest::fixture("basic")
         .write(
             "site.yaml",
@@ -83,6 +88,7 @@ fn raw_html_is_sanitized_by_default_and_escaped_on_request() {
                 .expect("read")
                 .replace("author:", "markdown: {raw_html: escape}\nauthor:"),
         )
+        .write("content/care/drying.md", drying)
         .build();
     assert!(site.read("care/drying/index.html").contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
 }

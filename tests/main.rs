@@ -10,6 +10,7 @@ mod check;
 mod cli;
 mod errors;
 mod incremental;
+mod markdown;
 mod output;
 mod routes;
 mod search;

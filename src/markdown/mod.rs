@@ -5,6 +5,12 @@
 //! resolution to URLs, unsafe URL schemes, and the raw HTML policy. Returns
 //! [`Rendered`]: HTML plus headings, checked-later links, word count and summary.
 //! It does not check anchors in other pages (it cannot see them); the caller does.
+//!
+//! [`render`] reads as its stages: `blocks` keeps HTML blocks that never close from
+//! swallowing the Markdown after them; pulldown-cmark parses; `raw_html` applies the raw
+//! HTML policy to each fragment (with `lexer`'s tokens and the `allow_list`); the event
+//! loop below rewrites links, headings (`headings`: ids, `{#id .class}`) and callouts;
+//! pulldown-cmark writes the HTML; ammonia repairs how sanitised fragments nest.
 
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
@@ -15,6 +21,16 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use crate::config::RawHtml;
 use crate::content::{Permalink, resolve, split_fragment};
 use crate::diagnostic::{Diagnostic, LineIndex};
+
+mod allow_list;
+mod blocks;
+mod headings;
+mod lexer;
+mod raw_html;
+
+pub use headings::heading_id;
+use headings::{UniqueIds, check_attributes};
+use raw_html::Located;
 
 /// Ids the themes use for their own elements; headings never take them.
 pub const RESERVED_IDS: &[&str] =
@@ -163,11 +179,13 @@ fn options() -> Options {
 /// Renders a page body.
 pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     let body = &source.text[source.body_offset..];
+    let prepared = blocks::prepare(body, options());
+    let parsed = parse(&prepared, body, source.body_offset);
     let mut state = State::new(source, settings);
-    let mut events: Vec<Event<'_>> = Vec::new();
+    let (parsed, raw_html) = raw_html::apply(parsed, settings.raw_html, &mut state.reporter);
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
     let mut heading: Option<(Vec<Event<'_>>, Range<usize>)> = None;
-    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        let range = range.start + source.body_offset..range.end + source.body_offset;
+    for (event, range) in parsed {
         let event = state.rewrite(event, &range);
         match (&mut heading, event) {
             (None, event @ Event::Start(Tag::Heading { .. })) => heading = Some((vec![event], range)),
@@ -185,20 +203,111 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     if state.tables > 0 {
         html = align_with_classes(&html);
     }
-    if state.raw_html_seen && settings.raw_html == RawHtml::Sanitize {
-        html = sanitizer().clean(&html).to_string();
+    // Each fragment is clean already; this repairs how they nest in the page. A page
+    // nested too deep is an error, and is not worth the time.
+    if raw_html.kept_markup && !raw_html.too_deep && settings.raw_html == RawHtml::Sanitize {
+        html = allow_list::cleaner().clean(&html).to_string();
     }
     state.finish(html)
+}
+
+/// The events of `prepared` (the body, `body_offset` bytes into its file), with their
+/// byte ranges in the file; HTML lines carry the text the author wrote.
+fn parse<'p>(prepared: &'p blocks::Prepared<'_>, body: &'p str, body_offset: usize) -> Vec<Located<'p>> {
+    Parser::new_ext(&prepared.text, options())
+        .into_offset_iter()
+        .map(|(event, range)| {
+            let event = match event {
+                Event::Html(html) => Event::Html(prepared.original(body, html, &range)),
+                event => event,
+            };
+            (event, range.start + body_offset..range.end + body_offset)
+        })
+        .collect()
+}
+
+/// Diagnostics for one file, placed by byte range: at most [`Reporter::MAX`] errors and
+/// as many warnings, so that a file of a million mistakes costs no more than a few
+/// screenfuls (each diagnostic finds and copies its line).
+struct Reporter<'s> {
+    path: &'s Path,
+    text: &'s str,
+    index: LineIndex,
+    found: Vec<Diagnostic>,
+    /// Errors and warnings listed, and over the limit.
+    listed: (usize, usize),
+    unlisted: (usize, usize),
+}
+
+impl<'s> Reporter<'s> {
+    const MAX: usize = 200;
+
+    fn new(path: &'s Path, text: &'s str) -> Self {
+        Self { path, text, index: LineIndex::new(text), found: Vec::new(), listed: (0, 0), unlisted: (0, 0) }
+    }
+
+    /// Whether further errors are only counted.
+    fn is_full(&self) -> bool {
+        self.listed.0 >= Self::MAX
+    }
+
+    /// An error at `range` of the file.
+    fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
+        if self.is_full() {
+            self.unlisted.0 += 1;
+            return;
+        }
+        self.listed.0 += 1;
+        let diagnostic = self.place(Diagnostic::error(self.path, message), range);
+        self.found.push(diagnostic.with_hint(hint));
+    }
+
+    /// A warning at `range` of the file.
+    fn warning(&mut self, range: &Range<usize>, message: String, hint: &str) {
+        if self.listed.1 >= Self::MAX {
+            self.unlisted.1 += 1;
+            return;
+        }
+        self.listed.1 += 1;
+        let diagnostic = self.place(Diagnostic::warning(self.path, message), range);
+        self.found.push(diagnostic.with_hint(hint));
+    }
+
+    /// Points `diagnostic` at `range`, finding its line from the range (not by counting
+    /// lines from the top, which costs the whole file for each diagnostic).
+    fn place(&self, diagnostic: Diagnostic, range: &Range<usize>) -> Diagnostic {
+        let span = self.index.span(self.text, range.clone());
+        let start = self.text.floor_char_boundary(range.start.min(self.text.len()));
+        let line_start = self.text[..start].rfind('\n').map_or(0, |at| at + 1);
+        let line_end = self.text[start..].find('\n').map_or(self.text.len(), |at| start + at);
+        let line = self.text[line_start..line_end].trim_end_matches('\r').to_owned();
+        Diagnostic { span: Some(span), source_line: Some(line), ..diagnostic }
+    }
+
+    /// Everything found, with a count of what was not listed.
+    fn finish(mut self) -> Vec<Diagnostic> {
+        let hint = "fix the ones listed and run again";
+        let (errors, warnings) = self.unlisted;
+        if errors > 0 {
+            self.found.push(Diagnostic::error(self.path, format!("{errors} more errors in this file")).with_hint(hint));
+        }
+        if warnings > 0 {
+            let message = format!("{warnings} more warnings in this file");
+            self.found.push(Diagnostic::warning(self.path, message).with_hint(hint));
+        }
+        self.found
+    }
 }
 
 /// Rewriting state for one page.
 struct State<'s> {
     source: &'s Source<'s>,
     settings: &'s Settings<'s>,
-    index: LineIndex,
+    reporter: Reporter<'s>,
     rendered: Rendered,
-    used_ids: HashSet<String>,
-    raw_html_seen: bool,
+    ids: UniqueIds,
+    /// Footnote labels defined so far.
+    footnotes: HashSet<String>,
     code_depth: usize,
     in_first_paragraph: Option<bool>,
     tables: usize,
@@ -211,10 +320,10 @@ impl<'s> State<'s> {
         Self {
             source,
             settings,
-            index: LineIndex::new(source.text),
+            reporter: Reporter::new(source.path, source.text),
             rendered: Rendered::default(),
-            used_ids: RESERVED_IDS.iter().map(|id| (*id).to_owned()).collect(),
-            raw_html_seen: false,
+            ids: UniqueIds::new(RESERVED_IDS),
+            footnotes: HashSet::new(),
             code_depth: 0,
             in_first_paragraph: None,
             tables: 0,
@@ -236,22 +345,35 @@ impl<'s> State<'s> {
                 let dest_url = self.link_url(link_type, dest_url, range);
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                self.footnote_id(&label, range);
+                Event::Start(Tag::FootnoteDefinition(label))
+            }
+            // Raw HTML was handled by the policy already (see `raw_html`); `escape` is this.
             Event::Html(html) | Event::InlineHtml(html) if self.settings.raw_html == RawHtml::Escape => {
                 Event::Text(html)
             }
-            Event::Html(html) => {
-                self.raw_html_seen = true;
-                Event::Html(html)
-            }
-            Event::InlineHtml(html) => {
-                self.raw_html_seen = true;
-                Event::InlineHtml(html)
-            }
+            event @ (Event::Html(_) | Event::InlineHtml(_)) => event,
             event => {
                 self.observe(&event, range);
                 event
             }
         }
+    }
+
+    /// A footnote's id is its label: refuses one that a heading or the theme has.
+    fn footnote_id(&mut self, label: &str, range: &Range<usize>) {
+        if self.ids.take(label) {
+            self.footnotes.insert(label.to_owned());
+            return;
+        }
+        if self.footnotes.contains(label) {
+            self.error(range, format!("footnote `[^{label}]` is defined twice"), "remove or rename one of them");
+            return;
+        }
+        let owner = if RESERVED_IDS.contains(&label) { "the theme" } else { "a heading" };
+        let message = format!("footnote `[^{label}]` needs the id `{label}`, which {owner} uses");
+        self.error(range, message, "rename the footnote (its label is its id), e.g. `[^1]`");
     }
 
     fn destination(&mut self, url: &str, alt: Option<String>, range: &Range<usize>) {
@@ -369,13 +491,19 @@ impl<'s> State<'s> {
                 _ => None,
             })
             .collect();
+        let source = &self.source.text[range.clone()];
+        let checked = check_attributes(source, id, classes, &attrs);
+        for (at, message, hint) in checked.problems {
+            self.error(&(range.start + at.start..range.start + at.end), message, hint);
+        }
+        let (id, classes) = (checked.id, checked.classes);
         let wanted = id.map_or_else(|| heading_id(&title), |id| id.to_string());
-        let id = unique_id(&wanted, &mut self.used_ids);
+        let id = self.ids.claim(&wanted);
         let level_number = level as u8;
         self.rendered.headings.push(Heading { level: level_number, id: id.clone(), title: title.clone(), range });
         self.rendered.anchors.insert(id.clone());
         out.push(Event::Html(format!("<div class=\"heading-wrapper level-h{level_number}\">").into()));
-        out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs }));
+        out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs: Vec::new() }));
         out.extend(inner);
         out.push(Event::End(TagEnd::Heading(level)));
         let label = escape(&title);
@@ -394,8 +522,8 @@ impl<'s> State<'s> {
             return url;
         }
         let text = url.trim();
-        if let Some(scheme) = scheme(text) {
-            if matches!(scheme.to_ascii_lowercase().as_str(), "http" | "https" | "mailto" | "tel") {
+        if let Some(scheme) = url_scheme(text) {
+            if SCHEMES.contains(&scheme.as_str()) {
                 return url;
             }
             self.error(range, format!("links with the `{scheme}:` scheme are not allowed"), "use an https:// link");
@@ -432,9 +560,12 @@ impl<'s> State<'s> {
                     format!("link to `{path}`, which is a draft"),
                     "publish the target first (remove `draft: true`), or remove the link",
                 );
-            } else {
+            } else if !self.reporter.is_full() {
+                // The hint reads every target: only worth it for a diagnostic that is shown.
                 let hint = self.closest_target(&target);
                 self.error(range, format!("link to `{path}`, which does not exist"), &hint);
+            } else {
+                self.error(range, format!("link to `{path}`, which does not exist"), "");
             }
             return None;
         };
@@ -463,14 +594,12 @@ impl<'s> State<'s> {
     }
 
     fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
-        let diagnostic = Diagnostic::error(self.source.path, message)
-            .at_bytes(&self.index, self.source.text, range.clone())
-            .with_hint(hint);
-        self.rendered.diagnostics.push(diagnostic);
+        self.reporter.error(range, message, hint);
     }
 
     fn finish(mut self, html: String) -> Rendered {
         self.rendered.html = html;
+        self.rendered.diagnostics = self.reporter.finish();
         let summary = self.rendered.summary.split_whitespace().collect::<Vec<_>>().join(" ");
         self.rendered.summary = truncate_words(&summary, 300);
         self.rendered
@@ -486,15 +615,20 @@ fn align_with_classes(html: &str) -> String {
         .replace(" style=\"text-align: right\"", " class=\"align-right\"")
 }
 
-/// The scheme of an absolute URL (`https` in `https://…`), if `url` has one.
-fn scheme(url: &str) -> Option<&str> {
+/// The schemes links and raw HTML URLs may use.
+const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
+
+/// The scheme of `url` (`https` in `https://…`) as a browser reads it, lowercase: after
+/// dropping leading and trailing control characters and spaces (`\x01javascript:`) and
+/// tabs and newlines anywhere (`java\tscript:`).
+fn url_scheme(url: &str) -> Option<String> {
+    let url: String =
+        url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let (scheme, _) = url.split_once(':')?;
     let mut chars = scheme.chars();
     let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
         && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    // Browsers strip tabs and newlines inside schemes (`java\tscript:`); so do we.
-    let compact: String = scheme.chars().filter(|c| !c.is_whitespace()).collect();
-    (valid || (compact.len() != scheme.len() && !compact.is_empty())).then_some(scheme)
+    valid.then(|| scheme.to_ascii_lowercase())
 }
 
 fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -505,32 +639,6 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
-}
-
-/// GitHub-style heading id: lowercase, spaces to hyphens, punctuation dropped.
-pub fn heading_id(title: &str) -> String {
-    let id: String = title
-        .trim()
-        .to_lowercase()
-        .chars()
-        .filter_map(|c| match c {
-            ' ' => Some('-'),
-            c if c.is_alphanumeric() || c == '-' || c == '_' => Some(c),
-            _ => None,
-        })
-        .collect();
-    if id.is_empty() { "section".to_owned() } else { id }
-}
-
-/// `wanted`, or `wanted-1`, `wanted-2`… if taken.
-fn unique_id(wanted: &str, used: &mut HashSet<String>) -> String {
-    let mut candidate = wanted.to_owned();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{wanted}-{n}");
-        n += 1;
-    }
-    candidate
 }
 
 fn truncate_words(text: &str, max: usize) -> String {
@@ -549,165 +657,5 @@ fn escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
 }
 
-/// The allow-list for raw HTML under `raw_html: sanitize`: formatting, structure and
-/// the markup tend itself emits; never scripts, styles, forms, frames or event handlers.
-fn sanitizer() -> ammonia::Builder<'static> {
-    let mut builder = ammonia::Builder::default();
-    builder
-        .add_tags([
-            "details",
-            "summary",
-            "kbd",
-            "abbr",
-            "mark",
-            "figure",
-            "figcaption",
-            "section",
-            "input",
-            "div",
-            "span",
-        ])
-        .add_generic_attributes([
-            "id",
-            "class",
-            "role",
-            "aria-label",
-            "aria-hidden",
-            "tabindex",
-            "data-pagefind-ignore",
-        ])
-        .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .link_rel(None);
-    builder
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
-        let mut targets = HashMap::new();
-        targets.insert(PathBuf::from("content/t/other.md"), Permalink::home().child("t").child("other"));
-        let text = format!("---\ntitle: A\n---\n{body}");
-        let source = Source {
-            path: Path::new("content/t/a.md"),
-            text: &text,
-            body_offset: 16,
-            link_base: Path::new("content/t"),
-        };
-        let settings = Settings { targets: &targets, drafts: &[], base_path: "/guide/", raw_html };
-        render(&source, &settings)
-    }
-
-    fn html(body: &str) -> String {
-        render_with(body, RawHtml::Sanitize).html
-    }
-
-    #[test]
-    fn markdown_links_become_urls() {
-        assert_eq!(html("[x](other.md#top)"), "<p><a href=\"/guide/t/other/#top\">x</a></p>\n");
-        assert_eq!(html("[x](/files/a.pdf)"), "<p><a href=\"/guide/files/a.pdf\">x</a></p>\n");
-    }
-
-    #[test]
-    fn broken_links_are_errors_with_positions() {
-        let rendered = render_with("Hello\n\nSee [x](missing.md).", RawHtml::Sanitize);
-        let problem = &rendered.diagnostics[0];
-        assert_eq!(problem.location(), "content/t/a.md:6:5");
-        assert_eq!(problem.message, "link to `missing.md`, which does not exist");
-    }
-
-    #[test]
-    fn script_never_survives() {
-        for body in [
-            "<script>alert(1)</script>",
-            "<img src=x onerror=alert(1)>",
-            "[x](javascript:alert(1))",
-            "[x](JaVaScRiPt:alert(1))",
-            "<a href=\"javascript:alert(1)\">x</a>",
-            "![x](data:text/html,<script>alert(1)</script>)",
-        ] {
-            let out = html(body);
-            assert!(
-                !out.contains("alert(1)")
-                    || !out.contains("<script")
-                        && !out.contains("javascript:")
-                        && !out.contains("onerror")
-                        && !out.contains("data:"),
-                "{body} -> {out}"
-            );
-        }
-        assert_eq!(render_with("<b>x</b>", RawHtml::Escape).html, "<p>&lt;b&gt;x&lt;/b&gt;</p>\n");
-    }
-
-    #[test]
-    fn headings_get_unique_ids_and_a_toc() {
-        let rendered =
-            render_with("## Why it matters\n\n### Oils & lotions\n\n## Why it matters\n\n## Search", RawHtml::Sanitize);
-        let ids: Vec<&str> = rendered.headings.iter().map(|h| h.id.as_str()).collect();
-        assert_eq!(ids, ["why-it-matters", "oils--lotions", "why-it-matters-1", "search-1"]);
-        assert_eq!(rendered.toc()[0].children[0].title, "Oils & lotions");
-        assert!(rendered.html.contains("<h2 id=\"why-it-matters\">Why it matters</h2>"));
-    }
-
-    #[test]
-    fn task_lists_and_tables_are_labelled() {
-        let out = html("- [ ] water\n- [x] towel\n\n| a |\n|---|\n| 1 |\n\n| b |\n|---|\n| 2 |\n");
-        assert!(out.contains("<input type=\"checkbox\" disabled aria-label=\"not done\"> water"), "{out}");
-        assert!(out.contains("<input type=\"checkbox\" disabled checked aria-label=\"done\"> towel"), "{out}");
-        assert!(out.contains("aria-label=\"Table 1\"") && out.contains("aria-label=\"Table 2\""), "{out}");
-        let aligned = html("| a | b | c |\n|:--|:-:|--:|\n| 1 | 2 | 3 |\n");
-        assert!(!aligned.contains("style="), "{aligned}");
-        assert!(
-            aligned.contains(
-                "<td class=\"align-left\">1</td><td class=\"align-center\">2</td><td class=\"align-right\">3</td>"
-            ),
-            "{aligned}"
-        );
-    }
-
-    #[test]
-    fn alerts_become_callouts() {
-        let out = html("> [!WARNING]\n> Be careful.");
-        assert!(out.starts_with("<div class=\"callout callout-warning\" role=\"note\">"), "{out}");
-    }
-
-    #[test]
-    fn records_links_images_prose_and_heading_places() {
-        let body = "## Hi *there*\n\nSee ![A *towel*](t.svg) and\nmore [x](/a.pdf). `code`\n\n```\nkept out\n```\n";
-        let rendered = render_with(body, RawHtml::Sanitize);
-        let text = format!("---\ntitle: A\n---\n{body}");
-        let found: Vec<(&str, Option<&str>)> =
-            rendered.destinations.iter().map(|d| (d.url.as_str(), d.alt.as_deref())).collect();
-        assert_eq!(found, [("t.svg", Some("A towel")), ("/a.pdf", None)]);
-        assert_eq!(&text[rendered.destinations[1].range.clone()], "[x](/a.pdf)");
-        assert!(text[rendered.headings[0].range.clone()].starts_with("## Hi *there*"));
-        let prose: Vec<&str> = rendered.prose.iter().map(|r| &text[r.clone()]).collect();
-        // Text split only by white space (a line break) is one range; markup splits it.
-        assert_eq!(prose, ["Hi ", "there", "See ", "A ", "towel", " and\nmore ", "x", ". "]);
-    }
-
-    #[test]
-    fn counts_words_and_summarises() {
-        let rendered =
-            render_with("First para here.\n\n## Two words\n\n```\ncode words\n```\n\nSecond.", RawHtml::Sanitize);
-        assert_eq!(rendered.word_count, 6, "heading words count once, code not at all");
-        assert_eq!(rendered.plain_text.matches("Two words").count(), 1);
-        assert_eq!(rendered.summary, "First para here.");
-        assert_eq!(rendered.reading_time(), 1);
-    }
-
-    proptest! {
-        #[test]
-        fn rendering_never_panics(body in "\\PC{0,200}") {
-            let _ = render_with(&body, RawHtml::Sanitize);
-        }
-
-        #[test]
-        fn heading_ids_are_stable(title in "\\PC{0,40}") {
-            prop_assert_eq!(heading_id(&title), heading_id(&title));
-            prop_assert!(!heading_id(&title).contains(' '));
-        }
-    }
-}
+mod tests;

@@ -1,0 +1,47 @@
+//! Markdown in whole builds: what the raw HTML policy removes is said, and the text
+//! that stays is both published and indexed.
+
+use std::io::Read;
+
+use crate::support::SiteTest;
+
+/// The indexed text of the page at `url`.
+fn indexed(site: &SiteTest, url: &str) -> String {
+    for entry in std::fs::read_dir(site.root.join("public/pagefind/fragment")).expect("fragments exist") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("read fragment");
+        let mut text = String::new();
+        flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut text).expect("gzip");
+        let json: serde_json::Value =
+            serde_json::from_str(text.trim_start_matches("pagefind_dcd")).expect("fragment is JSON");
+        if json["url"] == url {
+            return json["content"].as_str().expect("content").to_owned();
+        }
+    }
+    panic!("{url} is not indexed")
+}
+
+// issue 11 item 3
+#[test]
+fn a_stray_script_keeps_the_rest_of_the_article_published_and_indexed() {
+    let article = "---\ntitle: Drying off\ndescription: Pat.\n---\nPat dry. <script>track()\n\nTowels SAFETYWORD \
+                   matter.\n\n## Safety\n\n<style>\n\nNever rub LASTWORD.\n\n<script>gone()</script>\n";
+    let site = SiteTest::fixture("basic").write("content/care/drying.md", article).build();
+    let warnings: Vec<String> =
+        site.report().warnings.iter().map(|w| format!("{}: {}", w.location(), w.message)).collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/care/drying.md:5:10: removed `<script>`, which is never closed; the text after it is kept",
+            "content/care/drying.md:11:1: removed `<style>`, which is never closed; the text after it is kept",
+            "content/care/drying.md:15:1: removed `<script>` and its content",
+        ]
+    );
+    let page = site.read("care/drying/index.html");
+    let index = indexed(&site, "/care/drying/");
+    for kept in ["track()", "SAFETYWORD", "Safety", "LASTWORD"] {
+        assert!(page.contains(kept), "{kept} is not published:\n{page}");
+        assert!(index.contains(kept), "{kept} is not indexed:\n{index}");
+    }
+    assert!(page.contains("<h2 id=\"safety\">"), "{page}");
+    assert!(!page.contains("gone()") && !index.contains("gone()"), "a closed script goes with its content");
+}
