@@ -226,3 +226,16 @@ fn a_tag_that_cannot_have_a_page_is_an_error() {
         "{errors}"
     );
 }
+
+/// A page with thousands of headings and thousands of broken `#` links cost their product
+/// (the hint listed every heading, each link re-indexed its file): the hint names ten.
+#[test]
+fn a_broken_anchor_hint_lists_a_few_headings_not_all() {
+    let headings: String = (0..30).map(|i| format!("## Section {i}\n\nText.\n\n")).collect();
+    let site = SiteTest::fixture("basic")
+        .write("content/care/long.md", &format!("---\ntitle: Long\ndescription: D\n---\n{headings}"))
+        .write("content/care/x.md", "---\ntitle: X\ndescription: D\n---\n[a](long.md#qqqqqqqqqqqqqqqqqqqq)\n")
+        .build();
+    let errors = site.errors();
+    assert!(errors.contains("#section-0, #section-1,") && errors.contains("and 20 more"), "{errors}");
+}

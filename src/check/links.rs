@@ -68,7 +68,9 @@ pub(super) fn destinations(
     root: &Path,
 ) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
+    let mut sorted: std::collections::HashMap<usize, Vec<&str>> = std::collections::HashMap::new();
     for destination in &facts.destinations {
+        let suggest = problems.len() < crate::site::SUGGESTED_PER_FILE;
         let Some(local) = Local::parse(&destination.url) else { continue };
         let Some(site_path) = local.site_path(file.permalink) else {
             problems.push(
@@ -82,9 +84,20 @@ pub(super) fn destinations(
             continue;
         };
         match published.find(&site_path) {
-            None => problems.push(missing(file, destination, &site_path, published, root)),
+            None => problems.push(missing(file, destination, &site_path, published, root, suggest)),
             Some(Some(target)) if !local.fragment.is_empty() && !rendered[target].anchors.contains(local.fragment) => {
-                problems.push(missing_anchor(file, destination, local.fragment, &files[target], rendered[target]));
+                let known = sorted.entry(target).or_insert_with(|| {
+                    let mut known: Vec<&str> = rendered[target].anchors.iter().map(String::as_str).collect();
+                    known.sort_unstable();
+                    known
+                });
+                let hint = crate::site::anchor_hint(local.fragment, known, files[target].path, suggest);
+                let message = format!(
+                    "link to `#{}` in `{}`, which has no such heading",
+                    local.fragment,
+                    display_path(files[target].path)
+                );
+                problems.push(file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint));
             }
             Some(_) => {}
         }
@@ -128,6 +141,7 @@ fn missing(
     site_path: &str,
     published: &Published,
     root: &Path,
+    suggest: bool,
 ) -> Diagnostic {
     let written = destination.url.split(['#', '?']).next().unwrap_or("");
     let beside = (!written.starts_with('/')).then(|| crate::content::resolve(file.link_base, written)).flatten();
@@ -136,7 +150,7 @@ fn missing(
             "`{}` is not published: only article folders (`<slug>/index.md` with files beside it) publish their files; or move it to `static/` and write `/…` from the site root",
             display_path(&beside)
         )
-    } else if let Some(best) = published.closest(site_path) {
+    } else if let Some(best) = suggest.then(|| published.closest(site_path)).flatten() {
         format!("did you mean `/{best}`?")
     } else if destination.alt.is_some() {
         "put the image beside the article's `index.md` (an article folder), or in `static/` and write `/images/…`"
@@ -148,24 +162,6 @@ fn missing(
     };
     let message =
         format!("{} `{}` leads nowhere: the site has nothing at `/{site_path}`", what(destination), destination.url);
-    file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint)
-}
-
-fn missing_anchor(
-    file: &SourceFile<'_>,
-    destination: &Destination,
-    fragment: &str,
-    target: &SourceFile<'_>,
-    facts: &Rendered,
-) -> Diagnostic {
-    let mut known: Vec<&str> = facts.anchors.iter().map(String::as_str).collect();
-    known.sort_unstable();
-    let hint = match did_you_mean(fragment, known.iter().copied()) {
-        Some(best) => format!("did you mean `#{best}`?"),
-        None if known.is_empty() => format!("`{}` has no headings to link to", display_path(target.path)),
-        None => format!("headings there: {}", known.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")),
-    };
-    let message = format!("link to `#{fragment}` in `{}`, which has no such heading", display_path(target.path));
     file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint)
 }
 

@@ -147,6 +147,8 @@ struct SourceFile<'a> {
     front: &'a FrontMatter,
     permalink: &'a Permalink,
     kind: Kind,
+    /// Line starts, computed on the first diagnostic and shared by the rest.
+    lines: std::sync::OnceLock<crate::diagnostic::LineIndex>,
 }
 
 impl SourceFile<'_> {
@@ -162,8 +164,8 @@ impl SourceFile<'_> {
 
     /// A diagnostic at a byte range of the file.
     fn at_range(&self, severity: Severity, range: std::ops::Range<usize>, message: impl Into<String>) -> Diagnostic {
-        let index = crate::diagnostic::LineIndex::new(self.text);
-        Diagnostic { severity, ..Diagnostic::error(self.path, message) }.at_bytes(&index, self.text, range)
+        let index = self.lines.get_or_init(|| crate::diagnostic::LineIndex::new(self.text));
+        Diagnostic { severity, ..Diagnostic::error(self.path, message) }.at_bytes(index, self.text, range)
     }
 }
 
@@ -178,6 +180,7 @@ fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
             front: &t.front,
             permalink: &t.permalink,
             kind: Kind::Section,
+            lines: std::sync::OnceLock::new(),
         }
     }
     let pages = content.pages.iter().map(|p| SourceFile {
@@ -188,6 +191,7 @@ fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
         front: &p.front,
         permalink: &p.permalink,
         kind: if p.topic.is_some() { Kind::Article } else { Kind::Page },
+        lines: std::sync::OnceLock::new(),
     });
     std::iter::once(&content.home).chain(&content.topics).map(section).chain(pages).collect()
 }

@@ -337,39 +337,59 @@ impl RenderedContent {
             .chain(content.topics.iter().zip(&self.topics).map(|(t, r)| (&t.path, &t.text, r)))
             .chain(content.pages.iter().zip(&self.pages).map(|(p, r)| (&p.path, &p.text, r)));
         let mut problems = Vec::new();
+        // Sorted once per target and indexed once per file: a page with thousands of
+        // headings and thousands of broken links must not cost their product.
+        let mut sorted: HashMap<&Path, Vec<&str>> = HashMap::new();
         for (path, text, rendered) in sources {
             problems.extend(rendered.diagnostics.iter().cloned());
+            let mut index = None;
+            let mut broken = 0;
             for link in &rendered.links {
                 let Some(target) = anchors.get(link.target.as_path()) else { continue };
                 if link.anchor.is_empty() || target.anchors.contains(&link.anchor) {
                     continue;
                 }
-                let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
-                known.sort_unstable();
-                let hint = match crate::diagnostic::did_you_mean(&link.anchor, known.iter().copied()) {
-                    Some(best) => format!("did you mean `#{best}`?"),
-                    None if known.is_empty() => format!("`{}` has no headings to link to", display_path(&link.target)),
-                    None => format!(
-                        "headings there: {}",
-                        known.iter().map(|a| format!("#{a}")).collect::<Vec<_>>().join(", ")
-                    ),
-                };
-                let index = crate::diagnostic::LineIndex::new(text);
-                problems.push(
-                    Diagnostic::error(
-                        path,
-                        format!(
-                            "link to `#{}` in `{}`, which has no such heading",
-                            link.anchor,
-                            display_path(&link.target)
-                        ),
-                    )
-                    .at_bytes(&index, text, link.range.clone())
-                    .with_hint(hint),
+                let known = sorted.entry(link.target.as_path()).or_insert_with(|| {
+                    let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
+                    known.sort_unstable();
+                    known
+                });
+                broken += 1;
+                let hint = anchor_hint(&link.anchor, known, &link.target, broken <= SUGGESTED_PER_FILE);
+                let index = index.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text));
+                let message = format!(
+                    "link to `#{}` in `{}`, which has no such heading",
+                    link.anchor,
+                    display_path(&link.target)
                 );
+                problems
+                    .push(Diagnostic::error(path, message).at_bytes(index, text, link.range.clone()).with_hint(hint));
             }
         }
         problems
+    }
+}
+
+/// How many broken anchors of one file get a "did you mean".
+pub(crate) const SUGGESTED_PER_FILE: usize = 50;
+
+/// The hint for a link to `#anchor` that `target` (whose anchors are `known`, sorted) does
+/// not have: the closest anchor, or the first few there are.
+/// `suggest` is false past the first [`SUGGESTED_PER_FILE`] broken anchors of a file:
+/// comparing each of thousands of broken links with thousands of headings would cost
+/// minutes for suggestions nobody reads.
+pub(crate) fn anchor_hint(anchor: &str, known: &[&str], target: &Path, suggest: bool) -> String {
+    const SHOWN: usize = 10;
+    let best = if suggest { crate::diagnostic::did_you_mean(anchor, known.iter().copied()) } else { None };
+    match best {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None if known.is_empty() => format!("`{}` has no headings to link to", display_path(target)),
+        None => {
+            let listed: Vec<String> = known.iter().take(SHOWN).map(|a| format!("#{a}")).collect();
+            let more = known.len().saturating_sub(SHOWN);
+            let more = if more > 0 { format!(" and {more} more") } else { String::new() };
+            format!("headings there: {}{more}", listed.join(", "))
+        }
     }
 }
 
