@@ -253,8 +253,8 @@ impl Theme {
         let templates = Templates { sources: &sources, texts: &texts };
         let tera = match reused {
             Some(theme) => Some(theme.tera),
-            None => compile(files, config.base_url.path())
-                .map_err(|error| problems.push(templates.error(&error, None)))
+            None => compile(&files, config.base_url.path())
+                .map_err(|error| problems.extend(templates.compile_errors(&error, &files)))
                 .ok(),
         };
         let Some(tera) = tera.filter(|_| problems.is_empty()) else {
@@ -278,47 +278,114 @@ impl Theme {
     /// Renders `template` for the page at `page` (a source path, for the error).
     pub fn render(&self, template: &str, context: &tera::Context, page: &Path) -> Result<String, Diagnostic> {
         let templates = Templates { sources: &self.sources, texts: &self.texts };
-        self.tera.render(template, context).map_err(|error| templates.error(&error, Some(page)))
+        self.tera.render(template, context).map_err(|error| {
+            let problem = templates.errors(&error, Some(page)).into_iter().next();
+            problem.unwrap_or_else(|| Diagnostic::error("templates", format!("template error: {error}")))
+        })
     }
 }
 
-/// Parses every template and adds tend's functions.
-fn compile(files: Vec<(String, String)>, base_path: &str) -> Result<tera::Tera, tera::Error> {
-    let mut tera = tera::Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
+/// The filters a template may use: Tera 2's own, and the two tend adds from tera-contrib.
+const FILTERS: &[&str] = &[
+    "abs",
+    "capitalize",
+    "default",
+    "escape",
+    "escape_html",
+    "escape_xml",
+    "first",
+    "float",
+    "get",
+    "group_by",
+    "indent",
+    "int",
+    "join",
+    "keys",
+    "last",
+    "length",
+    "lower",
+    "newlines_to_br",
+    "nth",
+    "pairs",
+    "pluralize",
+    "replace",
+    "reverse",
+    "round",
+    "safe",
+    "sort",
+    "split",
+    "str",
+    "title",
+    "trim",
+    "trim_end",
+    "trim_start",
+    "truncate",
+    "unique",
+    "upper",
+    "urlencode",
+    "urlencode_strict",
+    "values",
+    "wordcount",
+];
+
+/// Tera 2's tests (`x is defined`).
+const TESTS: &[&str] = &[
+    "array",
+    "bool",
+    "containing",
+    "defined",
+    "divisible_by",
+    "ending_with",
+    "even",
+    "float",
+    "integer",
+    "iterable",
+    "map",
+    "none",
+    "number",
+    "odd",
+    "starting_with",
+    "string",
+    "undefined",
+];
+
+/// Parses every template and adds tend's functions and filters. Tera 2 checks at compile
+/// time that every filter, test, function, include and parent a template names exists.
+fn compile(files: &[(String, String)], base_path: &str) -> Result<tera::Tera, tera::Error> {
+    let mut tera = tera::Tera::new();
+    tera.autoescape_on([".html", ".xml"]);
     tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(files)?;
+    tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
+    tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
     let base_path = base_path.to_owned();
-    tera.register_function("url", move |args: &std::collections::HashMap<String, tera::Value>| {
-        let path = args
-            .get("path")
-            .and_then(tera::Value::as_str)
-            .ok_or_else(|| tera::Error::msg("`url` needs a `path` argument, e.g. url(path=\"style.css\")"))?;
-        Ok(tera::Value::String(format!("{base_path}{}", path.trim_start_matches('/'))))
+    tera.register_function("url", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+        let path: &str = kwargs
+            .get("path")?
+            .ok_or_else(|| tera::Error::message("`url` needs a `path` argument, e.g. url(path=\"style.css\")"))?;
+        Ok(format!("{base_path}{}", path.trim_start_matches('/')))
     });
+    tera.add_raw_templates(files.iter().map(|(name, text)| (name.as_str(), text.as_str())))?;
     Ok(tera)
 }
 
 /// Escapes text for HTML content and quoted attributes. Unlike Tera's default it
 /// leaves `/` alone, so URLs stay readable and pages stay small.
-fn escape_html(input: &str) -> String {
-    let mut out = String::with_capacity(input.len() + 16);
+fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut last = 0;
     for (at, byte) in input.bytes().enumerate() {
-        let entity = match byte {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
+        let entity: &[u8] = match byte {
+            b'&' => b"&amp;",
+            b'<' => b"&lt;",
+            b'>' => b"&gt;",
+            b'"' => b"&quot;",
+            b'\'' => b"&#39;",
             _ => continue,
         };
-        out.push_str(&input[last..at]);
-        out.push_str(entity);
+        out.write_all(&input.as_bytes()[last..at])?;
+        out.write_all(entity)?;
         last = at + 1;
     }
-    out.push_str(&input[last..]);
-    out
+    out.write_all(&input.as_bytes()[last..])
 }
 
 /// Template files under `dir`, named by their path relative to it.
@@ -342,124 +409,239 @@ struct Templates<'a> {
 }
 
 impl Templates<'_> {
-    /// A Tera error as a diagnostic: the template file the error happened in, the line
-    /// when it can be found, the whole cause chain, and the page being rendered.
-    fn error(&self, error: &tera::Error, page: Option<&Path>) -> Diagnostic {
-        let mut chain = vec![error.to_string()];
-        let mut cause = std::error::Error::source(error);
-        while let Some(inner) = cause {
-            chain.push(inner.to_string());
-            cause = inner.source();
-        }
-        let (name, span) = self.place(&chain);
-        let path = name.map_or_else(|| PathBuf::from("templates"), |name| self.sources[name].clone());
-        // Once the failing expression is found, the innermost message says it all; without
-        // the page template's name, one mistake in `base.html` is one diagnostic, not one
-        // per template that extends it.
-        let message = match (span, chain.last()) {
-            (Some(_), Some(innermost)) => {
-                let innermost = tidy(innermost);
-                match innermost.split_once(" while rendering '") {
-                    Some((what, rest)) => {
-                        format!(
-                            "{what}{}",
-                            rest.split_once("': ").map(|(_, more)| format!(": {more}")).unwrap_or_default()
-                        )
-                    }
-                    None => innermost,
+    /// Every problem in a Tera error, as diagnostics in the template files they are in.
+    /// Tera 2 locates syntax and render errors itself (template, line, column, span) and
+    /// lists every unknown filter, function, test or include at once; `page` is the
+    /// source being rendered, for the hint.
+    fn errors(&self, error: &tera::Error, page: Option<&Path>) -> Vec<Diagnostic> {
+        use tera::ErrorKind;
+        let while_rendering = || match page {
+            Some(page) => format!("while rendering `{}`", display_path(page)),
+            None => "check the template's syntax (Tera 2, like Jinja2)".to_owned(),
+        };
+        match error.kind() {
+            ErrorKind::SyntaxError(report) | ErrorKind::RenderingError(report) => {
+                let range = report.span().range.clone();
+                let text = self.texts.get(report.filename()).map_or("", String::as_str);
+                let (message, more) = explain(report.message(), text, range.start);
+                let mut hint = while_rendering();
+                for (name, line, col) in called_from(&error.to_string()) {
+                    let file = self.sources.get(&name).map_or(name, |path| display_path(path));
+                    hint.push_str(&format!("; called from {file}:{line}:{col}"));
                 }
+                if let Some(more) = more {
+                    hint.push_str(&format!("; {more}"));
+                }
+                vec![self.located(report.filename(), format!("template error: {message}"), Some(range), hint)]
             }
-            _ => chain.iter().map(|m| tidy(m)).collect::<Vec<_>>().join(": "),
-        };
-        let mut diagnostic = Diagnostic::error(path, format!("template error: {message}"));
-        if let (Some(name), Some(span)) = (name, span) {
-            diagnostic = diagnostic.at(&self.texts[name], span);
+            ErrorKind::Msg(text) if text.starts_with("error: ") => reports(text)
+                .into_iter()
+                .map(|(name, message, span)| {
+                    let hint = self.unknown_hint(&message).unwrap_or_else(while_rendering);
+                    let diagnostic = self.located(&name, format!("template error: {message}"), None, hint);
+                    match self.texts.get(&name) {
+                        Some(text) => diagnostic.at(text, span),
+                        None => diagnostic,
+                    }
+                })
+                .collect(),
+            ErrorKind::MissingParent { current, parent } => {
+                let range = self.texts.get(current).and_then(|text| text.find(&format!("\"{parent}\"")));
+                let message = format!("template error: `{current}` extends `{parent}`, which no theme has");
+                let hint = format!("templates here: {}", self.sources.keys().cloned().collect::<Vec<_>>().join(", "));
+                vec![self.located(current, message, range.map(|at| at..at + parent.len() + 2), hint)]
+            }
+            ErrorKind::CircularExtend { tpl, inheritance_chain: chain }
+            | ErrorKind::CircularInclude { tpl, include_chain: chain } => {
+                let message = format!("template error: `{tpl}` leads back to itself: {}", chain.join(" → "));
+                vec![self.located(tpl, message, None, "break the loop of `extends` or `include`".to_owned())]
+            }
+            _ => {
+                let mut message = error.to_string();
+                let mut cause = std::error::Error::source(error);
+                while let Some(inner) = cause {
+                    message.push_str(&format!(": {inner}"));
+                    cause = inner.source();
+                }
+                vec![Diagnostic::error("templates", format!("template error: {message}")).with_hint(while_rendering())]
+            }
         }
-        let hint = match page {
-            Some(page) => {
-                format!("while rendering `{}`; see the Tera documentation for template syntax", display_path(page))
-            }
-            None => "check the template's syntax (Tera, like Jinja2)".to_owned(),
-        };
-        diagnostic.with_hint(hint)
     }
 
-    /// Which template an error happened in, and where in it. Tera names several: the
-    /// page's template ("Failed to render 'topic.html'"), the one it extends whose code
-    /// failed ("(error happened in 'base.html')") and the one being evaluated ("while
-    /// rendering 'base.html'", also for includes). The most specific is tried first, and
-    /// kept only if it holds the failing expression; when none does, the only template
-    /// that holds it; else the most specific name without a line. Never a template that
-    /// was not named or does not hold the expression.
-    fn place(&self, chain: &[String]) -> (Option<&String>, Option<Span>) {
-        let mut candidates: Vec<&String> = Vec::new();
-        for marker in ["while rendering '", "error happened in '", "Failed to render '", "Failed to parse '", "'"] {
-            for message in chain.iter().rev() {
-                for quoted in message.split(marker).skip(1) {
-                    let name = quoted.split('\'').next().unwrap_or("");
-                    if let Some((name, _)) = self.sources.get_key_value(name)
-                        && !candidates.contains(&name)
-                    {
-                        candidates.push(name);
-                    }
-                }
-            }
-        }
-        if let Some(span) = chain.iter().find_map(|message| tera_position(message)) {
-            return (candidates.first().copied(), Some(span));
-        }
-        let Some(needle) = chain.iter().rev().find_map(|message| failing_expression(message)) else {
-            return (candidates.first().copied(), None);
+    /// What exists, for "Unknown filter `shout`" and the like from Tera's compile check.
+    fn unknown_hint(&self, message: &str) -> Option<String> {
+        let (what, rest) = message.strip_prefix("Unknown ")?.split_once(" `")?;
+        let name = rest.split('`').next()?;
+        let templates: Vec<&str> = self.sources.keys().map(String::as_str).collect();
+        let known: &[&str] = match what {
+            "filter" => FILTERS,
+            "test" => TESTS,
+            "function" => &["url", "range", "throw"],
+            "template" => &templates,
+            _ => return None,
         };
-        let found = |name: &String| self.texts.get(name).and_then(|text| find_expression(text, needle));
-        if let Some((name, span)) = candidates.iter().find_map(|name| found(name).map(|span| (*name, span))) {
-            return (Some(name), Some(span));
+        // Template paths share `.html` and folders, which a fuzzy match rewards: suggest
+        // one only when it is a few keystrokes away.
+        let best = did_you_mean(name, known.iter().copied())
+            .filter(|best| what != "template" || strsim::levenshtein(name, best) <= 3);
+        Some(match best {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("the {what}s here are {}", known.join(", ")),
+        })
+    }
+
+    /// The problems a compile found. Tera stops at the first syntax error, so when there
+    /// is one, each template is parsed again on its own to report every one.
+    fn compile_errors(&self, error: &tera::Error, files: &[(String, String)]) -> Vec<Diagnostic> {
+        if !matches!(error.kind(), tera::ErrorKind::SyntaxError(_)) {
+            return self.errors(error, None);
         }
-        let mut holders = self.texts.keys().filter_map(|name| found(name).map(|span| (name, span)));
-        match (holders.next(), holders.next()) {
-            (Some((name, span)), None) => (Some(name), Some(span)),
-            _ => (candidates.first().copied(), None),
+        let alone = |(name, text): &(String, String)| tera::Tera::new().add_raw_template(name, text).err();
+        files
+            .iter()
+            .filter_map(alone)
+            .filter(|error| matches!(error.kind(), tera::ErrorKind::SyntaxError(_)))
+            .flat_map(|error| self.errors(&error, None))
+            .collect()
+    }
+
+    /// A diagnostic in template `name`'s file, at byte `range` of its text when known.
+    fn located(&self, name: &str, message: String, range: Option<std::ops::Range<usize>>, hint: String) -> Diagnostic {
+        let path = self.sources.get(name).cloned().unwrap_or_else(|| PathBuf::from("templates").join(name));
+        let diagnostic = Diagnostic::error(path, message).with_hint(hint);
+        match (self.texts.get(name), range) {
+            (Some(text), Some(range)) => {
+                let index = crate::diagnostic::LineIndex::new(text);
+                diagnostic.at_bytes(&index, text, range)
+            }
+            _ => diagnostic,
         }
     }
 }
 
-/// The expression an error is about: Tera quotes it in backticks ("Variable `page.nope`
-/// not found", "Filter `shout` not found").
-fn failing_expression(message: &str) -> Option<&str> {
-    let quoted = message.split('`').nth(1)?;
-    (!quoted.is_empty() && !quoted.contains(char::is_whitespace)).then_some(quoted)
+/// Tera's message, said for a theme author, and what to add to the hint. Tera says
+/// "Field `nope` is not defined. Available fields: a, b"; tend names the whole expression
+/// (`page.nope`) and suggests the closest field. For "Unknown tag" (an end tag that closes
+/// nothing open, or a misspelt tag) it says which tag is still open.
+fn explain(message: &str, text: &str, at: usize) -> (String, Option<String>) {
+    let quoted = |marker: &str| message.strip_prefix(marker).and_then(|rest| rest.split('`').next());
+    let known = |marker: &str| message.split_once(marker).map(|(_, list)| list.split(", ").collect::<Vec<_>>());
+    if let Some(field) = quoted("Field `") {
+        let before = text.get(..at).unwrap_or_default().trim_end_matches('.');
+        let start = before.rfind(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.')).map_or(0, |i| i + 1);
+        let parent = &before[start..];
+        let what = if parent.is_empty() { format!("`{field}`") } else { format!("`{parent}.{field}`") };
+        let owner = if parent.is_empty() { "it".to_owned() } else { format!("`{parent}`") };
+        let hint = known(". Available fields: ").map(|fields| match did_you_mean(field, fields.iter().copied()) {
+            Some(best) if !parent.is_empty() => format!("did you mean `{parent}.{best}`?"),
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("{owner} has {}", fields.join(", ")),
+        });
+        return (format!("{what} is not defined"), hint);
+    }
+    if let Some(variable) = quoted("Variable `") {
+        let hint = known(". Available variables: ").map(|names| match did_you_mean(variable, names.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => format!("this template has {}", names.join(", ")),
+        });
+        return (format!("`{variable}` is not defined"), hint);
+    }
+    if message == "Unknown tag" {
+        let word: String =
+            text.get(at..).unwrap_or_default().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let what = if word.starts_with("end") { "unexpected" } else { "unknown tag" };
+        return (format!("{what} `{{% {word} %}}`"), unknown_tag_hint(text, at));
+    }
+    (message.trim_end_matches('.').to_owned(), None)
 }
 
-/// The first place `needle` is written in `text` inside a `{{ }}` or `{% %}` tag, as a
-/// whole name (`page.nope` does not match `page.nopes`).
-fn find_expression(text: &str, needle: &str) -> Option<Span> {
-    let is_name = |c: char| c.is_alphanumeric() || c == '_' || c == '.';
+/// Why the tag at byte `at` of `text` is unknown: an end tag while another tag is open
+/// (`{% endblock %}` inside a `{% for %}`), an end tag with nothing open, or a misspelling.
+fn unknown_tag_hint(text: &str, at: usize) -> Option<String> {
+    const OPENING: &[&str] = &["block", "for", "if", "filter", "component", "raw", "set", "set_global"];
+    const TAGS: &[&str] = &[
+        "if",
+        "elif",
+        "else",
+        "for",
+        "break",
+        "continue",
+        "block",
+        "extends",
+        "include",
+        "set",
+        "set_global",
+        "filter",
+        "component",
+        "raw",
+    ];
+    let word: String = text.get(at..)?.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
     let index = crate::diagnostic::LineIndex::new(text);
-    text.match_indices(needle).map(|(at, _)| at).find_map(|at| {
-        let before_ok = !text[..at].ends_with(is_name);
-        let after_ok = !text[at + needle.len()..].starts_with(|c: char| c.is_alphanumeric() || c == '_');
-        let open = text[..at].rfind("{{").max(text[..at].rfind("{%"));
-        let in_tag = open.is_some_and(|open| !text[open..at].contains("}}") && !text[open..at].contains("%}"));
-        (before_ok && after_ok && in_tag).then(|| index.span(text, at..at + needle.len()))
-    })
-}
-
-/// One line of a Tera message; a parse error's ASCII-art pointer is reduced to its text.
-fn tidy(message: &str) -> String {
-    if message.contains("--> ")
-        && let Some((_, what)) = message.rsplit_once("= ")
-    {
-        return what.trim().to_owned();
+    let mut open: Vec<(&str, usize)> = Vec::new();
+    for (start, _) in text[..at].match_indices("{%") {
+        let tag = text[start + 2..at].trim_start_matches(['-', '+']).trim_start();
+        let name: &str = tag.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().unwrap_or_default();
+        // A `set` with `=` is one tag; without it, it captures a body up to `endset`.
+        let captures =
+            !matches!(name, "set" | "set_global") || !tag.split("%}").next().unwrap_or_default().contains('=');
+        if OPENING.contains(&name) && captures {
+            open.push((name, start));
+        } else if let Some(closed) = name.strip_prefix("end")
+            && open.last().is_some_and(|(last, _)| *last == closed || (closed == "set" && *last == "set_global"))
+        {
+            open.pop();
+        }
     }
-    message.trim().replace('\n', " ")
+    match (word.strip_prefix("end"), open.last()) {
+        (Some(closes), Some((name, start))) => {
+            let line = index.locate(text, *start).0;
+            let end = if *name == "set_global" { "set" } else { name };
+            Some(format!(
+                "the `{{% {name} %}}` on line {line} is still open: close it with `{{% end{end} %}}` before `{{% end{closes} %}}`"
+            ))
+        }
+        (Some(closes), None) => {
+            Some(format!("`{{% end{closes} %}}` closes nothing: no `{{% {closes} %}}` is open here"))
+        }
+        (None, _) => Some(match did_you_mean(&word, TAGS.iter().copied()) {
+            Some(best) => format!("did you mean `{{% {best} %}}`?"),
+            None => format!("Tera's tags are {}", TAGS.join(", ")),
+        }),
+    }
 }
 
-/// The line and column of a Tera parse error (`--> 3:5`).
-fn tera_position(message: &str) -> Option<Span> {
-    let after = message.split("--> ").nth(1)?;
-    let (line, rest) = after.split_once(':')?;
-    let col = rest.chars().take_while(char::is_ascii_digit).collect::<String>();
-    Some(Span { line: line.trim().parse().ok()?, col: col.parse().unwrap_or(1), len: 1 })
+/// The templates a render error passed through (`note: called from base.html:12:4`),
+/// innermost first: the include or component call that led to the failing one.
+fn called_from(report: &str) -> Vec<(String, usize, usize)> {
+    report
+        .lines()
+        .filter_map(|line| line.strip_prefix("note: called from "))
+        .filter_map(|place| {
+            let mut parts = place.rsplitn(3, ':');
+            let col = parts.next()?.trim().parse().ok()?;
+            let line = parts.next()?.parse().ok()?;
+            Some((parts.next()?.to_owned(), line, col))
+        })
+        .collect()
+}
+
+/// The reports in Tera's compile-time check, which lists every unknown filter, test,
+/// function, component and include in one message: each report's template name,
+/// message and span (`error: Unknown filter `shout`` / ` --> topic.html:1:8` / carets).
+fn reports(text: &str) -> Vec<(String, String, Span)> {
+    let mut found = Vec::new();
+    for block in text.split("\n\nerror: ") {
+        let block = block.strip_prefix("error: ").unwrap_or(block);
+        let mut lines = block.lines();
+        let message = lines.next().unwrap_or_default().to_owned();
+        let Some(place) = lines.next().and_then(|line| line.trim_start().strip_prefix("--> ")) else { continue };
+        let mut parts = place.rsplitn(3, ':');
+        let (Some(col), Some(line), Some(name)) = (parts.next(), parts.next(), parts.next()) else { continue };
+        let len = block.lines().last().map_or(1, |carets| carets.matches('^').count().max(1));
+        let span = Span { line: line.parse().unwrap_or(1), col: col.parse().unwrap_or(1), len };
+        found.push((name.to_owned(), message, span));
+    }
+    found
 }
 
 #[cfg(test)]
@@ -469,49 +651,95 @@ mod tests {
 
     #[test]
     fn escapes_the_five_html_characters_only() {
-        assert_eq!(escape_html("a & b <c> \"d\" 'e' /f/ é"), "a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39; /f/ é");
+        let mut out = Vec::new();
+        escape_html("a & b <c> \"d\" 'e' /f/ é", &mut out).expect("write");
+        assert_eq!(String::from_utf8(out).expect("utf-8"), "a &amp; b &lt;c&gt; &quot;d&quot; &#39;e&#39; /f/ é");
     }
 
-    fn place(files: &[(&str, &str)], chain: &[&str]) -> Option<String> {
+    /// Compiles `files` and renders `name` with `site` in the context; the error's place.
+    fn place(files: &[(&str, &str)], render: &str) -> Vec<String> {
         let sources = files.iter().map(|(name, _)| ((*name).to_owned(), PathBuf::from(name))).collect();
         let texts = files.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect();
         let templates = Templates { sources: &sources, texts: &texts };
-        let chain: Vec<String> = chain.iter().map(|m| (*m).to_owned()).collect();
-        let (name, span) = templates.place(&chain);
-        name.map(|name| format!("{name}{}", span.map(|s| format!(":{}:{}", s.line, s.col)).unwrap_or_default()))
+        let owned: Vec<(String, String)> = files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect();
+        let problems = match compile(&owned, "/") {
+            Err(error) => templates.errors(&error, None),
+            Ok(tera) => {
+                let mut context = tera::Context::new();
+                context.insert("site", &serde_json::json!({"title": "T"}));
+                match tera.render(render, &context) {
+                    Ok(_) => Vec::new(),
+                    Err(error) => templates.errors(&error, Some(Path::new("content/a.md"))),
+                }
+            }
+        };
+        problems.iter().map(|d| format!("{} {}", d.location(), d.message)).collect()
     }
 
-    // issue 11 item 17
+    // issue 11 item 17; issue 13 lever 1: Tera 2 names the template and place itself.
     #[test]
     fn a_render_error_is_placed_in_the_template_holding_the_expression() {
         let files = [
-            ("topic.html", "{% extends \"base.html\" %}{% block main %}{{ page.title }}{% endblock %}"),
+            ("topic.html", "{% extends \"base.html\" %}{% block main %}{{ site.title }}{% endblock %}"),
             ("base.html", "<html>\n<body>\n<p>{{ site.nope }}</p>{% block main %}{% endblock %}"),
-            ("partials/a.html", "{{ x | shout }}"),
-            ("partials/b.html", "{{ y | shout }}"),
         ];
-        let chain = [
-            "Failed to render 'topic.html' (error happened in 'base.html').",
-            "Variable `site.nope` not found in context while rendering 'topic.html'",
-        ];
-        assert_eq!(place(&files, &chain).as_deref(), Some("base.html:3:7"));
-        // Held by two templates that Tera did not name: the named one, without a line.
+        assert_eq!(place(&files, "topic.html"), ["base.html:3:12 template error: `site.nope` is not defined"]);
+        let files =
+            [("a.html", "{{ site.nopes }}\n{{ x | shout }} {{ y | shout }}"), ("b.html", "{% include \"c.html\" %}")];
         assert_eq!(
-            place(&files, &["Failed to render 'topic.html'", "Filter `shout` not found"]).as_deref(),
-            Some("topic.html")
+            place(&files, "a.html"),
+            [
+                "a.html:2:8 template error: Unknown filter `shout`",
+                "a.html:2:24 template error: Unknown filter `shout`",
+                "b.html:1:12 template error: Unknown template `c.html`",
+            ]
         );
-        // `site.nope` is not `site.nopes`.
-        let files = [("a.html", "{{ site.nopes }}\n{{ site.nope }}")];
+    }
+
+    // issue 13 lever 1: Tera 2 says only "Unknown tag" for an end tag that closes nothing.
+    #[test]
+    fn an_unknown_tag_says_which_tag_is_still_open() {
+        let text = "{% block main %}\n{%- for t in tags %}\n{% set x = 1 %}{% if a %}{% endif %}\n{% endblock %}";
+        let at = text.rfind("endblock").expect("endblock");
         assert_eq!(
-            place(&files, &["Failed to render 'a.html'", "Variable `site.nope` not found"]).as_deref(),
-            Some("a.html:2:4")
+            unknown_tag_hint(text, at).as_deref(),
+            Some("the `{% for %}` on line 2 is still open: close it with `{% endfor %}` before `{% endblock %}`")
         );
+        let text = "{% endfor %}";
+        assert_eq!(
+            unknown_tag_hint(text, 3).as_deref(),
+            Some("`{% endfor %}` closes nothing: no `{% for %}` is open here")
+        );
+        let text = "{% incldue \"a.html\" %}";
+        assert_eq!(unknown_tag_hint(text, 3).as_deref(), Some("did you mean `{% include %}`?"));
+    }
+
+    #[test]
+    fn a_missing_field_is_named_with_its_parent_and_the_closest_field() {
+        let text = "{{ page.titel }}";
+        let message = "Field `titel` is not defined. Available fields: title, url";
+        assert_eq!(
+            explain(message, text, 8),
+            ("`page.titel` is not defined".to_owned(), Some("did you mean `page.title`?".to_owned()))
+        );
+        let message = "Field `nope` is not defined. Available fields: title, url";
+        assert_eq!(explain(message, "{{ page.nope }}", 8).1.as_deref(), Some("`page` has title, url"));
+        let message = "Variable `pgae` is not defined. Available variables: page, site";
+        assert_eq!(explain(message, "{{ pgae }}", 3).1.as_deref(), Some("did you mean `page`?"));
+    }
+
+    #[test]
+    fn called_from_reads_tera_notes() {
+        let report = "error: Field `x` is not defined\n --> p.html:1:4\n\nnote: called from base.html:12:4\n  |";
+        assert_eq!(called_from(report), [("base.html".to_owned(), 12, 4)]);
     }
 
     proptest! {
         #[test]
         fn escaping_round_trips(text in "\\PC{0,60}") {
-            let escaped = escape_html(&text);
+            let mut out = Vec::new();
+            escape_html(&text, &mut out).expect("write");
+            let escaped = String::from_utf8(out).expect("utf-8");
             let back = escaped.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
             prop_assert_eq!(back, text);
         }

@@ -15,3 +15,4 @@ mod routes;
 mod search;
 mod serve;
 mod site_content;
+mod templates;

@@ -112,8 +112,31 @@ pub struct SiteView {
     pub search: bool,
 }
 
-/// The page being rendered (home, topic, article or root page).
+/// A source in a page's `references`, with every field present (null when the front
+/// matter leaves it out), so a template may print `{{ ref.year }}` without a test.
 #[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    /// Title of the source.
+    pub title: String,
+    /// Where to read it.
+    pub url: String,
+    /// Journal, organisation or website.
+    pub publisher: Option<String>,
+    /// Year of publication.
+    pub year: Option<i32>,
+}
+
+impl From<&Reference> for ReferenceView {
+    fn from(reference: &Reference) -> Self {
+        let Reference { title, url, publisher, year } = reference.clone();
+        Self { title, url, publisher, year }
+    }
+}
+
+/// The page being rendered (home, topic, article or root page). Generated pages (tags,
+/// a tag, 404, search) get one too, with every field present, empty or null, so one
+/// `base.html` can read any field on every page: Tera 2 refuses to print a missing one.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PageView {
     /// Title.
     pub title: String,
@@ -150,7 +173,7 @@ pub struct PageView {
     /// Summary box.
     pub key_points: Vec<String>,
     /// Sources.
-    pub references: Vec<Reference>,
+    pub references: Vec<ReferenceView>,
     /// Tags with their URLs.
     pub tags: Vec<TagRef>,
     /// Related pages.
@@ -334,7 +357,7 @@ impl<'a> Views<'a> {
             authors,
             content_note: front.content_note.clone(),
             key_points: front.key_points.clone(),
-            references: front.references.clone(),
+            references: front.references.iter().map(ReferenceView::from).collect(),
             tags: links.tags,
             related: links.related,
             breadcrumbs: links.crumbs,
@@ -375,6 +398,18 @@ impl HasFront for Topic {
     }
 }
 
+/// The view of a generated page (tags, a tag, 404, search), which has no source file.
+pub fn simple_page(config: &Config, title: &str, description: &str, site_path: &str) -> PageView {
+    PageView {
+        title: title.to_owned(),
+        description: description.to_owned(),
+        url: url(config, site_path),
+        permalink: config.base_url.join(site_path),
+        extra: serde_json::Value::Object(serde_json::Map::new()),
+        ..PageView::default()
+    }
+}
+
 /// The URL path of a site path: base path + path.
 pub fn url(config: &Config, site_path: &str) -> String {
     format!("{}{}", config.base_url.path(), site_path.trim_start_matches('/'))
@@ -401,8 +436,8 @@ pub(crate) struct SharedValue {
 
 impl SharedValue {
     pub(crate) fn new<T: Serialize + ?Sized>(value: &T, caching: bool) -> Self {
-        let value = tera::to_value(value).unwrap_or_default();
-        let digest = if caching { Fingerprint::new().value(&value).finish() } else { 0 };
+        let digest = if caching { Fingerprint::new().value(value).finish() } else { 0 };
+        let value = tera::Value::from_serializable(value);
         Self { value, digest }
     }
 
@@ -441,7 +476,8 @@ impl<'a> Context<'a> {
         for (key, entry) in &self.values {
             match entry {
                 Entry::Value(value) => context.insert(*key, value),
-                Entry::Shared(shared) => context.insert(*key, &shared.value),
+                // An `Arc` clone: a topic's article list is shared, not copied, by every page.
+                Entry::Shared(shared) => context.insert_value(*key, shared.value.clone()),
             }
         }
         context

@@ -24,7 +24,7 @@ use crate::markdown::{self, Rendered, Source};
 pub use crate::output::{Contents, OutputFile};
 use crate::routes::Routes;
 use crate::theme::Theme;
-use context::{Context, PageRef, SharedValue, TagRef, Views, url};
+use context::{Context, PageRef, SharedValue, TagRef, Views, simple_page, url};
 
 /// The whole built site.
 #[derive(Debug, Clone)]
@@ -630,17 +630,4 @@ fn merge_repeats(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
             diagnostic
         })
         .collect()
-}
-
-/// A page view for generated pages (tags, 404) that have no source file.
-fn simple_page(config: &Config, title: &str, description: &str, site_path: &str) -> serde_json::Value {
-    serde_json::json!({
-        "title": title,
-        "description": description,
-        "url": url(config, site_path),
-        "permalink": config.base_url.join(site_path),
-        "content": "",
-        "toc": [],
-        "breadcrumbs": [],
-    })
 }
