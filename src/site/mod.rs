@@ -514,7 +514,7 @@ impl<'a> Shared<'a> {
             Job::Tags => {
                 context.insert("kind", "tags");
                 context.insert("tags", &self.tag_refs);
-                context.insert("page", simple_page(self.config, "Tags", "Every tag used in this guide.", "tags/"));
+                context.insert_page(simple_page(self.config, "Tags", "Every tag used in this guide.", "tags/"), "");
                 ("tags.html", Permalink::from_site_path("tags/"), PathBuf::from("tags"))
             }
             Job::Tag(i) => {
@@ -525,21 +525,19 @@ impl<'a> Shared<'a> {
                 context.insert("pages", pages);
                 let title = format!("Pages tagged “{}”", tag.name);
                 let site_path = crate::sitepath::tag_path(&tag.slug);
-                context.insert("page", simple_page(self.config, &title, &title, &site_path));
+                context.insert_page(simple_page(self.config, &title, &title, &site_path), "");
                 ("tag.html", Permalink::from_site_path(&site_path), PathBuf::from("tags"))
             }
             Job::Search => {
                 context.insert("kind", "search");
                 context.insert("topics", &self.site_view.topics);
-                context.insert("page", simple_page(self.config, "Search", "Search the whole guide.", "search/"));
+                context.insert_page(simple_page(self.config, "Search", "Search the whole guide.", "search/"), "");
                 ("search.html", Permalink::from_site_path("search/"), PathBuf::from("search"))
             }
             Job::NotFound => {
                 context.insert("kind", "404");
-                context.insert(
-                    "page",
-                    simple_page(self.config, "Page not found", "This page does not exist.", "404.html"),
-                );
+                let view = simple_page(self.config, "Page not found", "This page does not exist.", "404.html");
+                context.insert_page(view, "");
                 ("404.html", Permalink::from_site_path("404.html"), PathBuf::from("404.html"))
             }
         };
@@ -567,7 +565,7 @@ impl<'a> Shared<'a> {
             .map(|(&t, nav)| TopicWithArticles { nav, articles: self.topic_articles[t].value() })
             .collect();
         context.insert("kind", "home");
-        context.insert("page", view);
+        context.insert_page(view, &self.rendered.home.html);
         context.insert("topics", topics);
         ("home.html", Permalink::home(), content.home.path.clone())
     }
@@ -576,7 +574,7 @@ impl<'a> Shared<'a> {
         let topic = &self.content.topics[index];
         let view = self.views.topic_page(topic, &self.rendered.topics[index], Vec::new());
         context.insert("kind", "topic");
-        context.insert("page", view);
+        context.insert_page(view, &self.rendered.topics[index].html);
         context.insert_shared("articles", &self.topic_articles[index]);
         context.insert("subtopics", self.views.children_nav(topic));
         ("topic.html", topic.permalink.clone(), topic.path.clone())
@@ -604,7 +602,7 @@ impl<'a> Shared<'a> {
         }
         let template = if page.topic.is_none() && theme.has("page.html") { "page.html" } else { "article.html" };
         context.insert("kind", if page.topic.is_some() { "article" } else { "page" });
-        context.insert("page", view);
+        context.insert_page(view, &self.rendered.pages[index].html);
         (template, page.permalink.clone(), page.path.clone())
     }
 }
