@@ -16,3 +16,4 @@ mod search;
 mod serve;
 mod site_content;
 mod templates;
+mod themes;
