@@ -62,14 +62,14 @@ impl Fingerprint {
     }
 
     /// Adds a value as its JSON (what a template would see), without building the JSON.
+    /// Long text (a page's HTML body) is better added with [`Fingerprint::text`], which
+    /// hashes it at memory speed instead of JSON-escaping it byte by byte.
     pub fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
         // Serializing writes many tiny pieces; hashing them in blocks is several times
         // faster. A writer cannot fail, and a value that cannot be serialized fails the
         // template render the same way, so the error carries no information.
         let mut writer = std::io::BufWriter::with_capacity(8192, Writer(&mut self.0));
-        let fingerprinting = Fingerprinting::start();
         let _ = serde_json::to_writer(&mut writer, value);
-        drop(fingerprinting);
         let _ = writer.flush();
         drop(writer);
         self.0.update(&[0xff]);
@@ -85,44 +85,6 @@ impl Fingerprint {
     /// The 128-bit digest of everything added.
     pub fn finish(&self) -> u128 {
         self.0.digest128()
-    }
-}
-
-thread_local! {
-    /// Set while a value is serialized for its fingerprint (see [`LongText`]).
-    static FINGERPRINTING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-}
-
-/// Sets [`FINGERPRINTING`] for its lifetime, and clears it even if serializing panics
-/// (a flag left set would turn page bodies into hashes in later renders on the thread).
-struct Fingerprinting;
-
-impl Fingerprinting {
-    fn start() -> Self {
-        FINGERPRINTING.set(true);
-        Self
-    }
-}
-
-impl Drop for Fingerprinting {
-    fn drop(&mut self) {
-        FINGERPRINTING.set(false);
-    }
-}
-
-/// Long text (a page's HTML body) that templates see as a string. For a fingerprint it
-/// serializes as its own 128-bit hash: the same information for the fingerprint, but
-/// hashed at memory speed instead of JSON-escaped byte by byte.
-#[derive(Debug, Clone, Default)]
-pub struct LongText(pub String);
-
-impl Serialize for LongText {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if FINGERPRINTING.get() {
-            serializer.serialize_u128(xxhash_rust::xxh3::xxh3_128(self.0.as_bytes()))
-        } else {
-            serializer.serialize_str(&self.0)
-        }
     }
 }
 
@@ -142,16 +104,6 @@ impl Write for Writer<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn long_text_is_a_string_to_templates_and_a_hash_to_fingerprints() {
-        let text = LongText("<p>a \"quoted\" body</p>".into());
-        assert_eq!(serde_json::to_string(&text).expect("json"), r#""<p>a \"quoted\" body</p>""#);
-        let of = |s: &str| Fingerprint::new().value(&LongText(s.into())).finish();
-        assert_eq!(of("<p>a</p>"), of("<p>a</p>"));
-        assert_ne!(of("<p>a</p>"), of("<p>b</p>"));
-        assert!(!FINGERPRINTING.get(), "the flag is cleared after fingerprinting");
-    }
 
     #[test]
     fn pieces_do_not_run_together() {

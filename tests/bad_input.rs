@@ -261,7 +261,7 @@ fn a_render_error_in_the_base_template_names_it_with_a_line() {
     .expect("base.html");
     let errors =
         errors_after(&[("themes/plain/templates/base.html", &base.replace("<main>", "<main>{{ site.nope.deeper }}"))]);
-    assert!(errors.contains(" --> themes/plain/templates/base.html:7:10\n"), "{errors}");
+    assert!(errors.contains(" --> themes/plain/templates/base.html:7:15\n"), "{errors}");
     assert!(!errors.contains("--> themes/plain/templates/topic.html"), "{errors}");
     insta::assert_snapshot!(errors);
 }
@@ -276,7 +276,7 @@ fn a_render_error_in_an_included_template_names_it() {
             "{% extends \"base.html\" %}{% block main %}{% include \"partials/footer.html\" %}{% endblock %}",
         ),
     ]);
-    assert!(errors.contains(" --> themes/plain/templates/partials/footer.html:2:4\n"), "{errors}");
+    assert!(errors.contains(" --> themes/plain/templates/partials/footer.html:2:9\n"), "{errors}");
 }
 
 /// `text` built, timed, and its first error.

@@ -16,3 +16,5 @@ mod routes;
 mod search;
 mod serve;
 mod site_content;
+mod templates;
+mod themes;

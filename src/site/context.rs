@@ -10,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::Config;
 use crate::content::{Content, Page, Reference, Topic};
-use crate::fingerprint::{Fingerprint, LongText};
+use crate::fingerprint::Fingerprint;
 use crate::markdown::{Rendered, TocEntry};
 
 /// A date in both machine and human form.
@@ -112,8 +112,33 @@ pub struct SiteView {
     pub search: bool,
 }
 
-/// The page being rendered (home, topic, article or root page).
+/// A source in a page's `references`, with every field present (null when the front
+/// matter leaves it out), so a template may print `{{ ref.year }}` without a test.
 #[derive(Debug, Clone, Serialize)]
+pub struct ReferenceView {
+    /// Title of the source.
+    pub title: String,
+    /// Where to read it.
+    pub url: String,
+    /// Journal, organisation or website.
+    pub publisher: Option<String>,
+    /// Year of publication.
+    pub year: Option<i32>,
+}
+
+impl From<&Reference> for ReferenceView {
+    fn from(reference: &Reference) -> Self {
+        let Reference { title, url, publisher, year } = reference.clone();
+        Self { title, url, publisher, year }
+    }
+}
+
+/// The page being rendered (home, topic, article or root page). Generated pages (tags,
+/// a tag, 404, search) get one too, with every field present, empty or null, so one
+/// `base.html` can read any field on every page: Tera 2 refuses to print a missing one.
+/// Templates also see `content`, the rendered body, which [`Context::insert_page`] adds:
+/// it is hashed as bytes for the fingerprint, not serialized.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct PageView {
     /// Title.
     pub title: String,
@@ -123,8 +148,6 @@ pub struct PageView {
     pub url: String,
     /// Absolute canonical URL.
     pub permalink: String,
-    /// Rendered body HTML.
-    pub content: LongText,
     /// Table of contents (h2 with h3 children).
     pub toc: Vec<TocEntry>,
     /// Words in the body.
@@ -150,7 +173,7 @@ pub struct PageView {
     /// Summary box.
     pub key_points: Vec<String>,
     /// Sources.
-    pub references: Vec<Reference>,
+    pub references: Vec<ReferenceView>,
     /// Tags with their URLs.
     pub tags: Vec<TagRef>,
     /// Related pages.
@@ -177,6 +200,9 @@ pub struct Views<'a> {
     content: &'a Content,
     /// One ref per page, by page index.
     pub page_refs: Vec<PageRef>,
+    /// Each page's place among its topic's articles, by page index (found once, so a
+    /// page's neighbours cost the same in a topic of 5 articles or 5,000).
+    positions: Vec<Option<usize>>,
 }
 
 impl<'a> Views<'a> {
@@ -195,7 +221,13 @@ impl<'a> Views<'a> {
                 reading_time: rendered.reading_time(),
             })
             .collect();
-        Self { config, content, page_refs }
+        let mut positions = vec![None; content.pages.len()];
+        for topic in &content.topics {
+            for (position, &page) in topic.pages.iter().enumerate() {
+                positions[page] = Some(position);
+            }
+        }
+        Self { config, content, page_refs, positions }
     }
 
     /// The site-wide view.
@@ -256,7 +288,7 @@ impl<'a> Views<'a> {
             Some(t) => &self.content.topics[t].pages,
             None => &[],
         };
-        let position = siblings.iter().position(|&p| p == index);
+        let position = self.positions[index];
         let neighbour = |offset: isize| -> Option<PageRef> {
             let at = position?.checked_add_signed(offset)?;
             siblings.get(at).map(|&p| self.page_refs[p].clone())
@@ -321,7 +353,6 @@ impl<'a> Views<'a> {
             description: front.description.clone(),
             url: url(config, permalink),
             permalink: config.base_url.join(permalink),
-            content: LongText(rendered.html.clone()),
             toc: rendered.toc(),
             word_count: rendered.word_count,
             reading_time: rendered.reading_time(),
@@ -334,7 +365,7 @@ impl<'a> Views<'a> {
             authors,
             content_note: front.content_note.clone(),
             key_points: front.key_points.clone(),
-            references: front.references.clone(),
+            references: front.references.iter().map(ReferenceView::from).collect(),
             tags: links.tags,
             related: links.related,
             breadcrumbs: links.crumbs,
@@ -375,6 +406,18 @@ impl HasFront for Topic {
     }
 }
 
+/// The view of a generated page (tags, a tag, 404, search), which has no source file.
+pub fn simple_page(config: &Config, title: &str, description: &str, site_path: &str) -> PageView {
+    PageView {
+        title: title.to_owned(),
+        description: description.to_owned(),
+        url: url(config, site_path),
+        permalink: config.base_url.join(site_path),
+        extra: serde_json::Value::Object(serde_json::Map::new()),
+        ..PageView::default()
+    }
+}
+
 /// The URL path of a site path: base path + path.
 pub fn url(config: &Config, site_path: &str) -> String {
     format!("{}{}", config.base_url.path(), site_path.trim_start_matches('/'))
@@ -391,6 +434,15 @@ pub(crate) struct Context<'a> {
 enum Entry<'a> {
     Value(Box<dyn erased_serde::Serialize + 'a>),
     Shared(&'a SharedValue),
+    Page(Box<PageView>, &'a str),
+}
+
+/// What templates see as `page`: the view with its body.
+#[derive(Serialize)]
+struct PageWithContent<'v> {
+    #[serde(flatten)]
+    view: &'v PageView,
+    content: &'v str,
 }
 
 /// A value shared by many contexts, converted and fingerprinted once.
@@ -401,8 +453,8 @@ pub(crate) struct SharedValue {
 
 impl SharedValue {
     pub(crate) fn new<T: Serialize + ?Sized>(value: &T, caching: bool) -> Self {
-        let value = tera::to_value(value).unwrap_or_default();
-        let digest = if caching { Fingerprint::new().value(&value).finish() } else { 0 };
+        let digest = if caching { Fingerprint::new().value(value).finish() } else { 0 };
+        let value = tera::Value::from_serializable(value);
         Self { value, digest }
     }
 
@@ -423,6 +475,15 @@ impl<'a> Context<'a> {
         self.values.push((key, Entry::Value(Box::new(value))));
     }
 
+    /// Inserts `page`: the view, and `content`, its rendered body (HTML), which the
+    /// fingerprint takes as bytes (memory speed) rather than as escaped JSON.
+    pub(crate) fn insert_page(&mut self, view: PageView, content: &'a str) {
+        if let Some(fingerprint) = &mut self.fingerprint {
+            fingerprint.text("page").value(&view).text(content);
+        }
+        self.values.push(("page", Entry::Page(Box::new(view), content)));
+    }
+
     pub(crate) fn insert_shared(&mut self, key: &'static str, value: &'a SharedValue) {
         if let Some(fingerprint) = &mut self.fingerprint {
             fingerprint.text(key).digest(value.digest);
@@ -441,7 +502,9 @@ impl<'a> Context<'a> {
         for (key, entry) in &self.values {
             match entry {
                 Entry::Value(value) => context.insert(*key, value),
-                Entry::Shared(shared) => context.insert(*key, &shared.value),
+                // An `Arc` clone: a topic's article list is shared, not copied, by every page.
+                Entry::Shared(shared) => context.insert_value(*key, shared.value.clone()),
+                Entry::Page(view, content) => context.insert(*key, &PageWithContent { view, content }),
             }
         }
         context
@@ -472,6 +535,38 @@ mod tests {
         other_template.insert_shared("list", &shared);
         assert_ne!(first, other_template.finish("other.html", 1));
         assert_ne!(first, other_template.finish("page.html", 2));
+    }
+
+    // issue 13 lever 1: every article's context shares its topic's article list (one
+    // `Arc`), where Tera 1's `Context::insert` copied the whole list into each page.
+    #[test]
+    fn a_shared_list_is_not_copied_into_each_context() {
+        let shared = SharedValue::new(&["a", "b"], false);
+        let pointer = |context: &Context<'_>| {
+            context.to_tera().get("articles").and_then(tera::Value::as_array).map(<[tera::Value]>::as_ptr)
+        };
+        let mut one = Context::new(false);
+        one.insert_shared("articles", &shared);
+        let mut two = Context::new(false);
+        two.insert_shared("articles", &shared);
+        assert!(pointer(&one).is_some());
+        assert_eq!(pointer(&one), pointer(&two));
+    }
+
+    // issue 12: the page body is hashed as bytes, without a thread-local switch.
+    #[test]
+    fn a_page_body_is_in_the_page_and_in_its_fingerprint() {
+        let build = |body: &'static str| {
+            let mut context = Context::new(true);
+            context.insert_page(PageView { title: "T".into(), ..PageView::default() }, body);
+            (context.finish("page.html", 1), context.to_tera())
+        };
+        let (first, tera) = build("<p>a</p>");
+        let page = tera.get("page").and_then(tera::Value::as_map).expect("page");
+        assert_eq!(page.get(&tera::value::Key::Str("content")).and_then(tera::Value::as_str), Some("<p>a</p>"));
+        assert_eq!(page.get(&tera::value::Key::Str("title")).and_then(tera::Value::as_str), Some("T"));
+        assert_eq!(first, build("<p>a</p>").0);
+        assert_ne!(first, build("<p>b</p>").0);
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::markdown::{self, Rendered, Source};
 pub use crate::output::{Contents, OutputFile};
 use crate::routes::Routes;
 use crate::theme::Theme;
-use context::{Context, PageRef, SharedValue, TagRef, Views, url};
+use context::{Context, PageRef, SharedValue, TagRef, Views, simple_page, url};
 
 /// The whole built site.
 #[derive(Debug, Clone)]
@@ -534,7 +534,7 @@ impl<'a> Shared<'a> {
             Job::Tags => {
                 context.insert("kind", "tags");
                 context.insert("tags", &self.tag_refs);
-                context.insert("page", simple_page(self.config, "Tags", "Every tag used in this guide.", "tags/"));
+                context.insert_page(simple_page(self.config, "Tags", "Every tag used in this guide.", "tags/"), "");
                 ("tags.html", Permalink::from_site_path("tags/"), PathBuf::from("tags"))
             }
             Job::Tag(i) => {
@@ -545,21 +545,19 @@ impl<'a> Shared<'a> {
                 context.insert("pages", pages);
                 let title = format!("Pages tagged “{}”", tag.name);
                 let site_path = crate::sitepath::tag_path(&tag.slug);
-                context.insert("page", simple_page(self.config, &title, &title, &site_path));
+                context.insert_page(simple_page(self.config, &title, &title, &site_path), "");
                 ("tag.html", Permalink::from_site_path(&site_path), PathBuf::from("tags"))
             }
             Job::Search => {
                 context.insert("kind", "search");
                 context.insert("topics", &self.site_view.topics);
-                context.insert("page", simple_page(self.config, "Search", "Search the whole guide.", "search/"));
+                context.insert_page(simple_page(self.config, "Search", "Search the whole guide.", "search/"), "");
                 ("search.html", Permalink::from_site_path("search/"), PathBuf::from("search"))
             }
             Job::NotFound => {
                 context.insert("kind", "404");
-                context.insert(
-                    "page",
-                    simple_page(self.config, "Page not found", "This page does not exist.", "404.html"),
-                );
+                let view = simple_page(self.config, "Page not found", "This page does not exist.", "404.html");
+                context.insert_page(view, "");
                 ("404.html", Permalink::from_site_path("404.html"), PathBuf::from("404.html"))
             }
         };
@@ -587,7 +585,7 @@ impl<'a> Shared<'a> {
             .map(|(&t, nav)| TopicWithArticles { nav, articles: self.topic_articles[t].value() })
             .collect();
         context.insert("kind", "home");
-        context.insert("page", view);
+        context.insert_page(view, &self.rendered.home.html);
         context.insert("topics", topics);
         ("home.html", Permalink::home(), content.home.path.clone())
     }
@@ -596,7 +594,7 @@ impl<'a> Shared<'a> {
         let topic = &self.content.topics[index];
         let view = self.views.topic_page(topic, &self.rendered.topics[index], Vec::new());
         context.insert("kind", "topic");
-        context.insert("page", view);
+        context.insert_page(view, &self.rendered.topics[index].html);
         context.insert_shared("articles", &self.topic_articles[index]);
         context.insert("subtopics", self.views.children_nav(topic));
         ("topic.html", topic.permalink.clone(), topic.path.clone())
@@ -624,7 +622,7 @@ impl<'a> Shared<'a> {
         }
         let template = if page.topic.is_none() && theme.has("page.html") { "page.html" } else { "article.html" };
         context.insert("kind", if page.topic.is_some() { "article" } else { "page" });
-        context.insert("page", view);
+        context.insert_page(view, &self.rendered.pages[index].html);
         (template, page.permalink.clone(), page.path.clone())
     }
 }
@@ -650,17 +648,4 @@ fn merge_repeats(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
             diagnostic
         })
         .collect()
-}
-
-/// A page view for generated pages (tags, 404) that have no source file.
-fn simple_page(config: &Config, title: &str, description: &str, site_path: &str) -> serde_json::Value {
-    serde_json::json!({
-        "title": title,
-        "description": description,
-        "url": url(config, site_path),
-        "permalink": config.base_url.join(site_path),
-        "content": "",
-        "toc": [],
-        "breadcrumbs": [],
-    })
 }

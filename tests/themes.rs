@@ -1,0 +1,147 @@
+//! Themes on top of themes (issue 12 item 5): `extends: <parent>` in `theme.yaml`,
+//! templates overridden by name or by block, static files and `extra` defaults layered.
+
+use std::path::Path;
+
+use crate::support::SiteTest;
+
+/// The basic fixture with its theme `plain` as the parent of `child`.
+fn child_of_plain(child_yaml: &str) -> SiteTest {
+    let yaml = std::fs::read_to_string("tests/fixtures/basic/site.yaml").expect("site.yaml");
+    SiteTest::fixture("basic")
+        .write("site.yaml", &yaml.replace("theme: plain", "theme: child"))
+        .write("themes/child/theme.yaml", child_yaml)
+}
+
+// issue 12 item 5
+#[test]
+fn a_child_theme_overrides_templates_by_name_and_by_block() {
+    let plain_base = std::fs::read_to_string("tests/fixtures/basic/themes/plain/templates/base.html").expect("base");
+    let site = child_of_plain("name: child\nextends: plain\n")
+        .write(
+            "themes/plain/templates/base.html",
+            &plain_base.replace("<main>", "{% block before %}{% endblock %}<main>"),
+        )
+        // A whole template replaced by name: plain's other templates stay.
+        .write(
+            "themes/child/templates/tags.html",
+            "{% extends \"base.html\" %}{% block main %}CHILD TAGS{% endblock %}",
+        )
+        // Only a block replaced: plain's base.html, reached by its namespaced name, and
+        // used by plain's own templates (they extend `base.html`, now the child's).
+        .write(
+            "themes/child/templates/base.html",
+            "{% extends \"plain/base.html\" %}{% block before %}<p class=\"child\">child</p>{% endblock %}",
+        )
+        .build();
+    site.report();
+    let tags = site.read("tags/index.html");
+    assert!(tags.contains("<p class=\"child\">child</p><main>") && tags.contains("CHILD TAGS"), "{tags}");
+    let article = site.read("care/washing/index.html");
+    assert!(article.contains("<p class=\"child\">child</p><main>") && article.contains("<h1>Washing"), "{article}");
+}
+
+// issue 12 item 5: static files layer parent, then child, then the site's `static/`.
+#[test]
+fn static_files_layer_parent_then_child_then_site() {
+    let site = child_of_plain("extends: plain\n")
+        .write("themes/plain/static/both.css", "plain")
+        .write("themes/plain/static/all.css", "plain")
+        .write("themes/child/static/both.css", "child")
+        .write("themes/child/static/all.css", "child")
+        .write("static/all.css", "site")
+        .build();
+    site.report();
+    assert_eq!(site.read("style.css"), "body { color: black; }\n");
+    assert_eq!(site.read("both.css"), "child");
+    assert_eq!(site.read("all.css"), "site");
+}
+
+// issue 12 item 5: `extra` defaults merge parent, then child, then the site's.
+#[test]
+fn extra_defaults_merge_parent_then_child_then_site() {
+    let yaml = std::fs::read_to_string("tests/fixtures/basic/site.yaml").expect("site.yaml");
+    let site = child_of_plain("extends: plain\nextra:\n  b: child\n  c: child\n")
+        .write("themes/plain/theme.yaml", "name: plain\nextra:\n  a: plain\n  b: plain\n  c: plain\n")
+        .write("site.yaml", &yaml.replace("theme: plain", "theme: child\nextra: {c: site}"))
+        .write("templates/404.html", "{{ site.extra.a }} {{ site.extra.b }} {{ site.extra.c }}")
+        .build();
+    site.report();
+    assert_eq!(site.read("404.html"), "plain child site");
+}
+
+/// The rendered errors of building `site`.
+fn errors(site: SiteTest) -> String {
+    site.build().errors()
+}
+
+// issue 12 item 5
+#[test]
+fn an_unknown_parent_theme_is_located_in_theme_yaml() {
+    insta::assert_snapshot!(errors(child_of_plain("name: child\nextends: plian\n")));
+}
+
+// issue 12 item 5
+#[test]
+fn a_cycle_of_parent_themes_is_located_in_theme_yaml() {
+    insta::assert_snapshot!(errors(
+        child_of_plain("extends: plain\n").write("themes/plain/theme.yaml", "name: plain\nextends: child\n")
+    ));
+}
+
+// issue 12 item 5: tend never reads through a symbolic link, a parent theme included.
+#[cfg(unix)]
+#[test]
+fn a_linked_parent_theme_is_refused() {
+    let site = child_of_plain("extends: linked\n");
+    std::os::unix::fs::symlink(site.root.join("themes/plain"), site.root.join("themes/linked")).expect("link");
+    let errors = errors(site);
+    assert!(errors.contains(" --> themes/child/theme.yaml:1:10\n"), "{errors}");
+    assert!(errors.contains("symbolic link"), "{errors}");
+}
+
+// issue 12 item 5: a template the child does not have comes from the parent; a required
+// one that no layer has is named once.
+#[test]
+fn a_required_template_may_come_from_any_layer() {
+    let site = child_of_plain("extends: plain\n").remove("themes/plain/templates/404.html").build();
+    let errors = site.errors();
+    assert_eq!(errors.matches("error:").count(), 1, "{errors}");
+    assert!(errors.contains("`404.html`"), "{errors}");
+}
+
+// issue 12 item 5: the bundled themes share what they share.
+#[test]
+fn no_file_is_duplicated_across_the_bundled_themes() {
+    let themes = Path::new(env!("CARGO_MANIFEST_DIR")).join("themes");
+    let mut seen: std::collections::HashMap<Vec<u8>, String> = std::collections::HashMap::new();
+    let mut duplicates = Vec::new();
+    for entry in walkdir::WalkDir::new(&themes).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        if !entry.file_type().is_file() || entry.path().parent() == Some(themes.as_path()) {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&themes).expect("under themes").display().to_string();
+        let bytes = std::fs::read(entry.path()).expect("read");
+        if let Some(first) = seen.get(&bytes) {
+            duplicates.push(format!("{rel} = {first}"));
+        } else {
+            seen.insert(bytes, rel);
+        }
+    }
+    assert!(duplicates.is_empty(), "files repeated byte for byte:\n{}", duplicates.join("\n"));
+}
+
+// issue 12 item 5: the theme README's example, a theme of twenty lines on top of `default`
+// (tests/fixtures/child-theme/themes/warm): colours, one block and one partial replaced.
+#[test]
+fn a_twenty_line_theme_on_top_of_default() {
+    let site = SiteTest::fixture("child-theme");
+    crate::support::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.root.join("themes/default"),
+    );
+    let site = site.build();
+    site.report();
+    insta::assert_snapshot!("twenty_line_theme_listing", site.listing());
+    insta::assert_snapshot!("twenty_line_theme_article", site.read("care/washing/index.html"));
+}
