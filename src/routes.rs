@@ -14,7 +14,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use crate::config::Config;
+use crate::config::{Config, RawHtml};
 use crate::content::{Content, Permalink};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
@@ -119,6 +119,15 @@ impl Routes {
             for (abs, inner) in &page.assets {
                 let rel = Path::new(page.permalink.as_str()).join(inner);
                 let source = abs.strip_prefix(&config.root).unwrap_or(abs).to_path_buf();
+                if config.markdown.raw_html != RawHtml::Trust
+                    && let Some(why) = runs_script(abs)
+                {
+                    routes.problems.push(
+                        Diagnostic::error(&source, format!("this file {why}; it would run on the site's own address, where `raw_html` does not allow scripts"))
+                            .with_hint("article folders publish images, PDFs and other media; a page's content goes in its Markdown (set `markdown: {raw_html: trust}` only if every author is trusted)"),
+                    );
+                    continue;
+                }
                 routes.claim(rel, Owner::Static(abs.clone()), Some(&source));
             }
         }
@@ -351,4 +360,33 @@ fn at_alias(content: &Content, page: usize, alias: &str, message: String) -> Dia
 /// `problem` placed at the `slug` key of a file's front matter, or its first line.
 fn at_slug(document: &crate::yaml::Document<'_>, problem: &Diagnostic) -> Diagnostic {
     document.error_at_key("slug", problem.message.clone())
+}
+
+/// Why an article folder's file could run script when opened on the site, if it could:
+/// an HTML page or a script, or an SVG image with script, event handlers, `javascript:`
+/// URLs or embedded HTML (an SVG shown with `<img>` is inert, but one opened directly is a
+/// document like any page).
+fn runs_script(path: &Path) -> Option<&'static str> {
+    let extension = path.extension()?.to_string_lossy().to_ascii_lowercase();
+    match extension.as_str() {
+        "html" | "htm" | "xhtml" | "shtml" => Some("is an HTML page"),
+        "js" | "mjs" | "cjs" => Some("is a script"),
+        "svg" | "svgz" | "xml" | "xsl" => {
+            let text = std::fs::read(path).ok()?;
+            let text = String::from_utf8_lossy(&text).to_ascii_lowercase();
+            let handler =
+                text.match_indices(" on").chain(text.match_indices("\ton")).chain(text.match_indices("\non")).any(
+                    |(at, found)| {
+                        let rest = &text[at + found.len()..];
+                        let name: String = rest.chars().take_while(char::is_ascii_alphabetic).collect();
+                        !name.is_empty() && rest[name.len()..].trim_start().starts_with('=')
+                    },
+                );
+            let scripted = ["<script", "javascript:", "<foreignobject", "<iframe", "<embed", "<object", "<!entity"]
+                .iter()
+                .any(|needle| text.contains(needle));
+            (scripted || handler).then_some("is an SVG or XML document with script in it")
+        }
+        _ => None,
+    }
 }

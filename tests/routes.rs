@@ -113,3 +113,21 @@ fn a_url_segment_too_long_for_the_file_system_is_refused_at_its_source() {
     assert_eq!(errors.matches("file systems allow 255").count(), 2, "{errors}");
     assert!(!errors.contains("could not"), "{errors}");
 }
+
+/// An article folder's `.html`, `.js` or scripted `.svg` was published as is, on the site's
+/// own address, past the raw HTML policy (red-team finding, issue 11).
+#[test]
+fn article_folders_cannot_publish_pages_or_scripts() {
+    for (name, text) in [
+        ("evil.html", "<script>alert(1)</script>"),
+        ("evil.js", "alert(1)"),
+        ("evil.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>"),
+        ("handler.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" onload =\"alert(1)\"></svg>"),
+    ] {
+        let site = SiteTest::fixture("basic").write(&format!("content/care/with-image/{name}"), text).build();
+        let errors = site.errors();
+        assert!(errors.contains(&format!("--> content/care/with-image/{name}")), "{name}: {errors}");
+    }
+    let site = SiteTest::fixture("basic").build();
+    assert!(site.root.join("public/care/with-image/towel.svg").exists(), "a plain SVG image is published");
+}
