@@ -42,6 +42,12 @@ pub fn create(request: &NewArticle) -> Result<PathBuf, Error> {
             "`{slug}` is not a valid slug: use lowercase letters, digits and hyphens, e.g. `{clean}`"
         )));
     }
+    if slug == "index" {
+        return Err(usage(
+            "`index` cannot be an article's slug: `index.md` is the file of an article folder; choose another name"
+                .into(),
+        ));
+    }
     let title = match &request.title {
         Some(title) => check_title(title).map_err(usage)?,
         None => title_from_slug(slug),
@@ -67,8 +73,15 @@ pub fn create(request: &NewArticle) -> Result<PathBuf, Error> {
     }
     let file = topic_dir.join(format!("{slug}.md"));
     let exists = |path: &Path| std::fs::symlink_metadata(path).is_ok();
-    if exists(&file) || exists(&topic_dir.join(slug)) {
+    if exists(&file) {
         return Err(usage(format!("`{}` already exists; tend new never overwrites a file", file.display())));
+    }
+    if exists(&topic_dir.join(slug)) {
+        let folder = topic_dir.join(slug);
+        return Err(usage(format!(
+            "`{}` already exists (an article folder or sub-topic with this name); choose another slug",
+            folder.display()
+        )));
     }
     write_new(&file, template(&title, request.today).as_bytes())?;
     Ok(file)

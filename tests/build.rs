@@ -197,3 +197,23 @@ fn a_linked_template_is_an_error_not_silently_skipped() {
     let errors = site.build().errors();
     assert!(errors.contains("templates/page.html") && errors.contains("symbolic link"), "{errors}");
 }
+
+/// `draft: true` on a topic's `_index.md` was ignored: the topic and every article in it were
+/// published (red-team finding). A draft topic is left out with all it holds, as a draft
+/// article is; the home page cannot be a draft.
+#[test]
+fn a_draft_topic_is_left_out_with_its_articles() {
+    let site = SiteTest::fixture("basic")
+        .write("content/later/_index.md", "---\ntitle: Later\ndescription: Not yet.\ndraft: true\n---\n")
+        .write("content/later/soon.md", "---\ntitle: Soon\ndescription: D\n---\nBody.\n")
+        .build();
+    site.report();
+    assert!(!site.root.join("public/later").exists(), "{}", site.listing());
+    let site = site.build_with(Overrides { drafts: true, ..Overrides::default() });
+    site.report();
+    assert!(site.root.join("public/later/soon/index.html").exists());
+    let home = std::fs::read_to_string("tests/fixtures/basic/content/_index.md").expect("read");
+    let site =
+        SiteTest::fixture("basic").write("content/_index.md", &home.replacen("---\n", "---\ndraft: true\n", 1)).build();
+    assert!(site.errors().contains("the home page cannot be a draft"), "{}", site.errors());
+}

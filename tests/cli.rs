@@ -75,3 +75,16 @@ fn every_command_works_with_a_relative_root() {
     assert_eq!(code, 0, "{stderr}");
     assert!(site.root.join("content/talk/relative.md").exists());
 }
+
+/// `tend new care/index` made `content/care/index.md`, which turned the whole topic into
+/// an article folder; `tend new care/with-image` named the wrong existing file.
+#[test]
+fn new_refuses_index_and_names_the_folder_that_exists() {
+    let site = SiteTest::fixture("basic");
+    let (code, stderr) = tend(&site, &["new", "care/index"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`index` cannot be an article's slug"), "{stderr}");
+    let (code, stderr) = tend(&site, &["new", "care/with-image"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("with-image` already exists (an article folder"), "{stderr}");
+}

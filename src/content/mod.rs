@@ -170,6 +170,32 @@ impl Content {
                 false
             }
         });
+        // A draft topic is left out with everything in it, like a draft article.
+        if home.front.draft {
+            problems.push(
+                home.front_matter()
+                    .error_at_key("draft", "the home page cannot be a draft")
+                    .with_hint("remove `draft`; to keep a topic or article back, mark that one as a draft"),
+            );
+        }
+        let held_back: Vec<PathBuf> = topics
+            .iter()
+            .filter(|topic| topic.front.draft && !config.drafts)
+            .filter_map(|topic| topic.path.parent().map(Path::to_path_buf))
+            .collect();
+        let in_draft = |path: &Path| held_back.iter().any(|dir| path.starts_with(dir));
+        topics.retain(|topic: &Topic| {
+            !in_draft(&topic.path) || {
+                drafts.push(topic.path.clone());
+                false
+            }
+        });
+        pages.retain(|(_, page): &(PathBuf, Page)| {
+            !in_draft(&page.path) || {
+                drafts.push(page.path.clone());
+                false
+            }
+        });
         let mut content = Self {
             home,
             topics,
