@@ -99,6 +99,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let (records, indexer) = search::Indexer::start(&config, &output);
     let mut site = Site::render_sending_records(inputs, records)?;
     site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
+    site.warnings.extend(routes.check_extra_paths(&config, Severity::Warning));
     let rendered = started.elapsed();
     let search_index = indexer.finish()?;
     site.files.extend(search_index.files);
@@ -163,6 +164,7 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     if let Some(theme) = &theme {
         problems.extend(theme.manifest.check_extra(&config, Severity::Error));
     }
+    problems.extend(routes.check_extra_paths(&config, Severity::Error));
     Ok(check::CheckReport::new(problems, found.checked, found.total, started))
 }
 
@@ -183,6 +185,7 @@ pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>
     }
     let site = Site::render_cached(inputs, cache.as_deref_mut().map(|cache| &mut cache.site)).map(|mut site| {
         site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
+        site.warnings.extend(routes.check_extra_paths(&config, Severity::Warning));
         site
     });
     if let Some(cache) = cache {

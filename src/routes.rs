@@ -258,6 +258,55 @@ impl Routes {
         OWNED_FOLDERS.iter().any(|folder| path.starts_with(&format!("{folder}/"))).then_some(Lookup::Generated)
     }
 
+    /// Site paths written under `extra:` in `site.yaml` (`help_page: get-help/`,
+    /// `start_here: [basics/x/]`) that lead nowhere. Themes drop a link whose page does
+    /// not exist, so a typo would silently take the Get help link off every page.
+    /// `severity`: a warning for `build` and `serve`, an error for `check`.
+    pub fn check_extra_paths(&self, config: &Config, severity: crate::diagnostic::Severity) -> Vec<Diagnostic> {
+        let site_path = |value: &serde_yaml::Value| {
+            value
+                .as_str()
+                .filter(|text| {
+                    text.ends_with('/')
+                        && !text.contains(char::is_whitespace)
+                        && crate::sitepath::scheme(text).is_none()
+                })
+                .map(str::to_owned)
+        };
+        let mut problems = Vec::new();
+        for key in config.source.extra_keys() {
+            let Some(value) = config.extra.get(key) else { continue };
+            let mut written: Vec<(Vec<String>, String)> = Vec::new();
+            match value {
+                serde_yaml::Value::Sequence(items) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Some(path) = site_path(item) {
+                            written.push((vec!["extra".into(), key.into(), i.to_string()], path));
+                        }
+                    }
+                }
+                other => written.extend(site_path(other).map(|path| (vec!["extra".into(), key.into()], path))),
+            }
+            for (at, path) in written {
+                let Some(decoded) = crate::sitepath::join("", &path) else { continue };
+                if self.lookup(&decoded).is_some() {
+                    continue;
+                }
+                let at: Vec<&str> = at.iter().map(String::as_str).collect();
+                let mut hint = "a site path from the site's root, e.g. `get-help/`".to_owned();
+                let pages: Vec<String> = self.site_paths().filter(|p| p.ends_with('/')).collect();
+                if let Some(best) = crate::diagnostic::did_you_mean(&decoded, pages.iter().map(String::as_str)) {
+                    hint = format!("did you mean `{best}`?");
+                }
+                let message = format!(
+                    "`extra.{key}` names `{path}`, which is not a page of this site: the theme will leave its link out"
+                );
+                problems.push(config.source.at_value(&at, severity, message).with_hint(hint));
+            }
+        }
+        problems
+    }
+
     /// Every output file that is copied from a source file: (output path, source).
     pub fn statics(&self) -> impl Iterator<Item = (&Path, &Path)> {
         self.files.iter().filter_map(|(path, claim)| match &claim.owner {

@@ -368,3 +368,28 @@ fn the_bundled_guide_passes() {
     let errors: Vec<String> = report.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
     assert!(errors.is_empty(), "{}", errors.join("\n"));
 }
+
+/// A typo in a site path under `extra:` (`help_page: get-hlep/`) took the Get help link off
+/// every page without a word (red-team finding, issue 11): a warning in build, an error in check.
+#[test]
+fn a_site_path_under_extra_that_leads_nowhere_is_reported() {
+    let site = SiteTest::copy_of(Path::new(env!("CARGO_MANIFEST_DIR")));
+    let yaml = std::fs::read_to_string(site.root.join("site.yaml")).expect("read");
+    let yaml = yaml.replacen(
+        "extra:\n",
+        "extra:\n  help_page: get-hlep/\n  start_here: [basics/what-is-aftercare/, basics/nope/]\n",
+        1,
+    );
+    assert!(yaml.contains("get-hlep"), "site.yaml has an extra: section");
+    let site = site.write("site.yaml", &yaml);
+    let report = check(&site);
+    let messages: Vec<String> = report.diagnostics.iter().filter(|d| d.is_error()).map(ToString::to_string).collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("`extra.help_page` names `get-hlep/`") && m.contains("did you mean `get-help/`?")),
+        "{messages:#?}"
+    );
+    assert!(messages.iter().any(|m| m.contains("`extra.start_here` names `basics/nope/`")), "{messages:#?}");
+    assert_eq!(messages.len(), 2, "{messages:#?}");
+}
