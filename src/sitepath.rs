@@ -55,12 +55,18 @@ pub fn percent_decode(text: &str) -> String {
     percent_encoding::percent_decode_str(text).decode_utf8_lossy().into_owned()
 }
 
-/// The scheme of `url` (`https`, `mailto`, `javascript`), if it starts with one.
-pub fn scheme(url: &str) -> Option<&str> {
+/// The scheme of `url` (`https` in `https://…`) as a browser reads it, lowercase: after
+/// dropping leading and trailing control characters and spaces (`\x01javascript:`) and
+/// tabs and newlines anywhere (`java\tscript:`). The one answer to "is this a URL with a
+/// scheme, and which": links, raw HTML, aliases and `extra` paths all ask here.
+pub fn scheme(url: &str) -> Option<String> {
+    let url: String =
+        url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
     let (scheme, _) = url.split_once(':')?;
-    let valid = scheme.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-        && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then_some(scheme)
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
 }
 
 /// The site path of tag `name`'s page: `tags/<slug>/`.
@@ -198,8 +204,9 @@ mod tests {
 
     #[test]
     fn schemes_are_told_from_paths() {
-        assert_eq!(scheme("https://x.org"), Some("https"));
-        assert_eq!(scheme("JavaScript:alert(1)"), Some("JavaScript"));
+        assert_eq!(scheme("https://x.org").as_deref(), Some("https"));
+        assert_eq!(scheme("JavaScript:alert(1)").as_deref(), Some("javascript"));
+        assert_eq!(scheme("\x01java\tscript:alert(1)").as_deref(), Some("javascript"));
         assert_eq!(scheme("a/b:c"), None);
         assert_eq!(scheme("/a:b"), None);
     }

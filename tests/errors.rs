@@ -239,3 +239,14 @@ fn a_broken_anchor_hint_lists_a_few_headings_not_all() {
     let errors = site.errors();
     assert!(errors.contains("#section-0, #section-1,") && errors.contains("and 20 more"), "{errors}");
 }
+
+/// `tags: [C++, C#]` made one page `/tags/c/` titled "C++"; "C#" vanished without a word.
+#[test]
+fn tags_that_share_a_page_are_named() {
+    let site = SiteTest::fixture("basic")
+        .write("content/care/x.md", "---\ntitle: X\ndescription: D\ntags: [\"C++\", \"C#\", Water]\n---\nBody\n")
+        .build();
+    let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
+    assert!(warnings.iter().any(|w| w.contains("the tags `C++` and `C#` share one page, `/tags/c/`")), "{warnings:#?}");
+    assert!(!warnings.iter().any(|w| w.contains("`Water`")), "`water` and the fixture's `Water` are one tag, spelt twice: {warnings:#?}");
+}

@@ -290,6 +290,21 @@ impl Content {
                     );
                     continue;
                 }
+                if let Some(first) = tags.get(&slug).filter(|tag| tag.name.to_lowercase() != name.to_lowercase()) {
+                    let message = format!(
+                        "the tags `{}` and `{name}` share one page, `/tags/{slug}/`, titled `{}`",
+                        first.name, first.name
+                    );
+                    problems.push(
+                        Diagnostic {
+                            severity: crate::diagnostic::Severity::Warning,
+                            ..page.front_matter().error_at_key("tags", message)
+                        }
+                        .with_hint(
+                            "tag URLs keep only letters and digits: use one spelling, or words that differ in them",
+                        ),
+                    );
+                }
                 let tag =
                     tags.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, pages: Vec::new() });
                 if !tag.pages.contains(&i) {

@@ -3,7 +3,7 @@
 //! handlers or URLs with schemes Markdown links may not use. Used both per fragment (by
 //! [`super::raw_html`]) and for the whole page (by ammonia, through [`cleaner`]).
 
-use super::{RESERVED_IDS, SCHEMES, url_scheme};
+use super::{RESERVED_IDS, SCHEMES};
 
 /// Tags raw HTML may use under `sanitize` (ammonia's defaults, plus `section` and the
 /// task list's `input`); tend's own markup uses only these too.
@@ -80,7 +80,7 @@ pub(super) fn attribute_problem(tag: &str, name: &str, value: &str) -> Option<St
     if !allowed {
         Some(String::new())
     } else if URL_ATTRIBUTES.contains(&name) {
-        url_scheme(value)
+        crate::sitepath::scheme(value)
             .filter(|scheme| !SCHEMES.contains(&scheme.as_str()))
             .map(|scheme| format!(": the `{scheme}:` scheme is not allowed"))
     } else if name == "id" && RESERVED_IDS.contains(&value) {

@@ -522,7 +522,7 @@ impl<'s> State<'s> {
             return url;
         }
         let text = url.trim();
-        if let Some(scheme) = url_scheme(text) {
+        if let Some(scheme) = crate::sitepath::scheme(text) {
             if SCHEMES.contains(&scheme.as_str()) {
                 return url;
             }
@@ -617,19 +617,6 @@ fn align_with_classes(html: &str) -> String {
 
 /// The schemes links and raw HTML URLs may use.
 const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
-
-/// The scheme of `url` (`https` in `https://…`) as a browser reads it, lowercase: after
-/// dropping leading and trailing control characters and spaces (`\x01javascript:`) and
-/// tabs and newlines anywhere (`java\tscript:`).
-fn url_scheme(url: &str) -> Option<String> {
-    let url: String =
-        url.trim_matches(|c: char| c <= ' ').chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
-    let (scheme, _) = url.split_once(':')?;
-    let mut chars = scheme.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| scheme.to_ascii_lowercase())
-}
 
 fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     match kind {
