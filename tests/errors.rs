@@ -248,5 +248,8 @@ fn tags_that_share_a_page_are_named() {
         .build();
     let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
     assert!(warnings.iter().any(|w| w.contains("the tags `C++` and `C#` share one page, `/tags/c/`")), "{warnings:#?}");
-    assert!(!warnings.iter().any(|w| w.contains("`Water`")), "`water` and the fixture's `Water` are one tag, spelt twice: {warnings:#?}");
+    assert!(
+        !warnings.iter().any(|w| w.contains("`Water`")),
+        "`water` and the fixture's `Water` are one tag, spelt twice: {warnings:#?}"
+    );
 }
