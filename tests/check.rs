@@ -393,3 +393,23 @@ fn a_site_path_under_extra_that_leads_nowhere_is_reported() {
     assert!(messages.iter().any(|m| m.contains("`extra.start_here` names `basics/nope/`")), "{messages:#?}");
     assert_eq!(messages.len(), 2, "{messages:#?}");
 }
+
+/// Dates that cannot all be true passed silently (red-team finding): `next_review` before
+/// `last_reviewed`, `updated` before `date`.
+#[test]
+fn dates_that_cannot_all_be_true_are_reported() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-base/content/care/washing.md");
+    let text = std::fs::read_to_string(path).expect("read").replacen(
+        "next_review: 2099-01-02\n",
+        "date: 2020-05-05\nupdated: 2020-01-01\nlast_reviewed: 2021-01-01\nnext_review: 2020-06-01\n",
+        1,
+    );
+    let site = fixture("check-base").write("content/care/washing.md", &text);
+    let report = check(&site);
+    let messages: Vec<&str> = report.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert!(messages.iter().any(|m| m.contains("is not after `last_reviewed` (2021-01-01)")), "{messages:#?}");
+    assert!(
+        messages.iter().any(|m| m.contains("`updated` (2020-01-01) is before `date` (2020-05-05)")),
+        "{messages:#?}"
+    );
+}

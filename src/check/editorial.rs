@@ -26,6 +26,7 @@ pub(super) fn check(
     }
     if file.kind != Kind::Section {
         problems.extend(review(file, settings, today));
+        problems.extend(date_order(file, today));
         problems.extend(readability(file, facts, settings));
     }
     problems
@@ -114,6 +115,44 @@ fn review(file: &SourceFile<'_>, settings: &CheckSettings, today: NaiveDate) -> 
         _ => return None,
     };
     Some(file.at_key(severity, "next_review", message).with_hint(HOW))
+}
+
+/// Dates that cannot all be true: a review before the page was reviewed, an update before
+/// it was written, a review or publication date in the future.
+fn date_order(file: &SourceFile<'_>, today: NaiveDate) -> Vec<Diagnostic> {
+    let front = file.front;
+    let mut problems = Vec::new();
+    if let (Some(last), Some(next)) = (front.last_reviewed, front.next_review)
+        && next <= last
+    {
+        problems.push(
+            file.at_key(
+                Severity::Error,
+                "next_review",
+                format!("`next_review` ({next}) is not after `last_reviewed` ({last})"),
+            )
+            .with_hint(
+                "set `next_review` to when the page should next be checked, usually 3 years after `last_reviewed`",
+            ),
+        );
+    }
+    if let (Some(written), Some(updated)) = (front.date, front.updated)
+        && updated < written
+    {
+        problems.push(
+            file.at_key(Severity::Error, "updated", format!("`updated` ({updated}) is before `date` ({written})"))
+                .with_hint("`date` is when the page was first published; `updated` is a later change"),
+        );
+    }
+    for (key, value) in [("date", front.date), ("last_reviewed", front.last_reviewed), ("updated", front.updated)] {
+        if let Some(value) = value.filter(|value| *value > today) {
+            problems.push(
+                file.at_key(Severity::Warning, key, format!("`{key}` ({value}) is in the future"))
+                    .with_hint("write the day it happened; readers and feeds show this date"),
+            );
+        }
+    }
+    problems
 }
 
 fn days_text(days: i64) -> String {
