@@ -136,7 +136,7 @@ impl From<&Reference> for ReferenceView {
 /// The page being rendered (home, topic, article or root page). Generated pages (tags,
 /// a tag, 404, search) get one too, with every field present, empty or null, so one
 /// `base.html` can read any field on every page: Tera 2 refuses to print a missing one.
-/// Templates also see `content`, the rendered body, which [`Context::insert_page`] adds:
+/// Templates also see `content`, the rendered body, which `Context::insert_page` adds:
 /// it is hashed as bytes for the fingerprint, not serialized.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PageView {
