@@ -41,7 +41,7 @@ pub struct Theme {
     prefixes: Vec<String>,
     /// Static folders to copy, outermost parent theme first, then the theme, then the site.
     pub static_dirs: Vec<PathBuf>,
-    /// `theme.yaml`, merged with its parents' (see `Manifest::merged`).
+    /// `theme.yaml`, merged with its parents': their `extra` defaults first, the theme's winning.
     pub manifest: Manifest,
     /// Every template's name and text, and the base path `url()` adds.
     fingerprint: u128,
