@@ -16,6 +16,13 @@
 //! article's body changes its own context only; changing its title changes the context of
 //! every page whose sidebar, neighbours, topic or tag list shows that title, and exactly
 //! those pages render again. Nothing is kept for a build, which starts cold every time.
+//!
+//! Reading the sources is the one cost a fingerprint cannot save: at 10,000 articles,
+//! reading and hashing every file takes longer than rendering the one that changed. So a
+//! cache that is told what changed ([`RenderCache::note_changes`], which `tend serve`
+//! calls with its watcher's paths) reads only those files and takes every other file's
+//! text from the last load; when the watcher may have missed events it says so, and the
+//! next load reads everything.
 
 use crate::content::FrontMatterCache;
 use crate::fingerprint::CacheStats;
@@ -39,5 +46,13 @@ impl RenderCache {
     /// An empty cache: the first render with it does all the work.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Says which paths changed on disk since the last render (relative to the site root;
+    /// a folder stands for everything in it), or `None` when that is not known (the
+    /// watcher lost events). From the first call on, a render reads again only the content
+    /// files named since the last render that loaded the content, instead of every file.
+    pub fn note_changes(&mut self, paths: Option<&std::collections::BTreeSet<std::path::PathBuf>>) {
+        self.front_matter.note_changes(paths);
     }
 }

@@ -26,6 +26,9 @@ pub fn take_kept<T>(previous: &mut Kept<T>, path: &std::path::Path, fingerprint:
 pub struct CacheStats {
     /// Whether the theme's templates were compiled (rather than reused).
     pub theme_compiled: bool,
+    /// Content files read from disk (the others' text was kept: see
+    /// `RenderCache::note_changes`).
+    pub files_read: usize,
     /// Content files whose front matter was parsed.
     pub front_matter_parsed: usize,
     /// Markdown files rendered.

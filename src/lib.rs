@@ -214,8 +214,8 @@ fn load_cached(options: &BuildOptions, cache: Option<&mut RenderCache>) -> Resul
         || Content::load_cached(&config, front_matter.as_deref_mut()),
     );
     if let (Some(stats), Ok((_, compiled))) = (stats, &theme) {
-        let parsed = front_matter.map_or(0, |cache| cache.parsed);
-        *stats = CacheStats { theme_compiled: *compiled, front_matter_parsed: parsed, ..CacheStats::default() };
+        let (files_read, front_matter_parsed) = front_matter.map_or((0, 0), |cache| (cache.read, cache.parsed));
+        *stats = CacheStats { theme_compiled: *compiled, files_read, front_matter_parsed, ..CacheStats::default() };
     }
     let theme = theme.map(|(theme, _)| theme);
     match (theme, content) {

@@ -51,6 +51,9 @@ pub struct Change {
     pub kinds: BTreeSet<Kind>,
     /// Changed paths, relative to the site root.
     pub paths: BTreeSet<PathBuf>,
+    /// Whether changes may have been missed (the kernel's event queue overflowed, or a
+    /// watch failed): the sources must be read again in full, not just `paths`.
+    pub rescan: bool,
 }
 
 impl Change {
@@ -150,22 +153,27 @@ impl Watcher {
                 Ok(events) => events,
                 Err(errors) => {
                     // Lost events or a watch that could not be added: say so, since
-                    // saves may then not rebuild.
+                    // saves may then not rebuild, and read everything again.
                     for error in errors {
                         eprintln!(
                             "warning: watching for changes: {error}; if a save does not show, restart tend serve"
                         );
                     }
+                    on_change(Change { rescan: true, ..Change::default() });
                     return;
                 }
             };
             let mut change = Change::default();
-            for event in events.iter().filter(|e| changes_files(&e.kind)) {
-                for path in &event.paths {
-                    change.add(&events_root, path);
+            for event in events.iter() {
+                // The kernel's queue overflowed: which files changed is unknown.
+                change.rescan |= event.need_rescan();
+                if changes_files(&event.kind) {
+                    for path in &event.paths {
+                        change.add(&events_root, path);
+                    }
                 }
             }
-            if !change.kinds.is_empty() {
+            if !change.kinds.is_empty() || change.rescan {
                 on_change(change);
             }
         };

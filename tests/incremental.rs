@@ -2,6 +2,7 @@
 //! that reuses the previous render's work must equal a render from scratch, byte for
 //! byte, and an ordinary edit must re-render only what depends on it.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
@@ -123,6 +124,67 @@ fn a_title_edit_renders_the_pages_that_show_the_title() {
 }
 
 #[test]
+fn a_cache_told_what_changed_reads_only_those_files() {
+    let site = SiteTest::fixture("basic");
+    let mut cache = RenderCache::new();
+    cache.note_changes(None);
+    let (first, _) = render_both(&site.root, &mut cache);
+    assert!(first.files_read > 3, "{first:?}");
+    let article = "content/care/washing.md";
+    edit(&site.root, article, |text| text.replace("Plain **water**", "Plain, warm **water**"));
+    cache.note_changes(Some(&BTreeSet::from([PathBuf::from(article)])));
+    let (stats, _) = render_both(&site.root, &mut cache);
+    assert_eq!((stats.files_read, stats.markdown_rendered, stats.pages_rendered), (1, 1, 1), "{stats:?}");
+    // A folder named stands for everything in it.
+    cache.note_changes(Some(&BTreeSet::from([PathBuf::from("content/care")])));
+    let (stats, _) = render_both(&site.root, &mut cache);
+    let in_care = tree(&site.root).keys().filter(|p| p.starts_with("content/care") && is_markdown(p)).count();
+    assert_eq!(stats.files_read, in_care, "{stats:?}");
+    // Lost events: everything is read again.
+    cache.note_changes(None);
+    let (stats, _) = render_both(&site.root, &mut cache);
+    assert_eq!(stats.files_read, first.files_read, "{stats:?}");
+}
+
+#[test]
+fn a_cache_never_told_what_changed_reads_every_file() {
+    let site = SiteTest::fixture("basic");
+    let mut cache = RenderCache::new();
+    let (first, _) = render_both(&site.root, &mut cache);
+    let (second, _) = render_both(&site.root, &mut cache);
+    assert_eq!(second.files_read, first.files_read);
+}
+
+#[test]
+fn changes_noted_before_a_failed_render_are_read_by_the_next() {
+    let site = SiteTest::fixture("basic");
+    let mut cache = RenderCache::new();
+    cache.note_changes(None);
+    render_both(&site.root, &mut cache);
+    let article = "content/care/washing.md";
+    edit(&site.root, article, |text| text.replace("Plain **water**", "Plain, warm **water**"));
+    edit(&site.root, "site.yaml", |text| {
+        format!(
+            "{text}
+not_a_key: 1
+"
+        )
+    });
+    cache.note_changes(Some(&BTreeSet::from([PathBuf::from(article), PathBuf::from("site.yaml")])));
+    let (_, failed) = render_both(&site.root, &mut cache);
+    assert!(matches!(failed, Outcome::Failed(_)));
+    edit(&site.root, "site.yaml", |text| text.replace("\nnot_a_key: 1\n", ""));
+    cache.note_changes(Some(&BTreeSet::from([PathBuf::from("site.yaml")])));
+    // render_both compares with a fresh render: a kept stale text would differ.
+    let (stats, _) = render_both(&site.root, &mut cache);
+    assert_eq!(stats.files_read, 1, "{stats:?}");
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "md")
+}
+
+#[test]
 fn template_and_config_edits_render_everything_again() {
     let site = SiteTest::fixture("basic");
     let mut cache = RenderCache::new();
@@ -186,6 +248,23 @@ fn articles(root: &Path) -> Vec<PathBuf> {
         .collect();
     found.sort();
     found
+}
+
+/// Every file under `root`, by path relative to it, with its bytes.
+fn tree(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().strip_prefix(root).expect("inside").to_path_buf(), std::fs::read(e.path()).expect("read")))
+        .collect()
+}
+
+/// The paths a watcher would report between two trees: written, created and removed files.
+fn changed_paths(before: &BTreeMap<PathBuf, Vec<u8>>, after: &BTreeMap<PathBuf, Vec<u8>>) -> BTreeSet<PathBuf> {
+    let written = after.iter().filter(|(path, bytes)| before.get(*path) != Some(bytes)).map(|(path, _)| path);
+    let removed = before.keys().filter(|path| !after.contains_key(*path));
+    written.chain(removed).cloned().collect()
 }
 
 fn apply(root: &Path, edit_: &Edit) {
@@ -300,6 +379,27 @@ proptest! {
                 break;
             }
             apply(&site.root, edit_);
+            render_both(&site.root, &mut cache);
+        }
+    }
+
+    /// The same, with the cache told what changed (as `tend serve`'s watcher tells it),
+    /// so it reads only the files that changed and keeps every other file's text.
+    #[test]
+    fn any_edit_sequence_told_by_a_watcher_renders_like_a_fresh_build(
+        sequence in prop::collection::vec(edits(), 1..10)
+    ) {
+        let site = SiteTest::fixture("basic");
+        let mut cache = RenderCache::new();
+        cache.note_changes(None);
+        render_both(&site.root, &mut cache);
+        for edit_ in &sequence {
+            if articles(&site.root).is_empty() {
+                break;
+            }
+            let before = tree(&site.root);
+            apply(&site.root, edit_);
+            cache.note_changes(Some(&changed_paths(&before, &tree(&site.root))));
             render_both(&site.root, &mut cache);
         }
     }

@@ -8,7 +8,7 @@
 pub mod front_matter;
 pub mod page;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -84,20 +84,23 @@ impl Content {
     pub fn load_cached(config: &Config, cache: Option<&mut FrontMatterCache>) -> Result<Self, Error> {
         let mut problems = Vec::new();
         let walk = walk(config, &mut problems)?;
-        let previous = cache.as_ref().map(|cache| &cache.entries);
+        let previous = cache.as_ref().map(|cache| (&cache.entries, &cache.changed));
         let results: Vec<_> = walk.files.par_iter().map(|found| parse_one(found, previous)).collect();
         let mut parsed = Vec::with_capacity(results.len());
         let mut entries = HashMap::with_capacity(results.len());
-        let mut fresh = 0;
+        let (mut fresh, mut read) = (0, 0);
         for (found, (result, entry)) in walk.files.iter().zip(results) {
             if let Some(entry) = entry {
                 fresh += usize::from(entry.fresh);
-                entries.insert(found.rel.clone(), (entry.fingerprint, entry.parsed));
+                read += usize::from(entry.read);
+                entries.insert(found.rel.clone(), (entry.fingerprint, entry.kept));
             }
             parsed.push(result);
         }
         if let Some(cache) = cache {
-            *cache = FrontMatterCache { entries, parsed: fresh };
+            // Every kept text is now the file's text as read by this load.
+            let changed = if cache.watched { Changed::Only(BTreeSet::new()) } else { Changed::Anything };
+            *cache = FrontMatterCache { entries, changed, watched: cache.watched, parsed: fresh, read };
         }
         let mut home = None;
         let mut topics = Vec::new();
@@ -530,44 +533,110 @@ type Parsed = Result<(String, FrontMatter, usize), Vec<Diagnostic>>;
 /// A content file's front matter and where its body starts, or what is wrong with it.
 type ParsedFrontMatter = Result<(FrontMatter, usize), Vec<Diagnostic>>;
 
-/// Parsed front matter kept between loads (for `tend serve`), by source path.
+/// Content files kept between loads (for `tend serve`), by source path: each file's text
+/// and parsed front matter.
 #[derive(Default)]
 pub struct FrontMatterCache {
-    entries: Kept<ParsedFrontMatter>,
+    entries: Kept<KeptFile>,
+    /// Which files the next load must read again.
+    changed: Changed,
+    /// Whether a watcher reports the changes (see [`FrontMatterCache::note_changes`]).
+    watched: bool,
     /// Files parsed (rather than reused) by the last load.
     pub parsed: usize,
+    /// Files read from disk by the last load.
+    pub read: usize,
+}
+
+/// Which content files may differ from the text kept for them.
+#[derive(Debug, Default)]
+enum Changed {
+    /// Any of them: read every file.
+    #[default]
+    Anything,
+    /// Only these paths (relative to the site root) and the files inside them.
+    Only(BTreeSet<PathBuf>),
+}
+
+impl Changed {
+    fn includes(&self, rel: &Path) -> bool {
+        match self {
+            Self::Anything => true,
+            Self::Only(paths) => rel.ancestors().any(|dir| paths.contains(dir)),
+        }
+    }
+}
+
+impl FrontMatterCache {
+    /// Says what changed on disk since the last load: `Some(paths)` (relative to the site
+    /// root; a folder stands for everything in it) when a watcher saw every change, `None`
+    /// when it may have missed some. Once called, a load reads only the files named since
+    /// the last load that succeeded, and takes every other file's text from the cache; a
+    /// cache that is never told reads every file on every load.
+    pub fn note_changes(&mut self, paths: Option<&BTreeSet<PathBuf>>) {
+        self.watched = true;
+        match (&mut self.changed, paths) {
+            (Changed::Only(pending), Some(paths)) => pending.extend(paths.iter().cloned()),
+            (changed, None) => *changed = Changed::Anything,
+            (Changed::Anything, Some(_)) => {}
+        }
+    }
+}
+
+/// A file's text and parse, as kept for the next load.
+#[derive(Clone)]
+struct KeptFile {
+    text: String,
+    parsed: ParsedFrontMatter,
 }
 
 /// A file's parse, filed for the next load.
 struct CacheEntry {
     fingerprint: u128,
-    parsed: ParsedFrontMatter,
+    kept: KeptFile,
     fresh: bool,
+    read: bool,
 }
 
-/// Reads and parses one file; when caching, reuses `previous`'s parse of the same text.
-fn parse_one(found: &Found, previous: Option<&Kept<ParsedFrontMatter>>) -> (Parsed, Option<CacheEntry>) {
+/// Reads and parses one file; when caching, reuses `previous`'s parse of the same text,
+/// and its text too when `changed` says the file was not touched.
+fn parse_one(found: &Found, previous: Option<(&Kept<KeptFile>, &Changed)>) -> (Parsed, Option<CacheEntry>) {
+    let requirements = match found.kind {
+        FileKind::Page { .. } => Requirements::Page,
+        FileKind::Home | FileKind::Topic => Requirements::Section,
+    };
+    let kept = previous.and_then(|(entries, changed)| {
+        let (fingerprint, kept) = entries.get(&found.rel).filter(|_| !changed.includes(&found.rel))?;
+        Some((*fingerprint, kept))
+    });
+    if let Some((fingerprint, kept)) = kept {
+        // The requirements are part of the fingerprint: a file can change kind (an
+        // `_index.md` appearing beside it) without being touched.
+        if fingerprint == front_matter_fingerprint(found, &kept.text, requirements) {
+            let result = kept.parsed.clone().map(|(front, offset)| (kept.text.clone(), front, offset));
+            return (result, Some(CacheEntry { fingerprint, kept: kept.clone(), fresh: false, read: false }));
+        }
+    }
     let text = match fs::read(&found.abs).map(|bytes| crate::diagnostic::decode_utf8(&bytes, &found.rel)) {
         Ok(Ok(text)) => text,
         Ok(Err(problem)) => return (Err(vec![problem]), None),
         Err(error) => return (Err(vec![Diagnostic::error(&found.rel, error.to_string())]), None),
     };
-    let requirements = match found.kind {
-        FileKind::Page { .. } => Requirements::Page,
-        FileKind::Home | FileKind::Topic => Requirements::Section,
-    };
-    let Some(previous) = previous else {
+    let Some((previous, _)) = previous else {
         return (parse_file(&found.rel, &text, requirements).map(|(front, offset)| (text, front, offset)), None);
     };
-    let mut fingerprint = Fingerprint::new();
-    let fingerprint =
-        fingerprint.text(&display_path(&found.rel)).text(&text).text(&format!("{requirements:?}")).finish();
+    let fingerprint = front_matter_fingerprint(found, &text, requirements);
     let (parsed, fresh) = match previous.get(&found.rel).filter(|(old, _)| *old == fingerprint) {
-        Some((_, parsed)) => (parsed.clone(), false),
+        Some((_, kept)) => (kept.parsed.clone(), false),
         None => (parse_file(&found.rel, &text, requirements), true),
     };
-    let result = parsed.clone().map(|(front, offset)| (text, front, offset));
-    (result, Some(CacheEntry { fingerprint, parsed, fresh }))
+    let result = parsed.clone().map(|(front, offset)| (text.clone(), front, offset));
+    (result, Some(CacheEntry { fingerprint, kept: KeptFile { text, parsed }, fresh, read: true }))
+}
+
+/// What a file's parse depends on: its path, its text and whether it is a page or a topic.
+fn front_matter_fingerprint(found: &Found, text: &str, requirements: Requirements) -> u128 {
+    Fingerprint::new().text(&display_path(&found.rel)).text(text).text(&format!("{requirements:?}")).finish()
 }
 
 fn topic(found: &Found, text: String, front: FrontMatter, body_offset: usize, permalink: Permalink) -> Topic {

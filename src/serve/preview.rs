@@ -34,13 +34,13 @@ impl Preview {
         let index = Indexer::start(Arc::clone(&published))?;
         let builder = Arc::new(Builder { build, published, index, memo: Mutex::default() });
         let watcher = watch(&builder)?;
-        builder.rebuild();
+        builder.rebuild(None);
         Ok(Self { builder, _watcher: watcher })
     }
 
-    /// Rebuilds now, as a save would.
+    /// Rebuilds now, reading every source again (it is not known what changed).
     pub(super) fn rebuild(&self) -> Option<CacheStats> {
-        self.builder.rebuild()
+        self.builder.rebuild(None)
     }
 }
 
@@ -57,9 +57,10 @@ fn watch(builder: &Arc<Builder>) -> Result<Arc<Mutex<Watcher>>, Error> {
     spawn("tend-rebuild", move || {
         while let Ok(change) = rx.recv() {
             // Fold changes that queued up during the last rebuild into this one.
-            let mut paths = change.paths;
+            let (mut paths, mut rescan) = (change.paths, change.rescan);
             while let Ok(more) = rx.try_recv() {
                 paths.extend(more.paths);
+                rescan |= more.rescan;
             }
             // A source folder created (or re-created) since the last rebuild.
             if let Some(watcher) = loop_watcher.upgrade()
@@ -68,7 +69,7 @@ fn watch(builder: &Arc<Builder>) -> Result<Arc<Mutex<Watcher>>, Error> {
                 eprintln!("warning: {error}");
             }
             let started = Instant::now();
-            let stats = builder.rebuild();
+            let stats = builder.rebuild((!rescan).then_some(&paths));
             log_rebuild(&paths, stats, started.elapsed());
         }
     })?;
@@ -123,10 +124,13 @@ struct Memo {
 
 impl Builder {
     /// Renders the site into a new snapshot and publishes it, or reports why it could
-    /// not; the search index follows on the indexing worker.
-    fn rebuild(&self) -> Option<CacheStats> {
+    /// not; the search index follows on the indexing worker. `changed` names the paths
+    /// the watcher saw change (relative to the root), or is `None` when that is unknown:
+    /// only those content files are read again.
+    fn rebuild(&self, changed: Option<&BTreeSet<PathBuf>>) -> Option<CacheStats> {
         let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
         let memo = &mut *memo;
+        memo.cache.note_changes(changed);
         let result = crate::render_cached(&self.build, Some(&mut memo.cache))
             .and_then(|(config, site)| Ok((config, read_files(&mut memo.statics, &site)?, site)));
         let stats = memo.cache.stats;

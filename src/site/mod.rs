@@ -115,6 +115,7 @@ impl Site {
         let loaded = cache.as_deref().map(|cache| cache.stats).unwrap_or_default();
         let mut stats = CacheStats {
             theme_compiled: loaded.theme_compiled,
+            files_read: loaded.files_read,
             front_matter_parsed: loaded.front_matter_parsed,
             markdown_rendered: rendered.fresh,
             markdown_reused: rendered.count() - rendered.fresh,
