@@ -91,8 +91,12 @@ test("a new title reaches the other pages that list it: a sibling's sidebar, the
     // Reverting brings the old title back everywhere: nothing stays stale.
     await writeFile(file, good);
     for (const page of [sibling, topic]) {
+      // The renamed link goes when the reload starts; the old one is back once it ends.
       await page.getByRole("link", { name: renamed }).first().waitFor({ state: "detached", timeout: 10_000 });
-      assert.ok(await page.getByRole("link", { name: "Feeling low, teary or anxious after sex", exact: true }).first().isVisible());
+      await page
+        .getByRole("link", { name: "Feeling low, teary or anxious after sex", exact: true })
+        .first()
+        .waitFor({ timeout: 10_000 });
     }
   } finally {
     await writeFile(file, good);
