@@ -413,3 +413,9 @@ fn dates_that_cannot_all_be_true_are_reported() {
         "{messages:#?}"
     );
 }
+
+// issue 15 part 3: a definition list's terms are anchors, in the same id space as headings.
+#[test]
+fn definition_list_terms_are_anchors() {
+    insta::assert_snapshot!(snapshot_of("check-terms"));
+}

@@ -45,3 +45,21 @@ fn a_stray_script_keeps_the_rest_of_the_article_published_and_indexed() {
     assert!(page.contains("<h2 id=\"safety\">"), "{page}");
     assert!(!page.contains("gone()") && !index.contains("gone()"), "a closed script goes with its content");
 }
+
+/// What a `check-base` page's `<main>` holds after its title.
+fn main_of(page: &str) -> &str {
+    let start = page.find("</h1>").expect("a title") + "</h1>".len();
+    &page[start..page.find("</main>").expect("a main")]
+}
+
+// issue 15 part 3
+#[test]
+fn definition_lists_give_each_term_a_unique_id() {
+    let site = SiteTest::fixture("check-base");
+    crate::support::copy_dir(
+        &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check-terms"),
+        &site.root,
+    );
+    let site = site.remove("content/care/terms.md").build();
+    insta::assert_snapshot!(main_of(&site.read("care/words/index.html")));
+}

@@ -97,7 +97,7 @@ pub struct Rendered {
     pub html: String,
     /// Every heading, in order.
     pub headings: Vec<Heading>,
-    /// Ids a link may point at: headings and footnotes.
+    /// Ids a link may point at: headings, definition list terms and footnotes.
     pub anchors: HashSet<String>,
     /// Links with fragments, for anchor checks.
     pub links: Vec<Link>,
@@ -174,6 +174,7 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Renders a page body.
@@ -184,15 +185,21 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     let mut state = State::new(source, settings);
     let (parsed, raw_html) = raw_html::apply(parsed, settings.raw_html, &mut state.reporter);
     let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
-    let mut heading: Option<(Vec<Event<'_>>, Range<usize>)> = None;
+    // A heading or a definition list's term, held until its end gives it an id.
+    let mut anchored: Option<(Vec<Event<'_>>, Range<usize>)> = None;
     for (event, range) in parsed {
         let event = state.rewrite(event, &range);
-        match (&mut heading, event) {
-            (None, event @ Event::Start(Tag::Heading { .. })) => heading = Some((vec![event], range)),
-            (Some((buffer, start)), Event::End(TagEnd::Heading(level))) => {
+        match (&mut anchored, event) {
+            (None, event @ Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle)) => {
+                anchored = Some((vec![event], range));
+            }
+            (Some((buffer, start)), Event::End(end @ (TagEnd::Heading(_) | TagEnd::DefinitionListTitle))) => {
                 let (buffer, start) = (std::mem::take(buffer), start.clone());
-                heading = None;
-                state.emit_heading(buffer, level, start, &mut events);
+                anchored = None;
+                match end {
+                    TagEnd::Heading(level) => state.emit_heading(buffer, level, start, &mut events),
+                    _ => state.emit_term(buffer, &mut events),
+                }
             }
             (Some((buffer, _)), event) => buffer.push(event),
             (None, event) => state.push(event, &mut events),
@@ -425,7 +432,14 @@ impl<'s> State<'s> {
                     self.rendered.summary.push(' ');
                 }
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => {
                 self.rendered.plain_text.push('\n');
             }
             _ => {}
@@ -484,13 +498,7 @@ impl<'s> State<'s> {
             return;
         };
         let inner: Vec<Event<'e>> = events.collect();
-        let title: String = inner
-            .iter()
-            .filter_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let title = plain(&inner);
         let source = &self.source.text[range.clone()];
         let checked = check_attributes(source, id, classes, &attrs);
         for (at, message, hint) in checked.problems {
@@ -514,6 +522,18 @@ impl<'s> State<'s> {
             )
             .into(),
         ));
+    }
+
+    /// Emits a buffered definition list term (`<dt>`) with a unique id from its text,
+    /// taken from the same ids as the headings', so `#term` links resolve and are checked
+    /// as heading anchors are (as Hugo's definition lists do).
+    fn emit_term<'e>(&mut self, buffer: Vec<Event<'e>>, out: &mut Vec<Event<'e>>) {
+        let inner: Vec<Event<'e>> = buffer.into_iter().skip(1).collect();
+        let id = self.ids.claim(&heading_id(&plain(&inner)));
+        out.push(Event::Html(format!("<dt id=\"{}\">", escape(&id)).into()));
+        self.rendered.anchors.insert(id);
+        out.extend(inner);
+        out.push(Event::Html("</dt>\n".into()));
     }
 
     /// The URL a link or image points at, after resolution; records problems.
@@ -626,6 +646,17 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
+}
+
+/// The plain text of a heading's or term's events.
+fn plain(events: &[Event<'_>]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn truncate_words(text: &str, max: usize) -> String {
