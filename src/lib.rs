@@ -125,7 +125,9 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     let started = Instant::now();
     let scope = check::Scope::new(options)?;
     let report = |problems| Ok(check::CheckReport::new(problems, 0, 0, started));
-    let config = match Config::load(&options.root, &options.overrides) {
+    // Broken links stay errors in `check` whatever site.yaml says, unless asked otherwise.
+    let overrides = Overrides { links: Some(options.overrides.links.unwrap_or_default()), ..options.overrides.clone() };
+    let config = match Config::load(&options.root, &overrides) {
         Ok(config) => config,
         Err(Error::Site(problems)) => return report(problems),
         Err(error) => return Err(error),
@@ -158,7 +160,7 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     let markdown = site::RenderedContent::render(&config, &content);
     problems.extend(content.problems.iter().cloned());
     problems.extend(routes.problems.iter().cloned());
-    problems.extend(markdown.diagnostics(&content));
+    problems.extend(markdown.diagnostics(&content, config.links.internal));
     let found = check::content(&config, &content, &routes, &markdown, &scope, options.today);
     problems.extend(found.diagnostics);
     if let Some(theme) = &theme {

@@ -419,3 +419,26 @@ fn dates_that_cannot_all_be_true_are_reported() {
 fn definition_list_terms_are_anchors() {
     insta::assert_snapshot!(snapshot_of("check-terms"));
 }
+
+// issue 15 part 3: `links: {internal: warn}` makes a build go on, but `check` keeps broken
+// links errors unless run with `--links warn`.
+#[test]
+fn check_keeps_broken_links_errors_unless_told_otherwise() {
+    let site = fixture("check-links");
+    let site_yaml = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let site = site.write("site.yaml", &format!("{site_yaml}links:\n  internal: warn\n"));
+    let strict = check(&site);
+    let summary = |report: &CheckReport| {
+        let mut lines: Vec<String> =
+            report.diagnostics.iter().map(|d| format!("{:?} {}: {}", d.severity, d.location(), d.message)).collect();
+        lines.sort();
+        lines
+    };
+    let strict_lines = summary(&strict);
+    assert!(!strict_lines.is_empty() && strict_lines.iter().all(|l| l.starts_with("Error")), "{strict_lines:#?}");
+    let mut options = options(&site.root);
+    options.overrides.links = Some(tend::config::LinkLevel::Warn);
+    let lenient = tend::check(&options).expect("check runs");
+    let lenient_lines = summary(&lenient);
+    assert_eq!(lenient_lines, strict_lines.iter().map(|l| l.replacen("Error", "Warning", 1)).collect::<Vec<_>>());
+}

@@ -6,11 +6,10 @@
 //! (`/care/washing/#why`). Who owns which path is the route table's answer
 //! ([`crate::routes`]), the same one the build uses.
 
-use std::path::Path;
-
 use super::SourceFile;
+use crate::config::Config;
 use crate::content::{Content, Permalink};
-use crate::diagnostic::{Diagnostic, Severity, did_you_mean, display_path};
+use crate::diagnostic::{Diagnostic, did_you_mean, display_path};
 use crate::markdown::{Destination, Rendered};
 use crate::routes::{Lookup, Owner, Routes};
 
@@ -65,8 +64,9 @@ pub(super) fn destinations(
     published: &Published,
     files: &[SourceFile<'_>],
     rendered: &[&Rendered],
-    root: &Path,
+    config: &Config,
 ) -> Vec<Diagnostic> {
+    let severity = config.links.internal.severity();
     let mut problems = Vec::new();
     let mut sorted: std::collections::HashMap<usize, Vec<&str>> = std::collections::HashMap::new();
     for destination in &facts.destinations {
@@ -75,7 +75,7 @@ pub(super) fn destinations(
         let Some(site_path) = local.site_path(file.permalink) else {
             problems.push(
                 file.at_range(
-                    Severity::Error,
+                    severity,
                     destination.range.clone(),
                     format!("{} `{}` points outside the site", what(destination), destination.url),
                 )
@@ -84,7 +84,7 @@ pub(super) fn destinations(
             continue;
         };
         match published.find(&site_path) {
-            None => problems.push(missing(file, destination, &site_path, published, root, suggest)),
+            None => problems.push(missing(file, destination, &site_path, published, config, suggest)),
             Some(Some(target)) if !local.fragment.is_empty() && !rendered[target].anchors.contains(local.fragment) => {
                 let known = sorted.entry(target).or_insert_with(|| {
                     let mut known: Vec<&str> = rendered[target].anchors.iter().map(String::as_str).collect();
@@ -97,7 +97,7 @@ pub(super) fn destinations(
                     local.fragment,
                     display_path(files[target].path)
                 );
-                problems.push(file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint));
+                problems.push(file.at_range(severity, destination.range.clone(), message).with_hint(hint));
             }
             Some(_) => {}
         }
@@ -140,9 +140,10 @@ fn missing(
     destination: &Destination,
     site_path: &str,
     published: &Published,
-    root: &Path,
+    config: &Config,
     suggest: bool,
 ) -> Diagnostic {
+    let root = &config.root;
     let written = destination.url.split(['#', '?']).next().unwrap_or("");
     let beside = (!written.starts_with('/')).then(|| crate::content::resolve(file.link_base, written)).flatten();
     let hint = if let Some(beside) = beside.filter(|b| root.join(b).is_file()) {
@@ -162,7 +163,7 @@ fn missing(
     };
     let message =
         format!("{} `{}` leads nowhere: the site has nothing at `/{site_path}`", what(destination), destination.url);
-    file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint)
+    file.at_range(config.links.internal.severity(), destination.range.clone(), message).with_hint(hint)
 }
 
 #[cfg(test)]

@@ -18,9 +18,9 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::config::RawHtml;
+use crate::config::{LinkLevel, RawHtml};
 use crate::content::{Permalink, resolve, split_fragment};
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 
 mod allow_list;
 mod blocks;
@@ -163,6 +163,8 @@ pub struct Settings<'a> {
     pub base_path: &'a str,
     /// Raw HTML policy.
     pub raw_html: RawHtml,
+    /// How links to missing files and drafts are reported.
+    pub links: LinkLevel,
 }
 
 /// pulldown-cmark's extensions that tend enables.
@@ -267,6 +269,14 @@ impl<'s> Reporter<'s> {
         self.listed.0 += 1;
         let diagnostic = self.place(Diagnostic::error(self.path, message), range);
         self.found.push(diagnostic.with_hint(hint));
+    }
+
+    /// An error or a warning at `range` of the file, as `severity` says.
+    fn report(&mut self, severity: Severity, range: &Range<usize>, message: String, hint: &str) {
+        match severity {
+            Severity::Error => self.error(range, message, hint),
+            Severity::Warning => self.warning(range, message, hint),
+        }
     }
 
     /// A warning at `range` of the file.
@@ -569,23 +579,24 @@ impl<'s> State<'s> {
 
     /// Resolves a link to another Markdown file to its published URL.
     fn markdown_link(&mut self, path: &str, fragment: Option<&str>, range: &Range<usize>) -> Option<String> {
+        let severity = self.settings.links.severity();
         let Some(target) = resolve(self.source.link_base, path) else {
-            self.error(range, format!("link `{path}` points outside the site"), "link to a file inside `content/`");
+            let message = format!("link `{path}` points outside the site");
+            self.reporter.report(severity, range, message, "link to a file inside `content/`");
             return None;
         };
         let Some(permalink) = self.settings.targets.get(&target) else {
             if self.settings.drafts.contains(&target) {
-                self.error(
+                self.reporter.report(
+                    severity,
                     range,
                     format!("link to `{path}`, which is a draft"),
                     "publish the target first (remove `draft: true`), or remove the link",
                 );
-            } else if !self.reporter.is_full() {
-                // The hint reads every target: only worth it for a diagnostic that is shown.
-                let hint = self.closest_target(&target);
-                self.error(range, format!("link to `{path}`, which does not exist"), &hint);
             } else {
-                self.error(range, format!("link to `{path}`, which does not exist"), "");
+                // The hint reads every target: only worth it for a diagnostic that is shown.
+                let hint = if self.reporter.is_full() { String::new() } else { self.closest_target(&target) };
+                self.reporter.report(severity, range, format!("link to `{path}`, which does not exist"), &hint);
             }
             return None;
         };

@@ -15,7 +15,7 @@ use std::sync::mpsc::SyncSender;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, LinkLevel};
 use crate::content::{Content, Permalink, Tag, Topic};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
@@ -121,7 +121,7 @@ impl Site {
             pages_rendered: 0,
             pages_reused: 0,
         };
-        let mut problems = rendered.diagnostics(content);
+        let mut problems = rendered.diagnostics(content, config.links.internal);
         problems.extend(content.problems.iter().cloned());
         problems.extend(inputs.routes.problems.iter().cloned());
         let site = if problems.iter().any(Diagnostic::is_error) {
@@ -255,6 +255,7 @@ impl RenderedContent {
             drafts: &content.drafts,
             base_path: config.base_url.path(),
             raw_html: config.markdown.raw_html,
+            links: config.links.internal,
         };
         let inputs = Self::inputs(content);
         let fingerprints = previous.as_ref().map(|_| {
@@ -326,9 +327,9 @@ impl RenderedContent {
         paths.zip(fingerprints.into_iter().zip(rendered)).collect()
     }
 
-    /// Markdown problems plus links to anchors that do not exist.
-    /// Every Markdown problem, plus links to headings that do not exist in their target.
-    pub fn diagnostics(&self, content: &Content) -> Vec<Diagnostic> {
+    /// Every Markdown problem, plus links to headings that do not exist in their target
+    /// (reported at `links`' severity).
+    pub fn diagnostics(&self, content: &Content, links: LinkLevel) -> Vec<Diagnostic> {
         let mut anchors: HashMap<&Path, &Rendered> = HashMap::new();
         anchors.insert(&content.home.path, &self.home);
         anchors.extend(content.topics.iter().map(|t| t.path.as_path()).zip(&self.topics));
@@ -362,8 +363,8 @@ impl RenderedContent {
                     link.anchor,
                     display_path(&link.target)
                 );
-                problems
-                    .push(Diagnostic::error(path, message).at_bytes(index, text, link.range.clone()).with_hint(hint));
+                let diagnostic = Diagnostic { severity: links.severity(), ..Diagnostic::error(path, message) };
+                problems.push(diagnostic.at_bytes(index, text, link.range.clone()).with_hint(hint));
             }
         }
         problems
@@ -450,7 +451,7 @@ fn settings_fingerprint(settings: &markdown::Settings<'_>) -> u128 {
     let drafts: Vec<String> = settings.drafts.iter().map(|path| display_path(path)).collect();
     let mut fingerprint = Fingerprint::new();
     fingerprint.value(&targets).value(&drafts).text(settings.base_path);
-    fingerprint.text(&format!("{:?}", settings.raw_html)).finish()
+    fingerprint.text(&format!("{:?} {:?}", settings.raw_html, settings.links)).finish()
 }
 
 /// Values computed once and shared by every render job.
