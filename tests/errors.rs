@@ -291,3 +291,17 @@ fn broken_links_are_warnings_when_site_yaml_says_warn() {
         .build();
     assert!(unsafe_link.errors().contains("links with the `javascript:` scheme are not allowed"));
 }
+
+// issue 15 part 3: includes. A missing snippet is an error at the include, with the
+// closest name; a snippet's own problems are reported in the snippet, once however many
+// pages include it; snippets do not include snippets.
+#[test]
+fn snippet_problems() {
+    insta::assert_snapshot!(errors_after(&[
+        ("content/_snippets/ec-timings.md", "Within 72 hours. See [the page](../care/washin.md).\n"),
+        ("content/_snippets/nested.md", "Text.\n\n<!-- snippet: ec-timings -->\n\n![A towel](towel.svg)\n"),
+        ("content/care/x.md", &format!("{ARTICLE}\n<!-- snippet: ec-timing -->\n\n<!-- snippet: ec-timings -->\n")),
+        ("content/care/y.md", &format!("{ARTICLE}\n<!-- snippet: ec-timings -->\n\n<!-- snippet: nested -->\n")),
+        ("content/care/z.md", &format!("{ARTICLE}\n<!-- snippet: ../x -->\n")),
+    ]));
+}

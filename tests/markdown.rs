@@ -63,3 +63,24 @@ fn definition_lists_give_each_term_a_unique_id() {
     let site = site.remove("content/care/terms.md").build();
     insta::assert_snapshot!(main_of(&site.read("care/words/index.html")));
 }
+
+// issue 15 part 3: a snippet is rendered into each page that includes it, its links
+// resolved from `content/_snippets/` and its ids shared with the page's; the folder is
+// not published.
+#[test]
+fn snippets_render_as_part_of_each_page() {
+    let snippet = "> [!IMPORTANT]\n> Take it within **72 hours**. See [how to wash](../care/washing.md#why-water) \
+                   and [the note](#note).\n\n### Note\n\nAsk a pharmacist.\n";
+    let page = "---\ntitle: Drying off\ndescription: Pat.\n---\nBefore.\n\n## Note\n\n<!-- snippet: ec-timings -->\n\nSee [the snippet's note](#note-1).\n";
+    let site = SiteTest::fixture("basic")
+        .write("content/_snippets/ec-timings.md", snippet)
+        .write("content/care/drying.md", page)
+        .write("content/about.md", "---\ntitle: About\ndescription: D.\n---\n<!-- snippet: ec-timings -->\n")
+        .build();
+    let page = site.read("care/drying/index.html");
+    let start = page.find("<p>Before.</p>").expect("body");
+    let end = page[start..].find("<a rel=\"prev\"").map_or(page.len(), |at| start + at);
+    insta::assert_snapshot!(&page[start..end]);
+    assert!(site.read("about/index.html").contains("<strong>72 hours</strong>"));
+    assert!(!site.listing().contains("_snippets"), "{}", site.listing());
+}

@@ -61,6 +61,7 @@ fn readability_of_every_article() {
         base_path: "/",
         raw_html: tend::config::RawHtml::Sanitize,
         links: tend::config::LinkLevel::Error,
+        snippets: &content.snippets,
     };
     let mut report = vec![format!("{:<60} {:>6} {:>6}", "article", "words", "grade")];
     let mut too_hard = Vec::new();

@@ -9,7 +9,8 @@
 //! [`render`] reads as its stages: `blocks` keeps HTML blocks that never close from
 //! swallowing the Markdown after them; pulldown-cmark parses; `raw_html` applies the raw
 //! HTML policy to each fragment (with `lexer`'s tokens and the `allow_list`); the event
-//! loop below rewrites links, headings (`headings`: ids, `{#id .class}`) and callouts;
+//! loop below rewrites links, headings and definition terms (`headings`: ids,
+//! `{#id .class}`) and callouts, and renders `snippets` into the page where included;
 //! pulldown-cmark writes the HTML; ammonia repairs how sanitised fragments nest.
 
 use std::collections::{HashMap, HashSet};
@@ -19,7 +20,7 @@ use std::path::{Path, PathBuf};
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::{LinkLevel, RawHtml};
-use crate::content::{Permalink, resolve, split_fragment};
+use crate::content::{Permalink, Snippets, resolve, split_fragment};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
 
 mod allow_list;
@@ -27,10 +28,12 @@ mod blocks;
 mod headings;
 mod lexer;
 mod raw_html;
+mod snippets;
 
 pub use headings::heading_id;
 use headings::{UniqueIds, check_attributes};
 use raw_html::Located;
+pub use snippets::included;
 
 /// Ids the themes use for their own elements; headings never take them.
 pub const RESERVED_IDS: &[&str] =
@@ -88,6 +91,9 @@ pub struct Link {
     pub anchor: String,
     /// Byte range of the link in the file.
     pub range: Range<usize>,
+    /// The snippet the link is written in, when it is not the page's own file (`range`
+    /// is then in the snippet).
+    pub written_in: Option<PathBuf>,
 }
 
 /// A page's rendered Markdown.
@@ -165,6 +171,8 @@ pub struct Settings<'a> {
     pub raw_html: RawHtml,
     /// How links to missing files and drafts are reported.
     pub links: LinkLevel,
+    /// The snippets pages may include.
+    pub snippets: &'a Snippets,
 }
 
 /// pulldown-cmark's extensions that tend enables.
@@ -181,15 +189,30 @@ fn options() -> Options {
 
 /// Renders a page body.
 pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
+    render_part(source, settings, UniqueIds::new(RESERVED_IDS), None).0
+}
+
+/// Renders a page body, or a snippet included in `page` (whose ids it takes from `ids`).
+fn render_part(
+    source: &Source<'_>,
+    settings: &Settings<'_>,
+    ids: UniqueIds,
+    page: Option<&Path>,
+) -> (Rendered, UniqueIds) {
     let body = &source.text[source.body_offset..];
     let prepared = blocks::prepare(body, options());
     let parsed = parse(&prepared, body, source.body_offset);
-    let mut state = State::new(source, settings);
+    let mut state = State::new(source, settings, ids, page);
+    let parsed = snippets::mark_includes(parsed, &mut state.reporter);
     let (parsed, raw_html) = raw_html::apply(parsed, settings.raw_html, &mut state.reporter);
     let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
     // A heading or a definition list's term, held until its end gives it an id.
     let mut anchored: Option<(Vec<Event<'_>>, Range<usize>)> = None;
     for (event, range) in parsed {
+        if let Event::DisplayMath(name) = &event {
+            state.include(name, &range, &mut events);
+            continue;
+        }
         let event = state.rewrite(event, &range);
         match (&mut anchored, event) {
             (None, event @ Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle)) => {
@@ -217,7 +240,8 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     if raw_html.kept_markup && !raw_html.too_deep && settings.raw_html == RawHtml::Sanitize {
         html = allow_list::cleaner().clean(&html).to_string();
     }
-    state.finish(html)
+    let ids = std::mem::replace(&mut state.ids, UniqueIds::new(&[]));
+    (state.finish(html), ids)
 }
 
 /// The events of `prepared` (the body, `body_offset` bytes into its file), with their
@@ -279,6 +303,11 @@ impl<'s> Reporter<'s> {
         }
     }
 
+    /// Diagnostics placed already (a snippet's, in its own file).
+    fn extend(&mut self, placed: Vec<Diagnostic>) {
+        self.found.extend(placed);
+    }
+
     /// A warning at `range` of the file.
     fn warning(&mut self, range: &Range<usize>, message: String, hint: &str) {
         if self.listed.1 >= Self::MAX {
@@ -330,22 +359,59 @@ struct State<'s> {
     tables: usize,
     /// Index in `rendered.destinations` of the image whose alt text is being read.
     image: Option<usize>,
+    /// When rendering a snippet, the page that includes it.
+    page: Option<&'s Path>,
 }
 
 impl<'s> State<'s> {
-    fn new(source: &'s Source<'s>, settings: &'s Settings<'s>) -> Self {
+    fn new(source: &'s Source<'s>, settings: &'s Settings<'s>, ids: UniqueIds, page: Option<&'s Path>) -> Self {
         Self {
             source,
             settings,
             reporter: Reporter::new(source.path, source.text),
             rendered: Rendered::default(),
-            ids: UniqueIds::new(RESERVED_IDS),
+            ids,
             footnotes: HashSet::new(),
             code_depth: 0,
             in_first_paragraph: None,
             tables: 0,
             image: None,
+            page,
         }
+    }
+
+    /// Renders snippet `name` in place of its include at `range`, with this page's ids;
+    /// its problems are reported in its own file.
+    fn include<'e>(&mut self, name: &str, range: &Range<usize>, out: &mut Vec<Event<'e>>) {
+        if self.page.is_some() {
+            let message = format!("snippet `{name}` is included from another snippet");
+            self.error(range, message, "snippets cannot include snippets: include both from the page");
+            return;
+        }
+        let Some(snippet) = self.settings.snippets.get(name) else {
+            let message = format!("no snippet `{name}`: `content/_snippets/{name}.md` does not exist");
+            let hint = snippets::missing_hint(name, self.settings.snippets);
+            self.error(range, message, &hint);
+            return;
+        };
+        let link_base = snippet.path.parent().unwrap_or(Path::new("content"));
+        let source = Source { path: &snippet.path, text: &snippet.text, body_offset: 0, link_base };
+        let ids = std::mem::replace(&mut self.ids, UniqueIds::new(&[]));
+        let (part, ids) = render_part(&source, self.settings, ids, Some(self.source.path));
+        self.ids = ids;
+        out.push(Event::Html(part.html.into()));
+        self.rendered.anchors.extend(part.anchors);
+        self.rendered.links.extend(part.links);
+        self.rendered.word_count += part.word_count;
+        self.rendered.plain_text.push_str(&part.plain_text);
+        self.reporter.extend(part.diagnostics);
+    }
+
+    /// A link as this file records it: in a snippet, `#anchor` links point into the page.
+    fn link(&self, target: Option<PathBuf>, anchor: String, range: &Range<usize>) -> Link {
+        let written_in = self.page.map(|_| self.source.path.to_path_buf());
+        let target = target.unwrap_or_else(|| self.page.unwrap_or(self.source.path).to_path_buf());
+        Link { target, anchor, range: range.clone(), written_in }
     }
 
     /// Rewrites one event: links, images, raw HTML; tracks text for counts.
@@ -568,10 +634,18 @@ impl<'s> State<'s> {
         let (path, fragment) = split_fragment(text);
         if path.is_empty() {
             let anchor = fragment.unwrap_or_default().to_owned();
-            self.rendered.links.push(Link { target: self.source.path.to_path_buf(), anchor, range: range.clone() });
+            let link = self.link(None, anchor, range);
+            self.rendered.links.push(link);
             return url;
         }
         if !path.to_ascii_lowercase().ends_with(".md") {
+            if self.page.is_some() {
+                self.error(
+                    range,
+                    format!("`{text}` in a snippet is relative, so it would lead somewhere else from each page"),
+                    "in a snippet, link files from the site root (`/images/x.png`) and pages by their `.md` file",
+                );
+            }
             return url;
         }
         self.markdown_link(path, fragment, range).map_or(url, CowStr::from)
@@ -602,7 +676,8 @@ impl<'s> State<'s> {
         };
         let mut href = format!("{}{}", self.settings.base_path, permalink.as_str());
         if let Some(fragment) = fragment {
-            self.rendered.links.push(Link { target, anchor: fragment.to_owned(), range: range.clone() });
+            let link = self.link(Some(target), fragment.to_owned(), range);
+            self.rendered.links.push(link);
             href.push('#');
             href.push_str(fragment);
         }

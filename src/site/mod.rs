@@ -256,6 +256,7 @@ impl RenderedContent {
             base_path: config.base_url.path(),
             raw_html: config.markdown.raw_html,
             links: config.links.internal,
+            snippets: &content.snippets,
         };
         let inputs = Self::inputs(content);
         let fingerprints = previous.as_ref().map(|_| {
@@ -266,6 +267,11 @@ impl RenderedContent {
                     let mut fingerprint = Fingerprint::new();
                     fingerprint.digest(shared).text(&display_path(input.path)).text(input.text);
                     fingerprint.value(&input.body_offset).text(&display_path(input.link_base));
+                    // The snippets it includes are rendered into it: their text is an input.
+                    for name in markdown::included(input.text) {
+                        let snippet = content.snippets.get(name).map(|snippet| snippet.text.as_str());
+                        fingerprint.text(name).value(&snippet);
+                    }
                     fingerprint.finish()
                 })
                 .collect::<Vec<u128>>()
@@ -341,9 +347,12 @@ impl RenderedContent {
         // Sorted once per target and indexed once per file: a page with thousands of
         // headings and thousands of broken links must not cost their product.
         let mut sorted: HashMap<&Path, Vec<&str>> = HashMap::new();
+        let snippets: HashMap<&Path, &str> =
+            content.snippets.values().map(|snippet| (snippet.path.as_path(), snippet.text.as_str())).collect();
         for (path, text, rendered) in sources {
             problems.extend(rendered.diagnostics.iter().cloned());
             let mut index = None;
+            let mut snippet_index = HashMap::new();
             let mut broken = 0;
             for link in &rendered.links {
                 let Some(target) = anchors.get(link.target.as_path()) else { continue };
@@ -357,16 +366,35 @@ impl RenderedContent {
                 });
                 broken += 1;
                 let hint = anchor_hint(&link.anchor, known, &link.target, broken <= SUGGESTED_PER_FILE);
-                let index = index.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text));
                 let message = format!(
                     "link to `#{}` in `{}`, which has no such heading",
                     link.anchor,
                     display_path(&link.target)
                 );
+                // A link written in a snippet is placed in the snippet.
+                let (path, text, index) = match link.written_in.as_deref() {
+                    Some(snippet) => {
+                        let text = snippets.get(snippet).copied().unwrap_or_default();
+                        let index =
+                            snippet_index.entry(snippet).or_insert_with(|| crate::diagnostic::LineIndex::new(text));
+                        (snippet, text, &*index)
+                    }
+                    None => (
+                        path.as_path(),
+                        text.as_str(),
+                        &*index.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text)),
+                    ),
+                };
                 let diagnostic = Diagnostic { severity: links.severity(), ..Diagnostic::error(path, message) };
                 problems.push(diagnostic.at_bytes(index, text, link.range.clone()).with_hint(hint));
             }
         }
+        // A snippet included by several pages reports its problems once.
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|problem| {
+            let in_snippet = problem.path.starts_with(Path::new("content").join(crate::content::SNIPPETS_DIR));
+            !in_snippet || seen.insert((problem.location(), problem.message.clone()))
+        });
         problems
     }
 }
