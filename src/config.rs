@@ -115,6 +115,9 @@ pub struct CheckSettings {
     pub review_warning_days: u32,
     /// Words to avoid, with alternatives; each use is a warning.
     pub avoid: Vec<AvoidWord>,
+    /// Largest image file, in kilobytes (1000 bytes), before a warning: readers on slow
+    /// or metered connections pay for every byte.
+    pub image_max_kb: u64,
 }
 
 impl Default for CheckSettings {
@@ -125,6 +128,7 @@ impl Default for CheckSettings {
             min_references: 2,
             review_warning_days: 30,
             avoid: Vec::new(),
+            image_max_kb: 500,
         }
     }
 }

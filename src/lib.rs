@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod fingerprint;
+pub mod images;
 pub mod markdown;
 pub mod new;
 pub mod output;
@@ -157,7 +158,7 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
         None => config,
     };
     let routes = Routes::new(&config, theme.as_ref(), &content)?;
-    let markdown = site::RenderedContent::render(&config, &content);
+    let markdown = site::RenderedContent::render(&config, &content, &routes);
     problems.extend(content.problems.iter().cloned());
     problems.extend(routes.problems.iter().cloned());
     problems.extend(markdown.diagnostics(&content, config.links.internal));

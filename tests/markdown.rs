@@ -84,3 +84,22 @@ fn snippets_render_as_part_of_each_page() {
     assert!(site.read("about/index.html").contains("<strong>72 hours</strong>"));
     assert!(!site.listing().contains("_snippets"), "{}", site.listing());
 }
+
+// issue 15 part 3: local images get the file's `width` and `height`; every image but the
+// page's first is lazy; raw HTML `<img>` keeps what the author wrote.
+#[test]
+fn images_get_their_size_and_all_but_the_first_load_lazily() {
+    let page = "---\ntitle: With an image\ndescription: D.\n---\n![A towel folded on a bed](towel.svg)\n\n\
+                ![A photo *of* it](photo.png \"The photo\")\n\n![The logo](/images/logo.png)\n\n\
+                ![Elsewhere](https://example.org/x.png)\n\n<img src=\"photo.png\" alt=\"Raw\" width=\"20\">\n";
+    let site = SiteTest::fixture("basic").write("content/care/with-image/index.md", page);
+    std::fs::write(site.root.join("content/care/with-image/photo.png"), crate::support::png(640, 480, 100))
+        .expect("write png");
+    std::fs::create_dir_all(site.root.join("static/images")).expect("mkdir");
+    std::fs::write(site.root.join("static/images/logo.png"), crate::support::png(32, 16, 100)).expect("write png");
+    let site = site.build();
+    let page = site.read("care/with-image/index.html");
+    let images: Vec<&str> =
+        page.match_indices("<img").map(|(at, _)| &page[at..at + page[at..].find('>').expect("end") + 1]).collect();
+    insta::assert_snapshot!(images.join("\n"));
+}

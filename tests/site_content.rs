@@ -62,6 +62,7 @@ fn readability_of_every_article() {
         raw_html: tend::config::RawHtml::Sanitize,
         links: tend::config::LinkLevel::Error,
         snippets: &content.snippets,
+        images: &tend::images::Images::new(),
     };
     let mut report = vec![format!("{:<60} {:>6} {:>6}", "article", "words", "grade")];
     let mut too_hard = Vec::new();

@@ -6,10 +6,13 @@
 //! (`/care/washing/#why`). Who owns which path is the route table's answer
 //! ([`crate::routes`]), the same one the build uses.
 
+use std::path::{Path, PathBuf};
+
 use super::SourceFile;
 use crate::config::Config;
 use crate::content::{Content, Permalink};
-use crate::diagnostic::{Diagnostic, did_you_mean, display_path};
+use crate::diagnostic::{Diagnostic, Severity, did_you_mean, display_path};
+use crate::images::Images;
 use crate::markdown::{Destination, Rendered};
 use crate::routes::{Lookup, Owner, Routes};
 
@@ -62,8 +65,8 @@ pub(super) fn destinations(
     file: &SourceFile<'_>,
     facts: &Rendered,
     published: &Published,
-    files: &[SourceFile<'_>],
-    rendered: &[&Rendered],
+    (files, rendered): (&[SourceFile<'_>], &[&Rendered]),
+    images: &Images,
     config: &Config,
 ) -> Vec<Diagnostic> {
     let severity = config.links.internal.severity();
@@ -99,10 +102,37 @@ pub(super) fn destinations(
                 );
                 problems.push(file.at_range(severity, destination.range.clone(), message).with_hint(hint));
             }
+            Some(None) if destination.alt.is_some() => {
+                let source = match published.routes.owner(Path::new(&site_path)) {
+                    Some(Owner::Static(abs)) => abs.strip_prefix(&config.root).unwrap_or(abs).to_path_buf(),
+                    _ => PathBuf::from(&site_path),
+                };
+                let budget = config.check.image_max_kb;
+                problems.extend(over_budget(file, destination, &source, images.get(&site_path), budget));
+            }
             Some(_) => {}
         }
     }
     problems
+}
+
+/// A warning for an image larger than the budget (`check.image_max_kb`), naming the file.
+fn over_budget(
+    file: &SourceFile<'_>,
+    destination: &Destination,
+    source: &Path,
+    image: Option<&crate::images::Image>,
+    max_kb: u64,
+) -> Option<Diagnostic> {
+    let kb = image?.bytes.div_ceil(1000);
+    if kb <= max_kb {
+        return None;
+    }
+    let message =
+        format!("image `{}` ({}) is {kb} KB, over the {max_kb} KB budget", destination.url, display_path(source));
+    let hint = "readers on slow or metered connections pay for every byte: resize it to the width it is shown at \
+                and compress it (WebP or AVIF for photos, SVG for drawings), or raise `check.image_max_kb`";
+    Some(file.at_range(Severity::Warning, destination.range.clone(), message).with_hint(hint))
 }
 
 fn what(destination: &Destination) -> &'static str {

@@ -22,6 +22,7 @@ use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Opti
 use crate::config::{LinkLevel, RawHtml};
 use crate::content::{Permalink, Snippets, resolve, split_fragment};
 use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::images::Images;
 
 mod allow_list;
 mod blocks;
@@ -173,6 +174,8 @@ pub struct Settings<'a> {
     pub links: LinkLevel,
     /// The snippets pages may include.
     pub snippets: &'a Snippets,
+    /// The site's image files, for `<img>`'s `width` and `height`.
+    pub images: &'a Images,
 }
 
 /// pulldown-cmark's extensions that tend enables.
@@ -230,6 +233,7 @@ fn render_part(
             (None, event) => state.push(event, &mut events),
         }
     }
+    let events = state.images(events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if state.tables > 0 {
@@ -361,6 +365,8 @@ struct State<'s> {
     image: Option<usize>,
     /// When rendering a snippet, the page that includes it.
     page: Option<&'s Path>,
+    /// Images written so far.
+    images_seen: usize,
 }
 
 impl<'s> State<'s> {
@@ -377,7 +383,81 @@ impl<'s> State<'s> {
             tables: 0,
             image: None,
             page,
+            images_seen: 0,
         }
+    }
+
+    /// Writes each Markdown image as `<img>` itself, as pulldown-cmark would, plus the
+    /// file's `width` and `height` (so the page does not shift as it loads) and
+    /// `loading="lazy"` on every image but the page's first (which is likely on the first
+    /// screen; a snippet's images are all lazy). Raw HTML `<img>` is left as written.
+    fn images<'e>(&mut self, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut image: Option<(CowStr<'e>, CowStr<'e>, String, usize)> = None;
+        for event in events {
+            let Some((url, title, alt, nest)) = &mut image else {
+                match event {
+                    Event::Start(Tag::Image { dest_url, title, .. }) => {
+                        image = Some((dest_url, title, String::new(), 0))
+                    }
+                    event => out.push(event),
+                }
+                continue;
+            };
+            match event {
+                Event::End(TagEnd::Image) if *nest == 0 => {
+                    let tag = self.img_tag(url, title, alt);
+                    out.push(Event::InlineHtml(tag.into()));
+                    image = None;
+                }
+                Event::Start(_) => *nest += 1,
+                Event::End(_) => *nest -= 1,
+                Event::Text(text) | Event::Code(text) | Event::InlineHtml(text) => alt.push_str(&text),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// One `<img>`: pulldown-cmark's markup, with the size and loading added.
+    fn img_tag(&mut self, url: &str, title: &str, alt: &str) -> String {
+        let mut tag = String::from("<img src=\"");
+        let _ = pulldown_cmark_escape::escape_href(&mut tag, url);
+        tag.push_str("\" alt=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut tag, alt);
+        if !title.is_empty() {
+            tag.push_str("\" title=\"");
+            let _ = pulldown_cmark_escape::escape_html(&mut tag, title);
+        }
+        tag.push('"');
+        if let Some((width, height)) = self.local_image(url).and_then(|image| image.size) {
+            tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+        }
+        if self.images_seen > 0 || self.page.is_some() {
+            tag.push_str(" loading=\"lazy\"");
+        }
+        self.images_seen += 1;
+        tag.push_str(" />");
+        tag
+    }
+
+    /// The site's image file at `url` (as rewritten: site-absolute ones start with the
+    /// base path, relative ones are relative to the page's address).
+    fn local_image(&self, url: &str) -> Option<crate::images::Image> {
+        let url = url.split(['#', '?']).next().unwrap_or_default();
+        if url.is_empty() || url.starts_with("//") || crate::sitepath::scheme(url).is_some() {
+            return None;
+        }
+        let site_path = match url.strip_prefix(self.settings.base_path) {
+            Some(inside) if url.starts_with('/') => crate::sitepath::join("", inside)?,
+            _ if url.starts_with('/') => return None,
+            _ => {
+                let page = self.page.unwrap_or(self.source.path);
+                crate::sitepath::join(self.settings.targets.get(page)?.as_str(), url)?
+            }
+        };
+        self.settings.images.get(&site_path).copied()
     }
 
     /// Renders snippet `name` in place of its include at `range`, with this page's ids;

@@ -16,6 +16,7 @@ fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
         raw_html,
         links: LinkLevel::Error,
         snippets: &Snippets::new(),
+        images: &Images::new(),
     };
     render(&source, &settings)
 }

@@ -20,6 +20,7 @@ use crate::content::{Content, Permalink, Tag, Topic};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
 use crate::fingerprint::{CacheStats, Fingerprint, Kept, take_kept};
+use crate::images::Images;
 use crate::markdown::{self, Rendered, Source};
 pub use crate::output::{Contents, OutputFile};
 use crate::routes::Routes;
@@ -111,7 +112,7 @@ impl Site {
     ) -> Result<Self, Error> {
         let Inputs { config, content, .. } = inputs;
         let previous = cache.as_deref_mut().map(|cache| std::mem::take(&mut cache.markdown));
-        let (rendered, fingerprints) = RenderedContent::new(config, content, previous);
+        let (rendered, fingerprints) = RenderedContent::new(config, content, inputs.routes, previous);
         let loaded = cache.as_deref().map(|cache| cache.stats).unwrap_or_default();
         let mut stats = CacheStats {
             theme_compiled: loaded.theme_compiled,
@@ -229,6 +230,8 @@ pub struct RenderedContent {
     pub pages: Vec<Rendered>,
     /// How many were rendered rather than reused.
     fresh: usize,
+    /// The site's image files (for `tend check`'s size budget).
+    pub images: Images,
 }
 
 /// One Markdown source, as [`markdown::render`] needs it.
@@ -242,14 +245,20 @@ struct Input<'a> {
 impl RenderedContent {
     /// The Markdown stage on its own (what `tend check` needs): every source rendered once,
     /// links resolved, with [`RenderedContent::diagnostics`] holding the problems.
-    pub fn render(config: &Config, content: &Content) -> Self {
-        Self::new(config, content, None).0
+    pub fn render(config: &Config, content: &Content, routes: &Routes) -> Self {
+        Self::new(config, content, routes, None).0
     }
 
     /// Renders every source in parallel, reusing what `previous` holds for sources whose
     /// fingerprint is unchanged. Returns the fingerprints when caching.
-    fn new(config: &Config, content: &Content, mut previous: Option<Kept<Rendered>>) -> (Self, Option<Vec<u128>>) {
+    fn new(
+        config: &Config,
+        content: &Content,
+        routes: &Routes,
+        mut previous: Option<Kept<Rendered>>,
+    ) -> (Self, Option<Vec<u128>>) {
         let targets = content.link_targets();
+        let images = crate::images::measure(routes.statics());
         let settings = markdown::Settings {
             targets: &targets,
             drafts: &content.drafts,
@@ -257,6 +266,7 @@ impl RenderedContent {
             raw_html: config.markdown.raw_html,
             links: config.links.internal,
             snippets: &content.snippets,
+            images: &images,
         };
         let inputs = Self::inputs(content);
         let fingerprints = previous.as_ref().map(|_| {
@@ -302,7 +312,7 @@ impl RenderedContent {
         let home = all.next().unwrap_or_default();
         let topics = all.by_ref().take(content.topics.len()).collect();
         let pages = all.collect();
-        (Self { home, topics, pages, fresh }, fingerprints)
+        (Self { home, topics, pages, fresh, images }, fingerprints)
     }
 
     /// The home page, then every topic, then every page: the order of `new`'s output.
@@ -478,7 +488,9 @@ fn settings_fingerprint(settings: &markdown::Settings<'_>) -> u128 {
     targets.sort_unstable();
     let drafts: Vec<String> = settings.drafts.iter().map(|path| display_path(path)).collect();
     let mut fingerprint = Fingerprint::new();
-    fingerprint.value(&targets).value(&drafts).text(settings.base_path);
+    let mut images: Vec<(&String, &crate::images::Image)> = settings.images.iter().collect();
+    images.sort_unstable();
+    fingerprint.value(&targets).value(&drafts).text(settings.base_path).value(&images);
     fingerprint.text(&format!("{:?} {:?}", settings.raw_html, settings.links)).finish()
 }
 
