@@ -103,3 +103,19 @@ fn images_get_their_size_and_all_but_the_first_load_lazily() {
         page.match_indices("<img").map(|(at, _)| &page[at..at + page[at..].find('>').expect("end") + 1]).collect();
     insta::assert_snapshot!(images.join("\n"));
 }
+
+// issue 15 part 3: media and frames the sanitiser removes are each a warning at their
+// line and column, never dropped silently; the text around them stays.
+#[test]
+fn removed_video_audio_and_iframes_are_warned_about() {
+    let article = "---\ntitle: Drying off\ndescription: Pat.\n---\nWatch this:\n\n<video src=\"dry.mp4\" controls>\
+                   Your browser shows no video.</video>\n\nListen <audio src=\"a.mp3\"></audio> here.\n\n\
+                   <div>\n<iframe src=\"https://www.youtube.com/embed/x\"></iframe>\n</div>\n\nAfter KEPT.\n";
+    let site = SiteTest::fixture("basic").write("content/care/drying.md", article).build();
+    let warnings: Vec<String> =
+        site.report().warnings.iter().map(|w| format!("{}: {}", w.location(), w.message)).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+    let page = site.read("care/drying/index.html");
+    assert!(page.contains("After KEPT.") && page.contains("Your browser shows no video."), "{page}");
+    assert!(!page.contains("<video") && !page.contains("<audio") && !page.contains("<iframe"), "{page}");
+}
