@@ -302,6 +302,7 @@ fn snippet_problems() {
         ("content/_snippets/nested.md", "Text.\n\n<!-- snippet: ec-timings -->\n\n![A towel](towel.svg)\n"),
         ("content/care/x.md", &format!("{ARTICLE}\n<!-- snippet: ec-timing -->\n\n<!-- snippet: ec-timings -->\n")),
         ("content/care/y.md", &format!("{ARTICLE}\n<!-- snippet: ec-timings -->\n\n<!-- snippet: nested -->\n")),
-        ("content/care/z.md", &format!("{ARTICLE}\n<!-- snippet: ../x -->\n")),
+        ("content/care/z.md", &format!("{ARTICLE}\n<!-- snippet: ../x -->\n\n<!-- snippet: with-front -->\n")),
+        ("content/_snippets/with-front.md", "---\ntitle: T\n---\nText.\n"),
     ]));
 }

@@ -575,6 +575,14 @@ fn read_snippets(found: &[(PathBuf, PathBuf)], problems: &mut Vec<Diagnostic>) -
                 continue;
             }
         };
+        if text.lines().next().is_some_and(|line| line.trim_end() == "---") {
+            let index = crate::diagnostic::LineIndex::new(&text);
+            problems.push(
+                Diagnostic::error(rel, "a snippet has no front matter: it is included as written")
+                    .at_bytes(&index, &text, 0..3)
+                    .with_hint("remove the `---` block; a snippet holds only the Markdown to include"),
+            );
+        }
         let name = rel.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         snippets.insert(name, Snippet { path: rel.clone(), text });
     }
