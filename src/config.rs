@@ -38,6 +38,37 @@ pub struct MarkdownOptions {
     pub raw_html: RawHtml,
 }
 
+/// How a broken internal link or anchor is reported (`links: {internal: …}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LinkLevel {
+    /// An error: the build fails (the default).
+    #[default]
+    Error,
+    /// A warning: the build goes on, with the link as written.
+    Warn,
+}
+
+impl LinkLevel {
+    /// The severity of a broken link's diagnostic.
+    pub fn severity(self) -> Severity {
+        match self {
+            Self::Error => Severity::Error,
+            Self::Warn => Severity::Warning,
+        }
+    }
+}
+
+/// `links:` options.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LinkOptions {
+    /// Links and images to paths of this site that lead nowhere, and `#anchors` a page
+    /// does not have (as Zola's `link_checker.internal_level`). `tend check` keeps them
+    /// errors unless run with `--links warn`.
+    pub internal: LinkLevel,
+}
+
 /// `search:` options.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -84,6 +115,9 @@ pub struct CheckSettings {
     pub review_warning_days: u32,
     /// Words to avoid, with alternatives; each use is a warning.
     pub avoid: Vec<AvoidWord>,
+    /// Largest image file, in kilobytes (1000 bytes), before a warning: readers on slow
+    /// or metered connections pay for every byte.
+    pub image_max_kb: u64,
 }
 
 impl Default for CheckSettings {
@@ -94,6 +128,7 @@ impl Default for CheckSettings {
             min_references: 2,
             review_warning_days: 30,
             avoid: Vec::new(),
+            image_max_kb: 500,
         }
     }
 }
@@ -113,6 +148,7 @@ struct RawConfig {
     author: Option<String>,
     feed_limit: usize,
     markdown: MarkdownOptions,
+    links: LinkOptions,
     search: SearchOptions,
     check: CheckSettings,
     extra: BTreeMap<String, serde_yaml::Value>,
@@ -131,6 +167,7 @@ const KNOWN_KEYS: &[&str] = &[
     "author",
     "feed_limit",
     "markdown",
+    "links",
     "search",
     "check",
     "extra",
@@ -150,6 +187,7 @@ impl Default for RawConfig {
             author: None,
             feed_limit: 20,
             markdown: MarkdownOptions::default(),
+            links: LinkOptions::default(),
             search: SearchOptions::default(),
             check: CheckSettings::default(),
             extra: BTreeMap::new(),
@@ -230,6 +268,8 @@ pub struct Config {
     pub feed_limit: usize,
     /// Markdown options.
     pub markdown: MarkdownOptions,
+    /// Link checking options, with `Overrides::links` applied.
+    pub links: LinkOptions,
     /// Search options.
     pub search: SearchOptions,
     /// The editorial rules of `tend check`.
@@ -283,6 +323,8 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// Builds drafts.
     pub drafts: bool,
+    /// Replaces `links.internal` (`tend check` sets it: error unless `--links warn`).
+    pub links: Option<LinkLevel>,
 }
 
 impl Config {
@@ -321,6 +363,7 @@ impl Config {
             author,
             feed_limit,
             markdown,
+            links,
             search,
             check,
             extra,
@@ -367,6 +410,7 @@ impl Config {
             author,
             feed_limit,
             markdown,
+            links: LinkOptions { internal: overrides.links.unwrap_or(links.internal) },
             search,
             check,
             extra,
@@ -609,9 +653,10 @@ mod tests {
 
     #[test]
     fn known_keys_match_the_struct() {
-        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nreport_form: f.yml\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nsearch: {enabled: false}\ncheck: {min_references: 1}\nextra: {a: 1}\n";
+        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nreport_form: f.yml\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nlinks: {internal: warn}\nsearch: {enabled: false}\ncheck: {min_references: 1}\nextra: {a: 1}\n";
         let config = parse(full).expect("every known key is accepted");
         assert_eq!(config.markdown.raw_html, RawHtml::Escape);
+        assert_eq!(config.links.internal, LinkLevel::Warn);
         assert_eq!(full.lines().count(), KNOWN_KEYS.len());
     }
 
@@ -664,7 +709,8 @@ mod tests {
             assert_eq!(problems[0].location(), "site.yaml:2:11", "{url}");
             assert!(problems[0].hint.as_deref().is_some_and(|h| h.contains("no empty segments")), "{url}");
         }
-        let overrides = Overrides { base_url: Some("http://127.0.0.1:1111//evil.example".into()), drafts: false };
+        let overrides =
+            Overrides { base_url: Some("http://127.0.0.1:1111//evil.example".into()), drafts: false, links: None };
         let problems = Config::parse(Path::new("/site"), "title: t\n", &overrides).expect_err("override");
         assert!(problems[0].message.starts_with("--base-url: the path of"), "{}", problems[0].message);
         assert!(parse("title: t\nbase_url: https://example.org/a/b\n").is_ok());

@@ -12,6 +12,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod error;
 pub mod fingerprint;
+pub mod images;
 pub mod markdown;
 pub mod new;
 pub mod output;
@@ -125,7 +126,9 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     let started = Instant::now();
     let scope = check::Scope::new(options)?;
     let report = |problems| Ok(check::CheckReport::new(problems, 0, 0, started));
-    let config = match Config::load(&options.root, &options.overrides) {
+    // Broken links stay errors in `check` whatever site.yaml says, unless asked otherwise.
+    let overrides = Overrides { links: Some(options.overrides.links.unwrap_or_default()), ..options.overrides.clone() };
+    let config = match Config::load(&options.root, &overrides) {
         Ok(config) => config,
         Err(Error::Site(problems)) => return report(problems),
         Err(error) => return Err(error),
@@ -155,10 +158,10 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
         None => config,
     };
     let routes = Routes::new(&config, theme.as_ref(), &content)?;
-    let markdown = site::RenderedContent::render(&config, &content);
+    let markdown = site::RenderedContent::render(&config, &content, &routes);
     problems.extend(content.problems.iter().cloned());
     problems.extend(routes.problems.iter().cloned());
-    problems.extend(markdown.diagnostics(&content));
+    problems.extend(markdown.diagnostics(&content, config.links.internal));
     let found = check::content(&config, &content, &routes, &markdown, &scope, options.today);
     problems.extend(found.diagnostics);
     if let Some(theme) = &theme {

@@ -76,6 +76,10 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Report broken internal links and anchors as errors (the default, whatever
+        /// site.yaml's `links.internal` says) or as warnings.
+        #[arg(long, value_enum, value_name = "LEVEL")]
+        links: Option<LinkLevelArg>,
     },
     /// Create a new article from the template: tend new <topic>/<slug>.
     New {
@@ -94,17 +98,17 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { root, output, base_url, drafts, quiet } => find_root(root).and_then(|root| {
-            let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts } };
+            let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts, links: None } };
             build(&options, quiet)
         }),
         Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root).and_then(|root| {
             let timeouts = tend::serve::Timeouts::default();
             serve(&tend::serve::ServeOptions { root, bind, port, drafts, base_url, timeouts }, open)
         }),
-        Command::Check { root, format, changed_since, drafts } => {
+        Command::Check { root, format, changed_since, drafts, links } => {
             let options = find_root(root).map(|root| tend::check::CheckOptions {
                 root,
-                overrides: Overrides { base_url: None, drafts },
+                overrides: Overrides { base_url: None, drafts, links: links.map(LinkLevelArg::level) },
                 today: chrono::Local::now().date_naive(),
                 changed_since,
             });
@@ -177,6 +181,22 @@ enum CheckFormat {
     Human,
     Github,
     Json,
+}
+
+/// `tend check --links`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum LinkLevelArg {
+    Error,
+    Warn,
+}
+
+impl LinkLevelArg {
+    fn level(self) -> tend::config::LinkLevel {
+        match self {
+            Self::Error => tend::config::LinkLevel::Error,
+            Self::Warn => tend::config::LinkLevel::Warn,
+        }
+    }
 }
 
 /// Runs `tend check`: the report on stderr (human) or stdout (github, json), then a

@@ -585,6 +585,18 @@ fn serde_hint(text: &str) -> Option<String> {
             list.split(", ").map(|item| item.trim_matches(|c: char| c == '`' || c.is_whitespace())).collect();
         return did_you_mean(name, expected.iter().copied()).map(|best| format!("did you mean `{best}`?"));
     }
+    if let Some((_, rest)) = text.split_once("unknown variant `") {
+        let name = rest.split('`').next().unwrap_or("");
+        let list = rest.split_once("expected ").map_or("", |(_, l)| l);
+        let list = list.split(" at line").next().unwrap_or(list);
+        let allowed: Vec<&str> = list.split('`').skip(1).step_by(2).collect();
+        return Some(match did_you_mean(name, allowed.iter().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => {
+                format!("write one of: {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", "))
+            }
+        });
+    }
     if text.contains(" as u128,") || text.contains(" as i128,") {
         return Some("whole numbers go up to 9223372036854775807; put it in quotes to keep it as text".into());
     }

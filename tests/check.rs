@@ -413,3 +413,56 @@ fn dates_that_cannot_all_be_true_are_reported() {
         "{messages:#?}"
     );
 }
+
+// issue 15 part 3: a definition list's terms are anchors, in the same id space as headings.
+#[test]
+fn definition_list_terms_are_anchors() {
+    insta::assert_snapshot!(snapshot_of("check-terms"));
+}
+
+// issue 15 part 3: `links: {internal: warn}` makes a build go on, but `check` keeps broken
+// links errors unless run with `--links warn`.
+#[test]
+fn check_keeps_broken_links_errors_unless_told_otherwise() {
+    let site = fixture("check-links");
+    let site_yaml = std::fs::read_to_string(site.root.join("site.yaml")).expect("site.yaml");
+    let site = site.write("site.yaml", &format!("{site_yaml}links:\n  internal: warn\n"));
+    let strict = check(&site);
+    let summary = |report: &CheckReport| {
+        let mut lines: Vec<String> =
+            report.diagnostics.iter().map(|d| format!("{:?} {}: {}", d.severity, d.location(), d.message)).collect();
+        lines.sort();
+        lines
+    };
+    let strict_lines = summary(&strict);
+    assert!(!strict_lines.is_empty() && strict_lines.iter().all(|l| l.starts_with("Error")), "{strict_lines:#?}");
+    let mut options = options(&site.root);
+    options.overrides.links = Some(tend::config::LinkLevel::Warn);
+    let lenient = tend::check(&options).expect("check runs");
+    let lenient_lines = summary(&lenient);
+    assert_eq!(lenient_lines, strict_lines.iter().map(|l| l.replacen("Error", "Warning", 1)).collect::<Vec<_>>());
+}
+
+// issue 15 part 3: an image over the size budget is a warning at the page's line,
+// naming the file; the budget is `check.image_max_kb`.
+#[test]
+fn images_over_the_size_budget_are_warned_about() {
+    let site = fixture("check-images");
+    std::fs::write(site.root.join("content/care/with-image/big.png"), crate::support::png(4000, 3000, 600_000))
+        .expect("write png");
+    std::fs::write(site.root.join("content/care/with-image/small.png"), crate::support::png(40, 30, 400_000))
+        .expect("write png");
+    let page = std::fs::read_to_string(site.root.join("content/care/with-image/index.md")).expect("read");
+    let site = site.write(
+        "content/care/with-image/index.md",
+        &format!("{page}\n![A big photo](big.png)\n\n![A small photo](small.png)\n"),
+    );
+    let report = check(&site);
+    let budget: Vec<String> = report
+        .diagnostics
+        .iter()
+        .filter(|d| d.message.contains("budget"))
+        .map(|d| format!("{}: {}", d.location(), d.message))
+        .collect();
+    insta::assert_snapshot!(budget.join("\n"));
+}

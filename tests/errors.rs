@@ -253,3 +253,56 @@ fn tags_that_share_a_page_are_named() {
         "`water` and the fixture's `Water` are one tag, spelt twice: {warnings:#?}"
     );
 }
+
+// issue 15 part 3: `links.internal` takes only `error` or `warn`.
+#[test]
+fn site_yaml_unknown_link_level() {
+    insta::assert_snapshot!(errors_after(&[("site.yaml", "title: T\ntheme: plain\nlinks:\n  internal: warning\n")]));
+}
+
+// issue 15 part 3: with `links: {internal: warn}`, broken internal links and anchors are
+// warnings and the site builds; other link errors (unsafe schemes) stay errors.
+#[test]
+fn broken_links_are_warnings_when_site_yaml_says_warn() {
+    let site_yaml = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/basic/site.yaml"),
+    )
+    .expect("fixture site.yaml");
+    let body = "See [washing](washin.md), [why](washing.md#why-watr), [here](#nowhere) and [it](secret.md).\n";
+    let site = SiteTest::fixture("basic")
+        .write("site.yaml", &format!("{site_yaml}links:\n  internal: warn\n"))
+        .write("content/care/x.md", &format!("{ARTICLE}{body}"))
+        .build();
+    let warnings: Vec<String> =
+        site.report().warnings.iter().map(|w| format!("{}: {}", w.location(), w.message)).collect();
+    assert_eq!(
+        warnings,
+        [
+            "content/care/x.md:6:5: link to `washin.md`, which does not exist",
+            "content/care/x.md:6:76: link to `secret.md`, which is a draft",
+            "content/care/x.md:6:27: link to `#why-watr` in `content/care/washing.md`, which has no such heading",
+            "content/care/x.md:6:55: link to `#nowhere` in `content/care/x.md`, which has no such heading",
+        ]
+    );
+    assert!(site.read("care/x/index.html").contains("href=\"washin.md\""), "the link is kept as written");
+    let unsafe_link = SiteTest::fixture("basic")
+        .write("site.yaml", &format!("{site_yaml}links:\n  internal: warn\n"))
+        .write("content/care/x.md", &format!("{ARTICLE}[click](javascript:alert(1))\n"))
+        .build();
+    assert!(unsafe_link.errors().contains("links with the `javascript:` scheme are not allowed"));
+}
+
+// issue 15 part 3: includes. A missing snippet is an error at the include, with the
+// closest name; a snippet's own problems are reported in the snippet, once however many
+// pages include it; snippets do not include snippets.
+#[test]
+fn snippet_problems() {
+    insta::assert_snapshot!(errors_after(&[
+        ("content/_snippets/ec-timings.md", "Within 72 hours. See [the page](../care/washin.md).\n"),
+        ("content/_snippets/nested.md", "Text.\n\n<!-- snippet: ec-timings -->\n\n![A towel](towel.svg)\n"),
+        ("content/care/x.md", &format!("{ARTICLE}\n<!-- snippet: ec-timing -->\n\n<!-- snippet: ec-timings -->\n")),
+        ("content/care/y.md", &format!("{ARTICLE}\n<!-- snippet: ec-timings -->\n\n<!-- snippet: nested -->\n")),
+        ("content/care/z.md", &format!("{ARTICLE}\n<!-- snippet: ../x -->\n\n<!-- snippet: with-front -->\n")),
+        ("content/_snippets/with-front.md", "---\ntitle: T\n---\nText.\n"),
+    ]));
+}

@@ -404,3 +404,23 @@ proptest! {
         }
     }
 }
+
+// issue 15 part 3: a page's Markdown fingerprint holds the text of the snippets it
+// includes, so a snippet edit renders again exactly the pages that include it.
+#[test]
+fn a_snippet_edit_renders_the_pages_that_include_it() {
+    let include = "\n<!-- snippet: ec-timings -->\n";
+    let site = SiteTest::fixture("basic").write("content/_snippets/ec-timings.md", "Take it within **72 hours**.\n");
+    edit(&site.root, "content/care/washing.md", |text| text + include);
+    edit(&site.root, "content/care/drying.md", |text| text + include);
+    let mut cache = RenderCache::new();
+    render_both(&site.root, &mut cache);
+    edit(&site.root, "content/_snippets/ec-timings.md", |text| text.replace("72", "120"));
+    let (stats, outcome) = render_both(&site.root, &mut cache);
+    assert_eq!((stats.markdown_rendered, stats.pages_rendered), (2, 2), "{stats:?}");
+    let Outcome::Built { files, .. } = outcome else { panic!("build failed") };
+    for page in ["care/washing/index.html", "care/drying/index.html"] {
+        let (_, bytes) = files.iter().find(|(p, _)| p == Path::new(page)).expect("page built");
+        assert!(String::from_utf8_lossy(bytes).contains("<strong>120 hours</strong>"), "{page} shows the edit");
+    }
+}

@@ -60,6 +60,9 @@ fn readability_of_every_article() {
         drafts: &content.drafts,
         base_path: "/",
         raw_html: tend::config::RawHtml::Sanitize,
+        links: tend::config::LinkLevel::Error,
+        snippets: &content.snippets,
+        images: &tend::images::Images::new(),
     };
     let mut report = vec![format!("{:<60} {:>6} {:>6}", "article", "words", "grade")];
     let mut too_hard = Vec::new();

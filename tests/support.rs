@@ -133,3 +133,14 @@ pub(crate) fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A PNG file of `width` × `height` pixels as far as any header reader can tell (the
+/// signature and `IHDR` chunk), padded with zeros to `bytes`.
+pub(crate) fn png(width: u32, height: u32, bytes: usize) -> Vec<u8> {
+    let mut data = b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR".to_vec();
+    data.extend(width.to_be_bytes());
+    data.extend(height.to_be_bytes());
+    data.extend([8, 6, 0, 0, 0, 0, 0, 0, 0]);
+    data.resize(bytes.max(data.len()), 0);
+    data
+}

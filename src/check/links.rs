@@ -6,11 +6,13 @@
 //! (`/care/washing/#why`). Who owns which path is the route table's answer
 //! ([`crate::routes`]), the same one the build uses.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::SourceFile;
+use crate::config::Config;
 use crate::content::{Content, Permalink};
 use crate::diagnostic::{Diagnostic, Severity, did_you_mean, display_path};
+use crate::images::Images;
 use crate::markdown::{Destination, Rendered};
 use crate::routes::{Lookup, Owner, Routes};
 
@@ -63,10 +65,11 @@ pub(super) fn destinations(
     file: &SourceFile<'_>,
     facts: &Rendered,
     published: &Published,
-    files: &[SourceFile<'_>],
-    rendered: &[&Rendered],
-    root: &Path,
+    (files, rendered): (&[SourceFile<'_>], &[&Rendered]),
+    images: &Images,
+    config: &Config,
 ) -> Vec<Diagnostic> {
+    let severity = config.links.internal.severity();
     let mut problems = Vec::new();
     let mut sorted: std::collections::HashMap<usize, Vec<&str>> = std::collections::HashMap::new();
     for destination in &facts.destinations {
@@ -75,7 +78,7 @@ pub(super) fn destinations(
         let Some(site_path) = local.site_path(file.permalink) else {
             problems.push(
                 file.at_range(
-                    Severity::Error,
+                    severity,
                     destination.range.clone(),
                     format!("{} `{}` points outside the site", what(destination), destination.url),
                 )
@@ -84,7 +87,7 @@ pub(super) fn destinations(
             continue;
         };
         match published.find(&site_path) {
-            None => problems.push(missing(file, destination, &site_path, published, root, suggest)),
+            None => problems.push(missing(file, destination, &site_path, published, config, suggest)),
             Some(Some(target)) if !local.fragment.is_empty() && !rendered[target].anchors.contains(local.fragment) => {
                 let known = sorted.entry(target).or_insert_with(|| {
                     let mut known: Vec<&str> = rendered[target].anchors.iter().map(String::as_str).collect();
@@ -97,12 +100,39 @@ pub(super) fn destinations(
                     local.fragment,
                     display_path(files[target].path)
                 );
-                problems.push(file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint));
+                problems.push(file.at_range(severity, destination.range.clone(), message).with_hint(hint));
+            }
+            Some(None) if destination.alt.is_some() => {
+                let source = match published.routes.owner(Path::new(&site_path)) {
+                    Some(Owner::Static(abs)) => abs.strip_prefix(&config.root).unwrap_or(abs).to_path_buf(),
+                    _ => PathBuf::from(&site_path),
+                };
+                let budget = config.check.image_max_kb;
+                problems.extend(over_budget(file, destination, &source, images.get(&site_path), budget));
             }
             Some(_) => {}
         }
     }
     problems
+}
+
+/// A warning for an image larger than the budget (`check.image_max_kb`), naming the file.
+fn over_budget(
+    file: &SourceFile<'_>,
+    destination: &Destination,
+    source: &Path,
+    image: Option<&crate::images::Image>,
+    max_kb: u64,
+) -> Option<Diagnostic> {
+    let kb = image?.bytes.div_ceil(1000);
+    if kb <= max_kb {
+        return None;
+    }
+    let message =
+        format!("image `{}` ({}) is {kb} KB, over the {max_kb} KB budget", destination.url, display_path(source));
+    let hint = "readers on slow or metered connections pay for every byte: resize it to the width it is shown at \
+                and compress it (WebP or AVIF for photos, SVG for drawings), or raise `check.image_max_kb`";
+    Some(file.at_range(Severity::Warning, destination.range.clone(), message).with_hint(hint))
 }
 
 fn what(destination: &Destination) -> &'static str {
@@ -140,9 +170,10 @@ fn missing(
     destination: &Destination,
     site_path: &str,
     published: &Published,
-    root: &Path,
+    config: &Config,
     suggest: bool,
 ) -> Diagnostic {
+    let root = &config.root;
     let written = destination.url.split(['#', '?']).next().unwrap_or("");
     let beside = (!written.starts_with('/')).then(|| crate::content::resolve(file.link_base, written)).flatten();
     let hint = if let Some(beside) = beside.filter(|b| root.join(b).is_file()) {
@@ -162,7 +193,7 @@ fn missing(
     };
     let message =
         format!("{} `{}` leads nowhere: the site has nothing at `/{site_path}`", what(destination), destination.url);
-    file.at_range(Severity::Error, destination.range.clone(), message).with_hint(hint)
+    file.at_range(config.links.internal.severity(), destination.range.clone(), message).with_hint(hint)
 }
 
 #[cfg(test)]

@@ -226,7 +226,7 @@ pub(crate) fn content(
         .par_iter()
         .zip(&rendered)
         .map(|(file, facts)| {
-            let mut found = links::destinations(file, facts, &published, &files, &rendered, &config.root);
+            let mut found = links::destinations(file, facts, &published, (&files, &rendered), &markdown.images, config);
             let in_scope = scope.includes(file);
             if in_scope {
                 found.extend(editorial::check(file, facts, &config.check, today));

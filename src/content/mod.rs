@@ -46,6 +46,24 @@ pub struct Content {
     pub failed: Vec<PathBuf>,
     /// Tags of every page, grouped by slug, sorted by slug.
     pub tags: Vec<Tag>,
+    /// `content/_snippets/<name>.md` by name: Markdown that pages include with
+    /// `<!-- snippet: name -->` (see [`crate::markdown`]). Never published on its own.
+    pub snippets: Snippets,
+}
+
+/// Snippets by name, sorted.
+pub type Snippets = std::collections::BTreeMap<String, Snippet>;
+
+/// The folder of `content/` holding snippets.
+pub const SNIPPETS_DIR: &str = "_snippets";
+
+/// One file of `content/_snippets/`.
+#[derive(Debug, Clone)]
+pub struct Snippet {
+    /// Path relative to the site root.
+    pub path: PathBuf,
+    /// The whole file: Markdown, no front matter.
+    pub text: String,
 }
 
 /// A tag and the pages that carry it.
@@ -209,6 +227,7 @@ impl Content {
             problems: Vec::new(),
             failed,
             tags: Vec::new(),
+            snippets: read_snippets(&walk.snippets, &mut problems),
         };
         content.link_tree(pages);
         content.tags = content.collect_tags(&mut problems);
@@ -435,6 +454,8 @@ struct Walk {
     /// Markdown files in a folder with no `_index.md` (reported once, for the folder).
     orphans: Vec<PathBuf>,
     others: Vec<(PathBuf, PathBuf)>,
+    /// `content/_snippets/*.md`: relative and absolute paths.
+    snippets: Vec<(PathBuf, PathBuf)>,
 }
 
 impl Walk {
@@ -474,11 +495,24 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
     let mut others = Vec::new();
     let mut missing_index: Vec<PathBuf> = Vec::new();
     let mut orphans = Vec::new();
+    let mut snippets = Vec::new();
+    let snippets_dir = content_rel.join(SNIPPETS_DIR);
     for (rel, abs) in entries {
         let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
         let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let is_markdown = rel.extension().is_some_and(|e| e == "md");
-        if name == "_index.md" {
+        if rel.starts_with(&snippets_dir) {
+            if dir == snippets_dir && is_markdown {
+                snippets.push((rel, abs));
+            } else {
+                problems.push(
+                    Diagnostic::warning(&rel, "this file is not a snippet, and `content/_snippets/` is not published")
+                        .with_hint(
+                            "a snippet is a Markdown file directly in `content/_snippets/`, e.g. `ec-timings.md`",
+                        ),
+                );
+            }
+        } else if name == "_index.md" {
             if has(&dir, "index.md") {
                 problems.push(
                     Diagnostic::error(
@@ -525,7 +559,37 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 )),
         );
     }
-    Ok(Walk { files, orphans, others })
+    Ok(Walk { files, orphans, others, snippets })
+}
+
+/// Reads every snippet; one that cannot be read is an error at its file (and is left
+/// out, so its includes report nothing more than a missing snippet would).
+fn read_snippets(found: &[(PathBuf, PathBuf)], problems: &mut Vec<Diagnostic>) -> Snippets {
+    let mut snippets = Snippets::new();
+    for (rel, abs) in found {
+        let text = match fs::read(abs).map(|bytes| crate::diagnostic::decode_utf8(&bytes, rel)) {
+            Ok(Ok(text)) => text,
+            Ok(Err(problem)) => {
+                problems.push(problem);
+                continue;
+            }
+            Err(error) => {
+                problems.push(Diagnostic::error(rel, error.to_string()));
+                continue;
+            }
+        };
+        if text.lines().next().is_some_and(|line| line.trim_end() == "---") {
+            let index = crate::diagnostic::LineIndex::new(&text);
+            problems.push(
+                Diagnostic::error(rel, "a snippet has no front matter: it is included as written")
+                    .at_bytes(&index, &text, 0..3)
+                    .with_hint("remove the `---` block; a snippet holds only the Markdown to include"),
+            );
+        }
+        let name = rel.file_stem().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        snippets.insert(name, Snippet { path: rel.clone(), text });
+    }
+    snippets
 }
 
 type Parsed = Result<(String, FrontMatter, usize), Vec<Diagnostic>>;

@@ -30,7 +30,7 @@ const TAG_ATTRIBUTES: &[(&str, &[&str])] = &[
     ("colgroup", &["align", "char", "charoff", "span"]),
     ("del", &["cite", "datetime"]),
     ("hr", &["align", "size", "width"]),
-    ("img", &["align", "alt", "height", "src", "width"]),
+    ("img", &["align", "alt", "height", "loading", "src", "width"]),
     ("input", &["type", "checked", "disabled"]),
     ("ins", &["cite", "datetime"]),
     ("ol", &["start"]),

@@ -9,7 +9,8 @@
 //! [`render`] reads as its stages: `blocks` keeps HTML blocks that never close from
 //! swallowing the Markdown after them; pulldown-cmark parses; `raw_html` applies the raw
 //! HTML policy to each fragment (with `lexer`'s tokens and the `allow_list`); the event
-//! loop below rewrites links, headings (`headings`: ids, `{#id .class}`) and callouts;
+//! loop below rewrites links, headings and definition terms (`headings`: ids,
+//! `{#id .class}`) and callouts, and renders `snippets` into the page where included;
 //! pulldown-cmark writes the HTML; ammonia repairs how sanitised fragments nest.
 
 use std::collections::{HashMap, HashSet};
@@ -18,19 +19,22 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{BlockQuoteKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
-use crate::config::RawHtml;
-use crate::content::{Permalink, resolve, split_fragment};
-use crate::diagnostic::{Diagnostic, LineIndex};
+use crate::config::{LinkLevel, RawHtml};
+use crate::content::{Permalink, Snippets, resolve, split_fragment};
+use crate::diagnostic::{Diagnostic, LineIndex, Severity};
+use crate::images::Images;
 
 mod allow_list;
 mod blocks;
 mod headings;
 mod lexer;
 mod raw_html;
+mod snippets;
 
 pub use headings::heading_id;
 use headings::{UniqueIds, check_attributes};
 use raw_html::Located;
+pub use snippets::included;
 
 /// Ids the themes use for their own elements; headings never take them.
 pub const RESERVED_IDS: &[&str] =
@@ -88,6 +92,9 @@ pub struct Link {
     pub anchor: String,
     /// Byte range of the link in the file.
     pub range: Range<usize>,
+    /// The snippet the link is written in, when it is not the page's own file (`range`
+    /// is then in the snippet).
+    pub written_in: Option<PathBuf>,
 }
 
 /// A page's rendered Markdown.
@@ -97,7 +104,7 @@ pub struct Rendered {
     pub html: String,
     /// Every heading, in order.
     pub headings: Vec<Heading>,
-    /// Ids a link may point at: headings and footnotes.
+    /// Ids a link may point at: headings, definition list terms and footnotes.
     pub anchors: HashSet<String>,
     /// Links with fragments, for anchor checks.
     pub links: Vec<Link>,
@@ -163,6 +170,12 @@ pub struct Settings<'a> {
     pub base_path: &'a str,
     /// Raw HTML policy.
     pub raw_html: RawHtml,
+    /// How links to missing files and drafts are reported.
+    pub links: LinkLevel,
+    /// The snippets pages may include.
+    pub snippets: &'a Snippets,
+    /// The site's image files, for `<img>`'s `width` and `height`.
+    pub images: &'a Images,
 }
 
 /// pulldown-cmark's extensions that tend enables.
@@ -174,30 +187,53 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_GFM
+        | Options::ENABLE_DEFINITION_LIST
 }
 
 /// Renders a page body.
 pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
+    render_part(source, settings, UniqueIds::new(RESERVED_IDS), None).0
+}
+
+/// Renders a page body, or a snippet included in `page` (whose ids it takes from `ids`).
+fn render_part(
+    source: &Source<'_>,
+    settings: &Settings<'_>,
+    ids: UniqueIds,
+    page: Option<&Path>,
+) -> (Rendered, UniqueIds) {
     let body = &source.text[source.body_offset..];
     let prepared = blocks::prepare(body, options());
     let parsed = parse(&prepared, body, source.body_offset);
-    let mut state = State::new(source, settings);
+    let mut state = State::new(source, settings, ids, page);
+    let parsed = snippets::mark_includes(parsed, &mut state.reporter);
     let (parsed, raw_html) = raw_html::apply(parsed, settings.raw_html, &mut state.reporter);
     let mut events: Vec<Event<'_>> = Vec::with_capacity(parsed.len());
-    let mut heading: Option<(Vec<Event<'_>>, Range<usize>)> = None;
+    // A heading or a definition list's term, held until its end gives it an id.
+    let mut anchored: Option<(Vec<Event<'_>>, Range<usize>)> = None;
     for (event, range) in parsed {
+        if let Event::DisplayMath(name) = &event {
+            state.include(name, &range, &mut events);
+            continue;
+        }
         let event = state.rewrite(event, &range);
-        match (&mut heading, event) {
-            (None, event @ Event::Start(Tag::Heading { .. })) => heading = Some((vec![event], range)),
-            (Some((buffer, start)), Event::End(TagEnd::Heading(level))) => {
+        match (&mut anchored, event) {
+            (None, event @ Event::Start(Tag::Heading { .. } | Tag::DefinitionListTitle)) => {
+                anchored = Some((vec![event], range));
+            }
+            (Some((buffer, start)), Event::End(end @ (TagEnd::Heading(_) | TagEnd::DefinitionListTitle))) => {
                 let (buffer, start) = (std::mem::take(buffer), start.clone());
-                heading = None;
-                state.emit_heading(buffer, level, start, &mut events);
+                anchored = None;
+                match end {
+                    TagEnd::Heading(level) => state.emit_heading(buffer, level, start, &mut events),
+                    _ => state.emit_term(buffer, &mut events),
+                }
             }
             (Some((buffer, _)), event) => buffer.push(event),
             (None, event) => state.push(event, &mut events),
         }
     }
+    let events = state.images(events);
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     if state.tables > 0 {
@@ -208,7 +244,8 @@ pub fn render(source: &Source<'_>, settings: &Settings<'_>) -> Rendered {
     if raw_html.kept_markup && !raw_html.too_deep && settings.raw_html == RawHtml::Sanitize {
         html = allow_list::cleaner().clean(&html).to_string();
     }
-    state.finish(html)
+    let ids = std::mem::replace(&mut state.ids, UniqueIds::new(&[]));
+    (state.finish(html), ids)
 }
 
 /// The events of `prepared` (the body, `body_offset` bytes into its file), with their
@@ -262,6 +299,19 @@ impl<'s> Reporter<'s> {
         self.found.push(diagnostic.with_hint(hint));
     }
 
+    /// An error or a warning at `range` of the file, as `severity` says.
+    fn report(&mut self, severity: Severity, range: &Range<usize>, message: String, hint: &str) {
+        match severity {
+            Severity::Error => self.error(range, message, hint),
+            Severity::Warning => self.warning(range, message, hint),
+        }
+    }
+
+    /// Diagnostics placed already (a snippet's, in its own file).
+    fn extend(&mut self, placed: Vec<Diagnostic>) {
+        self.found.extend(placed);
+    }
+
     /// A warning at `range` of the file.
     fn warning(&mut self, range: &Range<usize>, message: String, hint: &str) {
         if self.listed.1 >= Self::MAX {
@@ -313,22 +363,135 @@ struct State<'s> {
     tables: usize,
     /// Index in `rendered.destinations` of the image whose alt text is being read.
     image: Option<usize>,
+    /// When rendering a snippet, the page that includes it.
+    page: Option<&'s Path>,
+    /// Images written so far.
+    images_seen: usize,
 }
 
 impl<'s> State<'s> {
-    fn new(source: &'s Source<'s>, settings: &'s Settings<'s>) -> Self {
+    fn new(source: &'s Source<'s>, settings: &'s Settings<'s>, ids: UniqueIds, page: Option<&'s Path>) -> Self {
         Self {
             source,
             settings,
             reporter: Reporter::new(source.path, source.text),
             rendered: Rendered::default(),
-            ids: UniqueIds::new(RESERVED_IDS),
+            ids,
             footnotes: HashSet::new(),
             code_depth: 0,
             in_first_paragraph: None,
             tables: 0,
             image: None,
+            page,
+            images_seen: 0,
         }
+    }
+
+    /// Writes each Markdown image as `<img>` itself, as pulldown-cmark would, plus the
+    /// file's `width` and `height` (so the page does not shift as it loads) and
+    /// `loading="lazy"` on every image but the page's first (which is likely on the first
+    /// screen; a snippet's images are all lazy). Raw HTML `<img>` is left as written.
+    fn images<'e>(&mut self, events: Vec<Event<'e>>) -> Vec<Event<'e>> {
+        let mut out = Vec::with_capacity(events.len());
+        let mut image: Option<(CowStr<'e>, CowStr<'e>, String, usize)> = None;
+        for event in events {
+            let Some((url, title, alt, nest)) = &mut image else {
+                match event {
+                    Event::Start(Tag::Image { dest_url, title, .. }) => {
+                        image = Some((dest_url, title, String::new(), 0))
+                    }
+                    event => out.push(event),
+                }
+                continue;
+            };
+            match event {
+                Event::End(TagEnd::Image) if *nest == 0 => {
+                    let tag = self.img_tag(url, title, alt);
+                    out.push(Event::InlineHtml(tag.into()));
+                    image = None;
+                }
+                Event::Start(_) => *nest += 1,
+                Event::End(_) => *nest -= 1,
+                Event::Text(text) | Event::Code(text) | Event::InlineHtml(text) => alt.push_str(&text),
+                Event::SoftBreak | Event::HardBreak => alt.push(' '),
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// One `<img>`: pulldown-cmark's markup, with the size and loading added.
+    fn img_tag(&mut self, url: &str, title: &str, alt: &str) -> String {
+        let mut tag = String::from("<img src=\"");
+        let _ = pulldown_cmark_escape::escape_href(&mut tag, url);
+        tag.push_str("\" alt=\"");
+        let _ = pulldown_cmark_escape::escape_html(&mut tag, alt);
+        if !title.is_empty() {
+            tag.push_str("\" title=\"");
+            let _ = pulldown_cmark_escape::escape_html(&mut tag, title);
+        }
+        tag.push('"');
+        if let Some((width, height)) = self.local_image(url).and_then(|image| image.size) {
+            tag.push_str(&format!(" width=\"{width}\" height=\"{height}\""));
+        }
+        if self.images_seen > 0 || self.page.is_some() {
+            tag.push_str(" loading=\"lazy\"");
+        }
+        self.images_seen += 1;
+        tag.push_str(" />");
+        tag
+    }
+
+    /// The site's image file at `url` (as rewritten: site-absolute ones start with the
+    /// base path, relative ones are relative to the page's address).
+    fn local_image(&self, url: &str) -> Option<crate::images::Image> {
+        let url = url.split(['#', '?']).next().unwrap_or_default();
+        if url.is_empty() || url.starts_with("//") || crate::sitepath::scheme(url).is_some() {
+            return None;
+        }
+        let site_path = match url.strip_prefix(self.settings.base_path) {
+            Some(inside) if url.starts_with('/') => crate::sitepath::join("", inside)?,
+            _ if url.starts_with('/') => return None,
+            _ => {
+                let page = self.page.unwrap_or(self.source.path);
+                crate::sitepath::join(self.settings.targets.get(page)?.as_str(), url)?
+            }
+        };
+        self.settings.images.get(&site_path).copied()
+    }
+
+    /// Renders snippet `name` in place of its include at `range`, with this page's ids;
+    /// its problems are reported in its own file.
+    fn include<'e>(&mut self, name: &str, range: &Range<usize>, out: &mut Vec<Event<'e>>) {
+        if self.page.is_some() {
+            let message = format!("snippet `{name}` is included from another snippet");
+            self.error(range, message, "snippets cannot include snippets: include both from the page");
+            return;
+        }
+        let Some(snippet) = self.settings.snippets.get(name) else {
+            let message = format!("no snippet `{name}`: `content/_snippets/{name}.md` does not exist");
+            let hint = snippets::missing_hint(name, self.settings.snippets);
+            self.error(range, message, &hint);
+            return;
+        };
+        let link_base = snippet.path.parent().unwrap_or(Path::new("content"));
+        let source = Source { path: &snippet.path, text: &snippet.text, body_offset: 0, link_base };
+        let ids = std::mem::replace(&mut self.ids, UniqueIds::new(&[]));
+        let (part, ids) = render_part(&source, self.settings, ids, Some(self.source.path));
+        self.ids = ids;
+        out.push(Event::Html(part.html.into()));
+        self.rendered.anchors.extend(part.anchors);
+        self.rendered.links.extend(part.links);
+        self.rendered.word_count += part.word_count;
+        self.rendered.plain_text.push_str(&part.plain_text);
+        self.reporter.extend(part.diagnostics);
+    }
+
+    /// A link as this file records it: in a snippet, `#anchor` links point into the page.
+    fn link(&self, target: Option<PathBuf>, anchor: String, range: &Range<usize>) -> Link {
+        let written_in = self.page.map(|_| self.source.path.to_path_buf());
+        let target = target.unwrap_or_else(|| self.page.unwrap_or(self.source.path).to_path_buf());
+        Link { target, anchor, range: range.clone(), written_in }
     }
 
     /// Rewrites one event: links, images, raw HTML; tracks text for counts.
@@ -425,7 +588,14 @@ impl<'s> State<'s> {
                     self.rendered.summary.push(' ');
                 }
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableCell) => {
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => {
                 self.rendered.plain_text.push('\n');
             }
             _ => {}
@@ -484,13 +654,7 @@ impl<'s> State<'s> {
             return;
         };
         let inner: Vec<Event<'e>> = events.collect();
-        let title: String = inner
-            .iter()
-            .filter_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
+        let title = plain(&inner);
         let source = &self.source.text[range.clone()];
         let checked = check_attributes(source, id, classes, &attrs);
         for (at, message, hint) in checked.problems {
@@ -516,6 +680,18 @@ impl<'s> State<'s> {
         ));
     }
 
+    /// Emits a buffered definition list term (`<dt>`) with a unique id from its text,
+    /// taken from the same ids as the headings', so `#term` links resolve and are checked
+    /// as heading anchors are (as Hugo's definition lists do).
+    fn emit_term<'e>(&mut self, buffer: Vec<Event<'e>>, out: &mut Vec<Event<'e>>) {
+        let inner: Vec<Event<'e>> = buffer.into_iter().skip(1).collect();
+        let id = self.ids.claim(&heading_id(&plain(&inner)));
+        out.push(Event::Html(format!("<dt id=\"{}\">", escape(&id)).into()));
+        self.rendered.anchors.insert(id);
+        out.extend(inner);
+        out.push(Event::Html("</dt>\n".into()));
+    }
+
     /// The URL a link or image points at, after resolution; records problems.
     fn link_url<'e>(&mut self, link_type: LinkType, url: CowStr<'e>, range: &Range<usize>) -> CowStr<'e> {
         if matches!(link_type, LinkType::Email) {
@@ -538,10 +714,18 @@ impl<'s> State<'s> {
         let (path, fragment) = split_fragment(text);
         if path.is_empty() {
             let anchor = fragment.unwrap_or_default().to_owned();
-            self.rendered.links.push(Link { target: self.source.path.to_path_buf(), anchor, range: range.clone() });
+            let link = self.link(None, anchor, range);
+            self.rendered.links.push(link);
             return url;
         }
         if !path.to_ascii_lowercase().ends_with(".md") {
+            if self.page.is_some() {
+                self.error(
+                    range,
+                    format!("`{text}` in a snippet is relative, so it would lead somewhere else from each page"),
+                    "in a snippet, link files from the site root (`/images/x.png`) and pages by their `.md` file",
+                );
+            }
             return url;
         }
         self.markdown_link(path, fragment, range).map_or(url, CowStr::from)
@@ -549,29 +733,31 @@ impl<'s> State<'s> {
 
     /// Resolves a link to another Markdown file to its published URL.
     fn markdown_link(&mut self, path: &str, fragment: Option<&str>, range: &Range<usize>) -> Option<String> {
+        let severity = self.settings.links.severity();
         let Some(target) = resolve(self.source.link_base, path) else {
-            self.error(range, format!("link `{path}` points outside the site"), "link to a file inside `content/`");
+            let message = format!("link `{path}` points outside the site");
+            self.reporter.report(severity, range, message, "link to a file inside `content/`");
             return None;
         };
         let Some(permalink) = self.settings.targets.get(&target) else {
             if self.settings.drafts.contains(&target) {
-                self.error(
+                self.reporter.report(
+                    severity,
                     range,
                     format!("link to `{path}`, which is a draft"),
                     "publish the target first (remove `draft: true`), or remove the link",
                 );
-            } else if !self.reporter.is_full() {
-                // The hint reads every target: only worth it for a diagnostic that is shown.
-                let hint = self.closest_target(&target);
-                self.error(range, format!("link to `{path}`, which does not exist"), &hint);
             } else {
-                self.error(range, format!("link to `{path}`, which does not exist"), "");
+                // The hint reads every target: only worth it for a diagnostic that is shown.
+                let hint = if self.reporter.is_full() { String::new() } else { self.closest_target(&target) };
+                self.reporter.report(severity, range, format!("link to `{path}`, which does not exist"), &hint);
             }
             return None;
         };
         let mut href = format!("{}{}", self.settings.base_path, permalink.as_str());
         if let Some(fragment) = fragment {
-            self.rendered.links.push(Link { target, anchor: fragment.to_owned(), range: range.clone() });
+            let link = self.link(Some(target), fragment.to_owned(), range);
+            self.rendered.links.push(link);
             href.push('#');
             href.push_str(fragment);
         }
@@ -626,6 +812,17 @@ fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
         BlockQuoteKind::Warning => ("warning", "Warning"),
         BlockQuoteKind::Caution => ("caution", "Caution"),
     }
+}
+
+/// The plain text of a heading's or term's events.
+fn plain(events: &[Event<'_>]) -> String {
+    events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+            _ => None,
+        })
+        .collect()
 }
 
 fn truncate_words(text: &str, max: usize) -> String {

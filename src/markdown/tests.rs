@@ -9,7 +9,15 @@ fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
     let text = format!("---\ntitle: A\n---\n{body}");
     let source =
         Source { path: Path::new("content/t/a.md"), text: &text, body_offset: 16, link_base: Path::new("content/t") };
-    let settings = Settings { targets: &targets, drafts: &[], base_path: "/guide/", raw_html };
+    let settings = Settings {
+        targets: &targets,
+        drafts: &[],
+        base_path: "/guide/",
+        raw_html,
+        links: LinkLevel::Error,
+        snippets: &Snippets::new(),
+        images: &Images::new(),
+    };
     render(&source, &settings)
 }
 

@@ -15,11 +15,12 @@ use std::sync::mpsc::SyncSender;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::Config;
+use crate::config::{Config, LinkLevel};
 use crate::content::{Content, Permalink, Tag, Topic};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
 use crate::fingerprint::{CacheStats, Fingerprint, Kept, take_kept};
+use crate::images::Images;
 use crate::markdown::{self, Rendered, Source};
 pub use crate::output::{Contents, OutputFile};
 use crate::routes::Routes;
@@ -111,7 +112,7 @@ impl Site {
     ) -> Result<Self, Error> {
         let Inputs { config, content, .. } = inputs;
         let previous = cache.as_deref_mut().map(|cache| std::mem::take(&mut cache.markdown));
-        let (rendered, fingerprints) = RenderedContent::new(config, content, previous);
+        let (rendered, fingerprints) = RenderedContent::new(config, content, inputs.routes, previous);
         let loaded = cache.as_deref().map(|cache| cache.stats).unwrap_or_default();
         let mut stats = CacheStats {
             theme_compiled: loaded.theme_compiled,
@@ -122,7 +123,7 @@ impl Site {
             pages_rendered: 0,
             pages_reused: 0,
         };
-        let mut problems = rendered.diagnostics(content);
+        let mut problems = rendered.diagnostics(content, config.links.internal);
         problems.extend(content.problems.iter().cloned());
         problems.extend(inputs.routes.problems.iter().cloned());
         let site = if problems.iter().any(Diagnostic::is_error) {
@@ -230,6 +231,8 @@ pub struct RenderedContent {
     pub pages: Vec<Rendered>,
     /// How many were rendered rather than reused.
     fresh: usize,
+    /// The site's image files (for `tend check`'s size budget).
+    pub images: Images,
 }
 
 /// One Markdown source, as [`markdown::render`] needs it.
@@ -243,19 +246,28 @@ struct Input<'a> {
 impl RenderedContent {
     /// The Markdown stage on its own (what `tend check` needs): every source rendered once,
     /// links resolved, with [`RenderedContent::diagnostics`] holding the problems.
-    pub fn render(config: &Config, content: &Content) -> Self {
-        Self::new(config, content, None).0
+    pub fn render(config: &Config, content: &Content, routes: &Routes) -> Self {
+        Self::new(config, content, routes, None).0
     }
 
     /// Renders every source in parallel, reusing what `previous` holds for sources whose
     /// fingerprint is unchanged. Returns the fingerprints when caching.
-    fn new(config: &Config, content: &Content, mut previous: Option<Kept<Rendered>>) -> (Self, Option<Vec<u128>>) {
+    fn new(
+        config: &Config,
+        content: &Content,
+        routes: &Routes,
+        mut previous: Option<Kept<Rendered>>,
+    ) -> (Self, Option<Vec<u128>>) {
         let targets = content.link_targets();
+        let images = crate::images::measure(routes.statics());
         let settings = markdown::Settings {
             targets: &targets,
             drafts: &content.drafts,
             base_path: config.base_url.path(),
             raw_html: config.markdown.raw_html,
+            links: config.links.internal,
+            snippets: &content.snippets,
+            images: &images,
         };
         let inputs = Self::inputs(content);
         let fingerprints = previous.as_ref().map(|_| {
@@ -266,6 +278,11 @@ impl RenderedContent {
                     let mut fingerprint = Fingerprint::new();
                     fingerprint.digest(shared).text(&display_path(input.path)).text(input.text);
                     fingerprint.value(&input.body_offset).text(&display_path(input.link_base));
+                    // The snippets it includes are rendered into it: their text is an input.
+                    for name in markdown::included(input.text) {
+                        let snippet = content.snippets.get(name).map(|snippet| snippet.text.as_str());
+                        fingerprint.text(name).value(&snippet);
+                    }
                     fingerprint.finish()
                 })
                 .collect::<Vec<u128>>()
@@ -296,7 +313,7 @@ impl RenderedContent {
         let home = all.next().unwrap_or_default();
         let topics = all.by_ref().take(content.topics.len()).collect();
         let pages = all.collect();
-        (Self { home, topics, pages, fresh }, fingerprints)
+        (Self { home, topics, pages, fresh, images }, fingerprints)
     }
 
     /// The home page, then every topic, then every page: the order of `new`'s output.
@@ -327,9 +344,9 @@ impl RenderedContent {
         paths.zip(fingerprints.into_iter().zip(rendered)).collect()
     }
 
-    /// Markdown problems plus links to anchors that do not exist.
-    /// Every Markdown problem, plus links to headings that do not exist in their target.
-    pub fn diagnostics(&self, content: &Content) -> Vec<Diagnostic> {
+    /// Every Markdown problem, plus links to headings that do not exist in their target
+    /// (reported at `links`' severity).
+    pub fn diagnostics(&self, content: &Content, links: LinkLevel) -> Vec<Diagnostic> {
         let mut anchors: HashMap<&Path, &Rendered> = HashMap::new();
         anchors.insert(&content.home.path, &self.home);
         anchors.extend(content.topics.iter().map(|t| t.path.as_path()).zip(&self.topics));
@@ -341,9 +358,12 @@ impl RenderedContent {
         // Sorted once per target and indexed once per file: a page with thousands of
         // headings and thousands of broken links must not cost their product.
         let mut sorted: HashMap<&Path, Vec<&str>> = HashMap::new();
+        let snippets: HashMap<&Path, &str> =
+            content.snippets.values().map(|snippet| (snippet.path.as_path(), snippet.text.as_str())).collect();
         for (path, text, rendered) in sources {
             problems.extend(rendered.diagnostics.iter().cloned());
             let mut index = None;
+            let mut snippet_index = HashMap::new();
             let mut broken = 0;
             for link in &rendered.links {
                 let Some(target) = anchors.get(link.target.as_path()) else { continue };
@@ -357,16 +377,35 @@ impl RenderedContent {
                 });
                 broken += 1;
                 let hint = anchor_hint(&link.anchor, known, &link.target, broken <= SUGGESTED_PER_FILE);
-                let index = index.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text));
                 let message = format!(
                     "link to `#{}` in `{}`, which has no such heading",
                     link.anchor,
                     display_path(&link.target)
                 );
-                problems
-                    .push(Diagnostic::error(path, message).at_bytes(index, text, link.range.clone()).with_hint(hint));
+                // A link written in a snippet is placed in the snippet.
+                let (path, text, index) = match link.written_in.as_deref() {
+                    Some(snippet) => {
+                        let text = snippets.get(snippet).copied().unwrap_or_default();
+                        let index =
+                            snippet_index.entry(snippet).or_insert_with(|| crate::diagnostic::LineIndex::new(text));
+                        (snippet, text, &*index)
+                    }
+                    None => (
+                        path.as_path(),
+                        text.as_str(),
+                        &*index.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text)),
+                    ),
+                };
+                let diagnostic = Diagnostic { severity: links.severity(), ..Diagnostic::error(path, message) };
+                problems.push(diagnostic.at_bytes(index, text, link.range.clone()).with_hint(hint));
             }
         }
+        // A snippet included by several pages reports its problems once.
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|problem| {
+            let in_snippet = problem.path.starts_with(Path::new("content").join(crate::content::SNIPPETS_DIR));
+            !in_snippet || seen.insert((problem.location(), problem.message.clone()))
+        });
         problems
     }
 }
@@ -450,8 +489,10 @@ fn settings_fingerprint(settings: &markdown::Settings<'_>) -> u128 {
     targets.sort_unstable();
     let drafts: Vec<String> = settings.drafts.iter().map(|path| display_path(path)).collect();
     let mut fingerprint = Fingerprint::new();
-    fingerprint.value(&targets).value(&drafts).text(settings.base_path);
-    fingerprint.text(&format!("{:?}", settings.raw_html)).finish()
+    let mut images: Vec<(&String, &crate::images::Image)> = settings.images.iter().collect();
+    images.sort_unstable();
+    fingerprint.value(&targets).value(&drafts).text(settings.base_path).value(&images);
+    fingerprint.text(&format!("{:?} {:?}", settings.raw_html, settings.links)).finish()
 }
 
 /// Values computed once and shared by every render job.
