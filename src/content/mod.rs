@@ -10,6 +10,7 @@ pub mod page;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -133,7 +134,7 @@ impl Content {
                     failed.push(found.rel.clone());
                     if matches!(found.kind, FileKind::Home) {
                         // Keep a stand-in, so the rest of the site is still checked.
-                        home = Some(topic(found, String::new(), FrontMatter::default(), 0, Permalink::home()));
+                        home = Some(topic(found, Arc::from(""), FrontMatter::default(), 0, Permalink::home()));
                     }
                     continue;
                 }
@@ -592,7 +593,7 @@ fn read_snippets(found: &[(PathBuf, PathBuf)], problems: &mut Vec<Diagnostic>) -
     snippets
 }
 
-type Parsed = Result<(String, FrontMatter, usize), Vec<Diagnostic>>;
+type Parsed = Result<(Arc<str>, FrontMatter, usize), Vec<Diagnostic>>;
 
 /// A content file's front matter and where its body starts, or what is wrong with it.
 type ParsedFrontMatter = Result<(FrontMatter, usize), Vec<Diagnostic>>;
@@ -650,7 +651,8 @@ impl FrontMatterCache {
 /// A file's text and parse, as kept for the next load.
 #[derive(Clone)]
 struct KeptFile {
-    text: String,
+    text: Arc<str>,
+    requirements: Requirements,
     parsed: ParsedFrontMatter,
 }
 
@@ -674,15 +676,15 @@ fn parse_one(found: &Found, previous: Option<(&Kept<KeptFile>, &Changed)>) -> (P
         Some((*fingerprint, kept))
     });
     if let Some((fingerprint, kept)) = kept {
-        // The requirements are part of the fingerprint: a file can change kind (an
-        // `_index.md` appearing beside it) without being touched.
-        if fingerprint == front_matter_fingerprint(found, &kept.text, requirements) {
+        // A file can change kind (an `_index.md` appearing beside it) without being
+        // touched: then it is parsed again.
+        if kept.requirements == requirements {
             let result = kept.parsed.clone().map(|(front, offset)| (kept.text.clone(), front, offset));
             return (result, Some(CacheEntry { fingerprint, kept: kept.clone(), fresh: false, read: false }));
         }
     }
-    let text = match fs::read(&found.abs).map(|bytes| crate::diagnostic::decode_utf8(&bytes, &found.rel)) {
-        Ok(Ok(text)) => text,
+    let text: Arc<str> = match fs::read(&found.abs).map(|bytes| crate::diagnostic::decode_utf8(&bytes, &found.rel)) {
+        Ok(Ok(text)) => text.into(),
         Ok(Err(problem)) => return (Err(vec![problem]), None),
         Err(error) => return (Err(vec![Diagnostic::error(&found.rel, error.to_string())]), None),
     };
@@ -695,7 +697,7 @@ fn parse_one(found: &Found, previous: Option<(&Kept<KeptFile>, &Changed)>) -> (P
         None => (parse_file(&found.rel, &text, requirements), true),
     };
     let result = parsed.clone().map(|(front, offset)| (text.clone(), front, offset));
-    (result, Some(CacheEntry { fingerprint, kept: KeptFile { text, parsed }, fresh, read: true }))
+    (result, Some(CacheEntry { fingerprint, kept: KeptFile { text, requirements, parsed }, fresh, read: true }))
 }
 
 /// What a file's parse depends on: its path, its text and whether it is a page or a topic.
@@ -703,7 +705,7 @@ fn front_matter_fingerprint(found: &Found, text: &str, requirements: Requirement
     Fingerprint::new().text(&display_path(&found.rel)).text(text).text(&format!("{requirements:?}")).finish()
 }
 
-fn topic(found: &Found, text: String, front: FrontMatter, body_offset: usize, permalink: Permalink) -> Topic {
+fn topic(found: &Found, text: Arc<str>, front: FrontMatter, body_offset: usize, permalink: Permalink) -> Topic {
     Topic {
         path: found.rel.clone(),
         text,

@@ -15,8 +15,8 @@ pub use crate::sitepath::{Permalink, slugify};
 pub struct Page {
     /// Path relative to the site root, e.g. `content/feelings/low.md`.
     pub path: PathBuf,
-    /// The whole file.
-    pub text: String,
+    /// The whole file (shared with `tend serve`'s cache, which keeps it between loads).
+    pub text: std::sync::Arc<str>,
     /// Byte offset of the Markdown body in `text`.
     pub body_offset: usize,
     /// Parsed front matter.
@@ -54,7 +54,7 @@ pub struct Topic {
     /// Path of the `_index.md`, relative to the site root.
     pub path: PathBuf,
     /// The whole `_index.md`.
-    pub text: String,
+    pub text: std::sync::Arc<str>,
     /// Byte offset of the body in `text`.
     pub body_offset: usize,
     /// Parsed front matter.

@@ -392,7 +392,7 @@ impl RenderedContent {
                     }
                     None => (
                         path.as_path(),
-                        text.as_str(),
+                        &**text,
                         &*index.get_or_insert_with(|| crate::diagnostic::LineIndex::new(text)),
                     ),
                 };
