@@ -273,7 +273,7 @@ impl RenderedContent {
         let fingerprints = previous.as_ref().map(|_| {
             let shared = settings_fingerprint(&settings);
             inputs
-                .iter()
+                .par_iter()
                 .map(|input| {
                     let mut fingerprint = Fingerprint::new();
                     fingerprint.digest(shared).text(&display_path(input.path)).text(input.text);
