@@ -80,10 +80,11 @@ pub struct Report {
 pub struct Stages {
     /// Load, parse and render.
     pub render: Duration,
-    /// Waiting for the search index once the pages were rendered (it is built on its own
-    /// thread alongside them, so this is only the part that did not overlap).
+    /// Waiting for the search index once the pages were rendered and written (it is built
+    /// on its own thread alongside both, so this is only the part that did not overlap).
     pub search: Duration,
-    /// Writing and swapping in the output.
+    /// Writing and swapping in the output (the pages are written while the index is
+    /// still being built).
     pub publish: Duration,
 }
 
@@ -102,10 +103,17 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
     site.warnings.extend(routes.check_extra_paths(&config, Severity::Warning));
     let rendered = started.elapsed();
+    // Write the pages while Pagefind is still indexing, and let go of them before its
+    // largest allocations; then add the index and swap the folder in.
+    let mut staging = output.stage()?;
+    staging.write(&site.files)?;
+    site.files = Vec::new();
+    let staged = started.elapsed();
     let search_index = indexer.finish()?;
-    site.files.extend(search_index.files);
     let indexed = started.elapsed();
-    let written = output.publish(&site.files, search_index.stamp.as_deref())?;
+    staging.write(&search_index.files)?;
+    let written = staging.publish(search_index.stamp.as_deref())?;
+    let publish = (staged - rendered) + (started.elapsed() - indexed);
     Ok(Report {
         pages: site.page_count,
         topics: site.topic_count,
@@ -115,7 +123,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         warnings: site.warnings,
         elapsed: started.elapsed(),
         search_index_reused: search_index.reused,
-        stages: Stages { render: rendered, search: indexed - rendered, publish: started.elapsed() - indexed },
+        stages: Stages { render: rendered, search: indexed - staged, publish },
     })
 }
 

@@ -30,6 +30,39 @@ pub struct Written {
     pub unchanged: usize,
 }
 
+/// A staging folder being filled: see [`OutputDir::stage`].
+pub struct Staging<'a> {
+    output: &'a OutputDir,
+    dir: tempfile::TempDir,
+    written: Written,
+}
+
+impl Staging<'_> {
+    /// Writes `files` into the staging folder (hard-linking those identical in the
+    /// published output).
+    pub fn write(&mut self, files: &[OutputFile]) -> Result<(), Error> {
+        self.written.unchanged += self.output.write_all(self.dir.path(), files)?;
+        self.written.files += files.len();
+        Ok(())
+    }
+
+    /// Writes the marker, recording `search_stamp`, and swaps the staging folder in.
+    pub fn publish(self, search_stamp: Option<&str>) -> Result<Written, Error> {
+        let mut marker = String::from("Written by tend. tend replaces this folder on every build.\n");
+        if let Some(stamp) = search_stamp {
+            marker.push_str(&format!("{STAMP_PREFIX}{stamp}\n"));
+        }
+        fs::write(&self.dir.path().join(MARKER), marker.as_bytes())?;
+        let (parent, name) = self.output.parent_and_name();
+        let staged = self.dir.keep();
+        if let Err(error) = self.output.swap(&staged, &parent, &name) {
+            let _ = std::fs::remove_dir_all(&staged);
+            return Err(error);
+        }
+        Ok(self.written)
+    }
+}
+
 /// What an output file holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Contents {
@@ -191,26 +224,24 @@ impl OutputDir {
         (parent, name)
     }
 
-    /// Writes `site` and swaps it in, recording `search_stamp` in the marker. On error
+    /// Writes `files` and swaps them in, recording `search_stamp` in the marker. On error
     /// the previous output is untouched. Call it holding [`OutputDir::lock`].
     pub fn publish(&self, files: &[OutputFile], search_stamp: Option<&str>) -> Result<Written, Error> {
+        let mut staging = self.stage()?;
+        staging.write(files)?;
+        staging.publish(search_stamp)
+    }
+
+    /// A new staging folder beside the output, to write into (in parts, so the pages can
+    /// be written while the search index is still being built) and then swap in with
+    /// [`Staging::publish`]. Dropped unpublished, it is removed and the output is untouched.
+    pub fn stage(&self) -> Result<Staging<'_>, Error> {
         let (parent, name) = self.parent_and_name();
         fs::create_dir_all(&parent)?;
-        let staging = tempfile::Builder::new().prefix(&format!(".{name}.tend-staging-")).tempdir_in(&parent).map_err(
+        let dir = tempfile::Builder::new().prefix(&format!(".{name}.tend-staging-")).tempdir_in(&parent).map_err(
             |source| Error::Io { action: "could not create a staging folder in", path: parent.clone(), source },
         )?;
-        let unchanged = self.write_all(staging.path(), files)?;
-        let mut marker = String::from("Written by tend. tend replaces this folder on every build.\n");
-        if let Some(stamp) = search_stamp {
-            marker.push_str(&format!("{STAMP_PREFIX}{stamp}\n"));
-        }
-        fs::write(&staging.path().join(MARKER), marker.as_bytes())?;
-        let staged = staging.keep();
-        if let Err(error) = self.swap(&staged, &parent, &name) {
-            let _ = std::fs::remove_dir_all(&staged);
-            return Err(error);
-        }
-        Ok(Written { files: files.len(), unchanged })
+        Ok(Staging { output: self, dir, written: Written { files: 0, unchanged: 0 } })
     }
 
     /// Writes every file into `staging`; returns how many were reused unchanged.
