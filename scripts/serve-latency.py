@@ -103,7 +103,7 @@ try:
             if m and url is None:
                 url = m.group(1)
                 ready.set()
-            m = re.search(r"rebuilt after .* in (\d+) ms \((\d+) of (\d+) pages", line)
+            m = re.search(r"rebuilt after .* in (\d+) ms \((\d+) of (\d+) HTML files", line)
             if m:
                 rebuilds.append(tuple(int(g) for g in m.groups()))
         ready.set()

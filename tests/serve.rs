@@ -543,6 +543,16 @@ impl Drop for Process {
 
 /// Starts the tend binary with `args` in `dir` and waits (bounded) for the address it serves.
 fn spawn_serve(dir: &std::path::Path, args: &[&str]) -> (Process, SocketAddr) {
+    let (process, addr, _, _) = spawn_serve_with_output(dir, args);
+    (process, addr)
+}
+
+/// [`spawn_serve`], also returning what it printed before the address and the channel of
+/// the lines it prints after.
+fn spawn_serve_with_output(
+    dir: &std::path::Path,
+    args: &[&str],
+) -> (Process, SocketAddr, String, std::sync::mpsc::Receiver<String>) {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
         .args(args)
         .current_dir(dir)
@@ -564,11 +574,54 @@ fn spawn_serve(dir: &std::path::Path, args: &[&str]) -> (Process, SocketAddr) {
         let line = rx.recv_timeout(Duration::from_secs(60)).unwrap_or_else(|_| panic!("no address in: {seen}"));
         if let Some(url) = line.strip_prefix("serving http://") {
             let addr = url.split('/').next().expect("address").parse().expect("socket address");
-            return (process, addr);
+            return (process, addr, seen, rx);
         }
         seen.push_str(&line);
         seen.push('\n');
     }
+}
+
+/// The next line printed that starts with `prefix`, waiting at most 30 s.
+fn next_line_starting(lines: &std::sync::mpsc::Receiver<String>, prefix: &str) -> String {
+    let mut seen = String::new();
+    loop {
+        let line = lines.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| panic!("no `{prefix}` in: {seen}"));
+        if line.starts_with(prefix) {
+            return line;
+        }
+        seen.push_str(&line);
+        seen.push('\n');
+    }
+}
+
+// issue 15 part 4: serve printed nothing for its first build, did not say when a save fixed
+// a failing build, and counted "pages" differently from `tend build`.
+#[test]
+fn serve_summarises_its_first_build_as_build_does_and_says_when_a_save_fixes_it() {
+    let site = SiteTest::fixture("basic");
+    let built = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
+        .args(["build", "--output", "out"])
+        .current_dir(&site.root)
+        .output()
+        .expect("build");
+    let built = String::from_utf8_lossy(&built.stderr).into_owned();
+    let counts = built.lines().find_map(|l| l.strip_prefix("built ")).expect("build summary");
+    let counts = &counts[..counts.find(" files").expect("files")];
+    let counts = &counts[..counts.rfind(", ").expect("comma")];
+    let (_process, _addr, before, lines) = spawn_serve_with_output(&site.root, &["serve", "--port", "0"]);
+    assert!(
+        before.lines().any(|l| l.starts_with(&format!("built {counts}, ")) && l.contains("HTML files")),
+        "{before}"
+    );
+    let washing = site.root.join("content/care/washing.md");
+    let good = std::fs::read_to_string(&washing).expect("read");
+    std::fs::write(&washing, good.replacen("title:", "titel:", 1)).expect("break");
+    next_line_starting(&lines, "build failed after content/care/washing.md");
+    std::fs::write(&washing, good.replace("Plain **water**", "Plain, warm **water**")).expect("fix");
+    let fixed = next_line_starting(&lines, "fixed: rebuilt after content/care/washing.md");
+    assert!(fixed.contains("HTML files rendered"), "{fixed}");
+    std::fs::write(&washing, good).expect("edit");
+    next_line_starting(&lines, "rebuilt after content/care/washing.md");
 }
 
 // issue 11 item 10: with `--root .` the watcher compared absolute event paths with the

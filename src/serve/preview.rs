@@ -34,13 +34,14 @@ impl Preview {
         let index = Indexer::start(Arc::clone(&published))?;
         let builder = Arc::new(Builder { build, published, index, memo: Mutex::default() });
         let watcher = watch(&builder)?;
-        builder.rebuild(None);
+        let started = Instant::now();
+        log_first_build(builder.rebuild(None), started.elapsed());
         Ok(Self { builder, _watcher: watcher })
     }
 
     /// Rebuilds now, reading every source again (it is not known what changed).
     pub(super) fn rebuild(&self) -> Option<CacheStats> {
-        self.builder.rebuild(None)
+        self.builder.rebuild(None).stats
     }
 }
 
@@ -69,8 +70,8 @@ fn watch(builder: &Arc<Builder>) -> Result<Arc<Mutex<Watcher>>, Error> {
                 eprintln!("warning: {error}");
             }
             let started = Instant::now();
-            let stats = builder.rebuild((!rescan).then_some(&paths));
-            log_rebuild(&paths, stats, started.elapsed());
+            let rebuilt = builder.rebuild((!rescan).then_some(&paths));
+            log_rebuild(&paths, rebuilt, started.elapsed());
         }
     })?;
     Ok(watcher)
@@ -84,17 +85,45 @@ fn spawn(name: &str, work: impl FnOnce() + Send + 'static) -> Result<(), Error> 
     })
 }
 
+/// What one rebuild did, for the terminal.
+#[derive(Debug, Clone, Copy)]
+struct Rebuilt {
+    /// What was rendered afresh and what was reused; `None` when the build failed.
+    stats: Option<CacheStats>,
+    /// Articles and root pages, topics and tags, counted as `tend build` counts them.
+    counts: (usize, usize, usize),
+    /// Whether the build before this one had failed (and this one did not).
+    fixed: bool,
+}
+
+/// The terminal's line for the first build, as `tend build` words its summary.
+fn log_first_build(rebuilt: Rebuilt, took: Duration) {
+    let took = took.as_millis();
+    let (pages, topics, tags) = rebuilt.counts;
+    match rebuilt.stats {
+        Some(stats) => eprintln!(
+            "built {pages} pages in {topics} topics ({tags} tags, {} HTML files) in {took} ms",
+            stats.pages_rendered + stats.pages_reused
+        ),
+        None => eprintln!("the first build failed ({took} ms): serving its errors until a save fixes them"),
+    }
+}
+
 /// One line in the terminal per rebuild: what changed, how long it took, how much of
-/// the site was rendered again.
-fn log_rebuild(paths: &BTreeSet<PathBuf>, stats: Option<CacheStats>, took: Duration) {
+/// the site was rendered again, and whether it fixed a failing build.
+fn log_rebuild(paths: &BTreeSet<PathBuf>, rebuilt: Rebuilt, took: Duration) {
     let mut shown: Vec<String> = paths.iter().take(3).map(|p| crate::diagnostic::display_path(p)).collect();
     if paths.len() > 3 {
         shown.push(format!("{} more", paths.len() - 3));
     }
+    if shown.is_empty() {
+        shown.push("changes the watcher may have missed".into());
+    }
     let took = took.as_millis();
-    match stats {
+    let fixed = if rebuilt.fixed { "fixed: " } else { "" };
+    match rebuilt.stats {
         Some(stats) => eprintln!(
-            "rebuilt after {} in {took} ms ({} of {} pages rendered)",
+            "{fixed}rebuilt after {} in {took} ms ({} of {} HTML files rendered)",
             shown.join(", "),
             stats.pages_rendered,
             stats.pages_rendered + stats.pages_reused
@@ -127,25 +156,27 @@ impl Builder {
     /// not; the search index follows on the indexing worker. `changed` names the paths
     /// the watcher saw change (relative to the root), or is `None` when that is unknown:
     /// only those content files are read again.
-    fn rebuild(&self, changed: Option<&BTreeSet<PathBuf>>) -> Option<CacheStats> {
+    fn rebuild(&self, changed: Option<&BTreeSet<PathBuf>>) -> Rebuilt {
         let mut memo = self.memo.lock().unwrap_or_else(PoisonError::into_inner);
         let memo = &mut *memo;
         memo.cache.note_changes(changed);
         let result = crate::render_cached(&self.build, Some(&mut memo.cache))
             .and_then(|(config, site)| Ok((config, read_files(&mut memo.statics, &site)?, site)));
         let stats = memo.cache.stats;
+        let failing = self.published.now().1.is_some();
         match result {
             Ok((config, files, mut site)) => {
                 show_warnings(&mut memo.warnings, &site.warnings);
+                let counts = (site.page_count, site.topic_count, site.tag_count);
                 if let Some(generation) = self.publish(files) {
                     let records = std::mem::take(&mut site.search);
                     self.index.submit(Job { config, records, generation });
                 }
-                Some(stats)
+                Rebuilt { stats: Some(stats), counts, fixed: failing }
             }
             Err(error) => {
                 self.fail(describe(&error));
-                None
+                Rebuilt { stats: None, counts: (0, 0, 0), fixed: false }
             }
         }
     }
