@@ -433,11 +433,6 @@ impl Config {
     pub fn templates_dir(&self) -> PathBuf {
         self.root.join("templates")
     }
-
-    /// `<root>/themes/<theme>`.
-    pub fn theme_dir(&self) -> PathBuf {
-        self.root.join("themes").join(&self.theme)
-    }
 }
 
 /// `theme`, `language` and `report_form` that name nothing usable.

@@ -13,6 +13,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod fingerprint;
 pub mod images;
+pub mod init;
 pub mod markdown;
 pub mod new;
 pub mod output;

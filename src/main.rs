@@ -81,6 +81,16 @@ enum Command {
         #[arg(long, value_enum, value_name = "LEVEL")]
         links: Option<LinkLevelArg>,
     },
+    /// Create a new site: site.yaml (every key explained), a home page, one topic with one
+    /// article, and a .gitignore. Refuses a folder that is not empty.
+    Init {
+        /// The folder to create the site in (default: the current folder).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also copy the built-in default theme into themes/default/, to change it.
+        #[arg(long)]
+        eject_theme: bool,
+    },
     /// Create a new article from the template: tend new <topic>/<slug>.
     New {
         /// Where the article goes, e.g. feelings/feeling-low.
@@ -113,6 +123,15 @@ fn main() -> ExitCode {
                 changed_since,
             });
             return options.and_then(|options| check(&options, format)).unwrap_or_else(|error| report(&error));
+        }
+        Command::Init { dir, eject_theme } => {
+            let today = chrono::Local::now().date_naive();
+            tend::init::create(&tend::init::NewSite { dir: dir.clone(), eject_theme, today }).map(|written| {
+                for file in written {
+                    eprintln!("created {}", dir.join(file).display());
+                }
+                eprintln!("next: cd {} && tend serve (preview), tend check, tend build", dir.display());
+            })
         }
         Command::New { path, title, root } => find_root(root).and_then(|root| {
             let today = chrono::Local::now().date_naive();

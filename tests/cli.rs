@@ -88,3 +88,57 @@ fn new_refuses_index_and_names_the_folder_that_exists() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("with-image` already exists (an article folder"), "{stderr}");
 }
+
+/// Runs tend in `dir` with its cache in `cache`: (exit code, stderr).
+fn tend_in(dir: &std::path::Path, cache: &std::path::Path, args: &[&str]) -> (i32, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_tend"))
+        .args(args)
+        .current_dir(dir)
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .expect("run tend");
+    (output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())
+}
+
+// issue 15 part 2: a new site in one command, anywhere, that passes `tend check` and builds
+// with the built-in theme; a folder that is not empty is refused untouched.
+#[test]
+fn init_writes_a_site_that_checks_clean_and_builds() {
+    let temp = tempfile::tempdir().expect("temp");
+    let cache = temp.path().join("cache");
+    let (code, stderr) = tend_in(temp.path(), &cache, &["init", "my-guide"]);
+    assert_eq!(code, 0, "{stderr}");
+    let site = temp.path().join("my-guide");
+    for file in ["site.yaml", ".gitignore", "content/_index.md", "content/basics/_index.md"] {
+        assert!(site.join(file).is_file(), "{file} written");
+    }
+    assert!(!site.join("themes").exists(), "the theme is built in");
+    let (code, stderr) = tend_in(&site, &cache, &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("0 errors, 0 warnings"), "{stderr}");
+    let (code, stderr) = tend_in(&site, &cache, &["build"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(site.join("public/basics/getting-started/index.html").is_file());
+    // Not empty now: refused, and nothing changes.
+    let before = crate::support::snapshot_tree(&site);
+    let (code, stderr) = tend_in(temp.path(), &cache, &["init", "my-guide"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("is not empty"), "{stderr}");
+    assert!(crate::support::snapshot_tree(&site) == before, "a refused init changed files");
+}
+
+#[test]
+fn init_can_eject_the_default_theme_to_edit() {
+    let temp = tempfile::tempdir().expect("temp");
+    let cache = temp.path().join("cache");
+    let (code, stderr) = tend_in(temp.path(), &cache, &["init", "site", "--eject-theme"]);
+    assert_eq!(code, 0, "{stderr}");
+    let bundled = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");
+    assert!(
+        crate::support::snapshot_tree(&temp.path().join("site/themes/default"))
+            == crate::support::snapshot_tree(&bundled),
+        "the ejected theme is the default theme"
+    );
+    let (code, stderr) = tend_in(&temp.path().join("site"), &cache, &["check"]);
+    assert_eq!(code, 0, "{stderr}");
+}

@@ -145,3 +145,41 @@ fn a_twenty_line_theme_on_top_of_default() {
     insta::assert_snapshot!("twenty_line_theme_listing", site.listing());
     insta::assert_snapshot!("twenty_line_theme_article", site.read("care/washing/index.html"));
 }
+
+/// Runs the tend binary in `root` with its cache in `cache`; returns stderr, asserting success.
+fn tend_with_cache(root: &Path, cache: &Path, args: &[&str]) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_tend"))
+        .args(args)
+        .current_dir(root)
+        .env("XDG_CACHE_HOME", cache)
+        .output()
+        .expect("run tend");
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "tend {args:?} failed:\n{stderr}");
+    stderr
+}
+
+fn published(root: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files = crate::support::snapshot_tree(&root.join("public"));
+    files.retain(|(path, _)| path != ".tend-output");
+    files
+}
+
+// issue 15 part 2: the default theme is built into the binary (as mdBook's is), so a site
+// needs no themes/ folder; a folder of the same name overrides it.
+#[test]
+fn a_site_without_a_themes_folder_builds_with_the_built_in_default_theme() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cache = tempfile::tempdir().expect("cache");
+    let with_folder = SiteTest::copy_of(repo);
+    tend_with_cache(&with_folder.root, cache.path(), &["build"]);
+    let without = SiteTest::copy_of(repo).remove("themes");
+    tend_with_cache(&without.root, cache.path(), &["build"]);
+    assert!(published(&with_folder.root) == published(&without.root), "the built-in theme differs from themes/default");
+    // An edited (or half-written) cached copy is replaced, never used.
+    let copies: Vec<_> = std::fs::read_dir(cache.path().join("tend/themes")).expect("cache").flatten().collect();
+    assert_eq!(copies.len(), 1, "one copy per theme version");
+    std::fs::write(copies[0].path().join("templates/base.html"), "tampered").expect("tamper");
+    tend_with_cache(&without.root, cache.path(), &["build"]);
+    assert!(published(&with_folder.root) == published(&without.root), "a tampered copy was used");
+}

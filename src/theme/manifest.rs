@@ -217,7 +217,7 @@ fn parent_problem(root: &Path, parent: &str, chain: &[String]) -> Option<(String
             format!("copy the theme into `themes/{parent}/` instead of linking to it"),
         ));
     }
-    if dir.is_dir() {
+    if dir.is_dir() || super::builtin::has(parent) {
         return None;
     }
     let available = super::list_themes(root);

@@ -13,6 +13,7 @@
 //! Tera 2's fallback prefixes do the lookup: `base.html` is the child's if it has one, else
 //! `default/base.html`. Static files and `extra` defaults layer parent first.
 
+pub mod builtin;
 mod errors;
 mod manifest;
 
@@ -139,7 +140,7 @@ impl Theme {
 /// their `theme.yaml` files have. A site's theme that is missing or a link is an error at
 /// once (there is nothing to load); a bad parent is reported in the child's `theme.yaml`.
 fn layers(config: &Config) -> Result<(Vec<Layer>, Vec<Diagnostic>), Error> {
-    let theme_dir = config.theme_dir();
+    let theme_dir = builtin::locate(&config.root, &config.theme)?;
     if let Some(link) = fs::linked_folder(&config.root, &theme_dir) {
         let shown = link.strip_prefix(&config.root).unwrap_or(&link);
         return Err(Error::one(
@@ -172,7 +173,10 @@ fn layers(config: &Config) -> Result<(Vec<Layer>, Vec<Diagnostic>), Error> {
             problems.append(&mut errors);
             manifest
         });
-        next = manifest.extends.clone().map(|parent| (parent.clone(), config.root.join("themes").join(parent)));
+        next = match manifest.extends.clone() {
+            Some(parent) => Some((parent.clone(), builtin::locate(&config.root, &parent)?)),
+            None => None,
+        };
         layers.push(Layer { name, dir, manifest });
     }
     Ok((layers, problems))
@@ -278,7 +282,9 @@ fn list_themes(root: &Path) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default();
+    names.extend(builtin::NAMES.iter().map(|name| (*name).to_owned()));
     names.sort();
+    names.dedup();
     names
 }
 
