@@ -505,6 +505,18 @@ function searchPage() {
     output.dataset.query = query;
     output.dataset.topic = topic;
     if (found.mode === "none") status.append(" ", link(browseUrl, "", "Browse all topics"), " instead.");
+    countTopics(found.mode === "empty" || found.mode === "filter" ? "" : query, mine).catch(() => {});
+  }
+
+  /* The topic chips. The theme renders them (partials/search-filters.html) with each
+   * topic's number of pages, so they are in place before Pagefind loads; a template
+   * without them gets them built here from Pagefind's counts. */
+  function useChips() {
+    radios = filterBox ? [...filterBox.querySelectorAll('input[name="topic"]')] : [];
+    if (!radios.length) return false;
+    if (!radios.some((radio) => radio.value === topic)) topic = "";
+    for (const radio of radios) radio.checked = radio.value === topic;
+    return true;
   }
 
   async function buildFilters() {
@@ -521,9 +533,10 @@ function searchPage() {
       const ib = order.indexOf(b);
       return (ia < 0 ? 1e6 : ia) - (ib < 0 ? 1e6 : ib) || a.localeCompare(b);
     });
-    if (topic && !names.includes(topic)) topic = "";
     const fieldset = el("fieldset", "search-filters");
-    fieldset.append(el("legend", "search-filters-legend", "Topic"));
+    const note = el("span", "search-filters-note", "(pages in each)");
+    note.dataset.searchFiltersNote = "";
+    fieldset.append(el("legend", "search-filters-legend", "Topic ", note));
     const group = el("div", "search-filter-options");
     const option = (value, label, count) => {
       const radio = document.createElement("input");
@@ -531,25 +544,62 @@ function searchPage() {
       radio.name = "topic";
       radio.value = value;
       radio.className = "search-filter-radio";
-      radio.checked = value === topic;
       const parts = [radio, el("span", "search-filter-name", label)];
       if (count !== null) {
-        parts.push(el("span", "search-filter-count", String(count), el("span", "visually-hidden", count === 1 ? " page" : " pages")));
+        const number = el("span", "", String(count));
+        number.dataset.count = "";
+        const unit = el("span", "visually-hidden", count === 1 ? " page" : " pages");
+        unit.dataset.countUnit = "";
+        parts.push(el("span", "search-filter-count", number, unit));
       }
-      const labelEl = el("label", "search-filter", ...parts);
-      radios.push(radio);
-      group.append(labelEl);
+      group.append(el("label", "search-filter", ...parts));
     };
     option("", "All topics", null);
     for (const name of names) option(name, name, counts[name]);
     fieldset.append(group);
     filterBox.replaceChildren(fieldset);
-    fieldset.addEventListener("change", (event) => {
-      if (!event.target.matches('input[name="topic"]')) return;
-      topic = event.target.value;
-      run({ debounce: false });
-    });
+    useChips();
   }
+
+  /* Each chip's number: with no query, the pages of the topic; with a query, how many of
+   * them match it, which is the number of results choosing the chip shows (each result
+   * is one page). */
+  const totals = new Map();
+  async function countTopics(query, mine) {
+    if (!filterBox) return;
+    const chips = radios.filter((radio) => radio.value && radio.closest("label").querySelector("[data-count]"));
+    for (const radio of chips) {
+      const number = radio.closest("label").querySelector("[data-count]");
+      if (!totals.has(radio.value)) totals.set(radio.value, number.textContent);
+    }
+    const counts = new Map();
+    for (const radio of chips) {
+      if (!query) {
+        counts.set(radio.value, Number(totals.get(radio.value)));
+        continue;
+      }
+      const found = await find(query, { filters: { topic: [radio.value] }, stale: () => mine !== seq });
+      if (!found || mine !== seq) return;
+      counts.set(radio.value, found.results.length);
+    }
+    for (const radio of chips) {
+      const label = radio.closest("label");
+      const n = counts.get(radio.value);
+      label.querySelector("[data-count]").textContent = String(n);
+      const unit = label.querySelector("[data-count-unit]");
+      if (unit) unit.textContent = `${n === 1 ? " page" : " pages"}${query ? " match" : ""}`;
+      label.classList.toggle("search-filter-none", n === 0);
+    }
+    const note = filterBox.querySelector("[data-search-filters-note]");
+    if (note) note.textContent = query ? "(pages that match)" : "(pages in each)";
+    filterBox.dataset.counted = query;
+  }
+
+  filterBox?.addEventListener("change", (event) => {
+    if (!event.target.matches('input[name="topic"]')) return;
+    topic = event.target.value;
+    run({ debounce: false });
+  });
 
   input.addEventListener("input", () => run({ debounce: true }));
   form.addEventListener("submit", (event) => {
@@ -558,9 +608,7 @@ function searchPage() {
   });
   moreButton.addEventListener("click", () => showMore(true));
 
-  buildFilters()
-    .catch(() => {})
-    .then(() => run({ debounce: false }));
+  (useChips() ? Promise.resolve() : buildFilters().catch(() => {})).then(() => run({ debounce: false }));
   return input;
 }
 

@@ -8,6 +8,8 @@
   var root = document.documentElement;
   var KEY = "tend-colour-scheme";
   root.classList.add("js");
+  // A page opened with a search query (/search/?q=…): its CSS reserves room for the results.
+  if (/[?&]q=[^&]/.test(window.location.search)) root.classList.add("has-search-query");
 
   function load() {
     try { return localStorage.getItem(KEY); } catch (e) { return null; }
