@@ -37,6 +37,8 @@ pub enum Owner {
     Tag(usize),
     /// The search page.
     Search,
+    /// The words the search page suggests from (`search/words.txt`).
+    Vocabulary,
     /// The not-found page.
     NotFound,
     /// `sitemap.xml`, `atom.xml` or `robots.txt`: a static file of the same name replaces it.
@@ -91,6 +93,9 @@ impl Routes {
         routes.claim("tags/index.html".into(), Owner::Tags, None);
         if config.search.enabled && theme.is_none_or(|theme| theme.has("search.html")) {
             routes.claim("search/index.html".into(), Owner::Search, None);
+        }
+        if config.search.enabled {
+            routes.claim(crate::search::VOCABULARY_FILE.into(), Owner::Vocabulary, None);
         }
         routes.claim("index.html".into(), Owner::Home, Some(&content.home.path));
         for (i, topic) in content.topics.iter().enumerate() {
@@ -375,6 +380,7 @@ fn describe(owner: &Owner, source: Option<&Path>) -> String {
         Owner::Tags => "tend's page listing every tag".into(),
         Owner::Tag(_) => "a tag's page".into(),
         Owner::Search => "tend's search page".into(),
+        Owner::Vocabulary => "tend's search vocabulary".into(),
         Owner::NotFound => "tend's not-found page".into(),
         Owner::Feed => "a file tend generates (sitemap, feed or robots.txt)".into(),
         Owner::Alias { alias, .. } => match source {

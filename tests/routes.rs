@@ -131,3 +131,12 @@ fn article_folders_cannot_publish_pages_or_scripts() {
     let site = SiteTest::fixture("basic").build();
     assert!(site.root.join("public/care/with-image/towel.svg").exists(), "a plain SVG image is published");
 }
+
+/// The search vocabulary is tend's: a static file cannot take its place.
+#[test]
+fn a_static_file_cannot_replace_the_search_vocabulary() {
+    let site = SiteTest::fixture("basic").write("static/search/words.txt", "mine").build();
+    let errors = site.errors();
+    assert!(errors.contains("this static file claims `/search/words.txt`"), "{errors}");
+    assert!(errors.contains("tend's search vocabulary"), "{errors}");
+}

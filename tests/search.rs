@@ -107,7 +107,7 @@ fn a_theme_with_a_search_template_gets_a_search_page() {
         .build();
     assert_eq!(site.read("search/index.html"), "search: Search 2");
     let site = SiteTest::fixture("basic").build();
-    assert!(!site.root.join("public/search").exists(), "no template, no page");
+    assert!(!site.root.join("public/search/index.html").exists(), "no template, no page");
 }
 
 #[test]
@@ -140,4 +140,18 @@ fn an_unchanged_index_is_reused_and_a_damaged_one_rebuilt() {
     assert!(!site.report().search_index_reused);
     let site = site.build();
     assert!(site.report().search_index_reused, "and then reused");
+}
+
+/// "Did you mean …?" suggests from `search/words.txt`: the words of the searchable pages
+/// (on two pages or more, or in a title or heading), most used first, nothing from a page
+/// that is not indexed.
+#[test]
+fn the_vocabulary_holds_the_indexed_words_most_used_first() {
+    let site = SiteTest::fixture("basic").build();
+    site.report();
+    let text = site.read("search/words.txt");
+    let words: Vec<&str> = text.lines().collect();
+    insta::assert_snapshot!(text);
+    assert!(words.iter().all(|w| w.chars().count() >= 4 && w.chars().all(char::is_lowercase)), "{words:?}");
+    assert!(!words.contains(&"related") && !words.contains(&"titled"), "tend's own labels: {words:?}");
 }

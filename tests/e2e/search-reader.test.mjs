@@ -125,3 +125,42 @@ forEachTheme("topic chips", (env) => {
     }
   });
 });
+
+forEachTheme("did you mean", (env) => {
+  const { theme } = env;
+
+  test(`${theme} · a misspelled search suggests the site's own word`, { timeout: TEST_TIMEOUT }, async () => {
+    const context = await newSiteContext(env.browser, env.site);
+    try {
+      const page = await context.newPage();
+      // The vocabulary is the site's: tend writes it with the index.
+      const words = await (await page.request.get(env.site.url("search/words.txt"))).text();
+      assert.ok(words.split("\n").includes("aftercare"), "aftercare is not in search/words.txt");
+
+      for (const [typed, meant] of [["aftrcare", "aftercare"], ["dysphora", "dysphoria"], ["masage after sex", "massage after sex"]]) {
+        await page.goto(env.site.url(`search/?q=${encodeURIComponent(typed)}`));
+        await settled(page, typed);
+        const status = page.locator(".search-page-status");
+        assert.match(await status.innerText(), new RegExp(`Did you mean ${meant}\\?`), `${typed}: ${await status.innerText()}`);
+      }
+
+      // Choosing the suggestion searches for it, on the same page.
+      await page.goto(env.site.url("search/?q=dysphora"));
+      await settled(page, "dysphora");
+      await page.locator(".search-page-status .search-suggestion-link").click();
+      await settled(page, "dysphoria");
+      assert.equal(await page.inputValue("#tend-search-page-input"), "dysphoria");
+      assert.equal(new URL(page.url()).searchParams.get("q"), "dysphoria");
+      assert.ok((await page.locator(".search-page .search-result").count()) > 0, "no results for the suggestion");
+      assert.doesNotMatch(await page.locator(".search-page-status").innerText(), /Did you mean/);
+
+      // The header box suggests too.
+      await page.goto(env.site.url("about/"));
+      await page.locator("#tend-search-input").fill("aftrcare");
+      await page.waitForFunction(() => document.querySelector("#tend-search-panel")?.dataset.query === "aftrcare");
+      assert.match(await page.locator("#tend-search-panel").innerText(), /Did you mean aftercare\?/);
+    } finally {
+      await context.close();
+    }
+  });
+});

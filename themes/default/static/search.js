@@ -167,6 +167,100 @@ async function startsAWord(result, part) {
   });
 }
 
+/* ---------- "Did you mean …?" ---------- */
+
+let vocabulary = null;
+
+/** The site's words, most used first (search/words.txt, which tend writes with the index);
+ * loaded once, the first time a query finds nothing or only similar words. */
+function loadVocabulary() {
+  if (!vocabulary) {
+    vocabulary = fetch(BASE + "search/words.txt")
+      .then((response) => (response.ok ? response.text() : ""))
+      .then((text) => text.split("\n").filter(Boolean));
+    vocabulary.catch(() => {
+      vocabulary = null;
+    });
+  }
+  return vocabulary;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`, or
+ * `max + 1` as soon as it is certain to be more than `max`. */
+export function editDistance(a, b, max = Infinity) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before = null;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** `query` with each word the site does not use (4 letters or more) replaced by the
+ * closest word it does (1 edit for words up to 5 letters, 2 for longer ones; the most
+ * used wins a tie), or null when nothing changed. */
+export async function suggest(query) {
+  const words = await loadVocabulary();
+  const known = new Set(words);
+  let changed = false;
+  const fixed = String(query || "")
+    .toLowerCase()
+    .replace(/[\p{L}]+/gu, (word) => {
+      if (word.length < 4 || known.has(word) || STOP_WORDS.has(word)) return word;
+      const max = word.length <= 5 ? 1 : 2;
+      let best = null;
+      let bestDistance = max + 1;
+      for (const candidate of words) {
+        const d = editDistance(word, candidate, bestDistance - 1);
+        if (d < bestDistance) {
+          best = candidate;
+          bestDistance = d;
+          if (d === 1) break;
+        }
+      }
+      if (!best) return word;
+      changed = true;
+      return best;
+    });
+  return changed ? fixed.trim() : null;
+}
+
+/** "Did you mean <a>…</a>?" for `suggestion`, or nothing. */
+function didYouMean(suggestion, onChoose) {
+  if (!suggestion) return [];
+  const a = link(`${SEARCH_PAGE}?q=${encodeURIComponent(suggestion)}`, "search-suggestion-link", suggestion);
+  if (onChoose) {
+    a.addEventListener("click", (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      onChoose(suggestion);
+    });
+  }
+  return [" Did you mean ", a, "?"];
+}
+
+/** A suggestion for a search that found nothing, or only pages for similar words. */
+async function suggestionFor(found, query) {
+  if (!found || (found.mode !== "none" && found.mode !== "similar")) return null;
+  try {
+    return await suggest(query);
+  } catch {
+    return null;
+  }
+}
+
 /* ---------- Rendering ---------- */
 
 const ENTITIES = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: "\u00a0" };
@@ -369,13 +463,15 @@ function headerSearch() {
       return;
     }
     if (!found || mine !== seq) return;
+    const suggestion = await suggestionFor(found, query);
+    if (mine !== seq) return;
     const shown = found.results.slice(0, HEADER_LIMIT);
     const datas = await Promise.all(shown.map((r) => r.data()));
     if (mine !== seq) return;
     const all = `${SEARCH_PAGE}?q=${encodeURIComponent(query)}`;
     const children = [];
     const said = summary(found, query);
-    if (found.mode === "similar" || found.mode === "some") children.push(el("p", "search-panel-note", `${said}:`));
+    if (found.mode === "similar" || found.mode === "some") children.push(el("p", "search-panel-note", suggestion ? `${said}.` : `${said}:`, ...didYouMean(suggestion)));
     if (datas.length) {
       const list = el("ul", "search-results");
       list.setAttribute("aria-label", "Top results");
@@ -384,12 +480,14 @@ function headerSearch() {
       const more = found.results.length > shown.length ? `See all ${found.results.length} results` : "Open on the search page";
       children.push(el("p", "search-panel-all", link(all, "search-all-link", more)));
     } else {
-      children.push(el("p", "search-panel-note", `No results for “${query}”. `, link(browseUrl, "", "Browse all topics"), " instead."));
+      const instead = suggestion ? didYouMean(suggestion) : [" ", link(browseUrl, "", "Browse all topics"), " instead."];
+      children.push(el("p", "search-panel-note", `No results for “${query}”.`, ...instead));
     }
     panel.replaceChildren(...children);
     panel.dataset.query = query;
     open();
     let spoken = summary(found, query);
+    if (suggestion) spoken += `. Did you mean ${suggestion}?`;
     if (datas.length) spoken += `. ${datas.length < found.results.length ? `Top ${datas.length} below` : "Below"}; press Down arrow to reach them.`;
     announce(spoken);
   }
@@ -497,6 +595,8 @@ function searchPage() {
       return;
     }
     if (!found || mine !== seq) return;
+    const suggestion = await suggestionFor(found, query);
+    if (mine !== seq) return;
     list.replaceChildren();
     current = { found, shown: 0 };
     await showMore(false);
@@ -504,7 +604,16 @@ function searchPage() {
     status.textContent = found.mode === "empty" ? "" : `${summary(found, query, topic)}.`;
     output.dataset.query = query;
     output.dataset.topic = topic;
-    if (found.mode === "none") status.append(" ", link(browseUrl, "", "Browse all topics"), " instead.");
+    if (suggestion) {
+      status.append(
+        ...didYouMean(suggestion, (words) => {
+          input.value = words;
+          run({ debounce: false });
+        }),
+      );
+    } else if (found.mode === "none") {
+      status.append(" ", link(browseUrl, "", "Browse all topics"), " instead.");
+    }
     countTopics(found.mode === "empty" || found.mode === "filter" ? "" : query, mine).catch(() => {});
   }
 
