@@ -164,3 +164,31 @@ forEachTheme("did you mean", (env) => {
     }
   });
 });
+
+forEachTheme("keyboard", (env) => {
+  const { theme } = env;
+
+  test(`${theme} · Ctrl+K and Cmd+K focus the search box, even from another field`, { timeout: TEST_TIMEOUT }, async () => {
+    const context = await newSiteContext(env.browser, env.site);
+    try {
+      const page = await context.newPage();
+      for (const [path, box] of [["about/", "tend-search-input"], ["search/", "tend-search-page-input"]]) {
+        for (const keys of ["Control+k", "Meta+k"]) {
+          await page.goto(env.site.url(path));
+          await page.locator("main h1").click();
+          await page.keyboard.press(keys);
+          assert.equal(await page.evaluate(() => document.activeElement?.id), box, `${keys} on /${path}`);
+        }
+      }
+      // From the page's own box, Ctrl+K goes to it (selecting what is there) rather than typing.
+      await page.goto(env.site.url("about/"));
+      await page.locator("#tend-search-input").fill("care");
+      await page.locator("#tend-search-input").blur();
+      await page.keyboard.press("Control+k");
+      assert.equal(await page.evaluate(() => document.getSelection().toString() || document.activeElement.value.slice(document.activeElement.selectionStart, document.activeElement.selectionEnd)), "care");
+      assert.match(await page.locator("#tend-search-input").getAttribute("aria-keyshortcuts"), /Control\+K/);
+    } finally {
+      await context.close();
+    }
+  });
+});

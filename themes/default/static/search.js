@@ -6,7 +6,7 @@
  * module makes them work:
  *
  *   - the header box shows up to 5 results in a panel as the reader types; Enter opens
- *     /search/?q=…; "/" focuses the box; ArrowDown moves into the results, ArrowUp and
+ *     /search/?q=…; "/" and Ctrl/Cmd+K focus the box; ArrowDown moves into the results, ArrowUp and
  *     ArrowDown between them, Escape closes the panel and returns to the box;
  *   - /search/ reads ?q= (and ?topic=) on load, shows every result 10 at a time with a
  *     "Show more results" button, filters by topic, and keeps the address in step with
@@ -726,11 +726,16 @@ function searchPage() {
 const headerInput = headerSearch();
 const pageInput = searchPage();
 
-// "/" focuses the search box (the page's own on /search/), unless the reader is typing.
+// "/" focuses the search box (the page's own on /search/), unless the reader is typing;
+// Ctrl+K (Cmd+K on a Mac) does too, from anywhere, as on many documentation sites.
 document.addEventListener("keydown", (event) => {
-  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-  const target = event.target;
-  if (target && target.closest && target.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
+  if (event.defaultPrevented || event.altKey) return;
+  const commandK = (event.ctrlKey || event.metaKey) && !event.shiftKey && (event.key === "k" || event.key === "K");
+  if (!commandK) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    if (target && target.closest && target.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
+  }
   const box = pageInput || headerInput;
   if (!box) return;
   event.preventDefault();
