@@ -145,3 +145,49 @@ fn a_twenty_line_theme_on_top_of_default() {
     insta::assert_snapshot!("twenty_line_theme_listing", site.listing());
     insta::assert_snapshot!("twenty_line_theme_article", site.read("care/washing/index.html"));
 }
+
+// issue 15 part 5: article pages carry JSON-LD `Article` metadata (with the review date on
+// its WebPage), valid JSON whatever the title says: `</script>` in a title cannot end the
+// element. Every page has an absolute og:image and PNG icons.
+#[test]
+fn article_json_ld_is_valid_and_cannot_break_out_of_its_script() {
+    let site = SiteTest::fixture("child-theme")
+        .write(
+            "content/care/nasty.md",
+            "---\ntitle: \"Tricky </script><script>alert(1)</script> & <!-- \\\"quotes\\\"\"\ndescription: \"Line\u{2028}separator and </SCRIPT>\"\ndate: 2026-01-02\nupdated: 2026-02-03\nlast_reviewed: 2026-03-04\nreviewed_by: \"Dr </script> Who\"\n---\nBody.\n",
+        )
+        .write("site.yaml", "title: Warm guide\ndescription: A site.\nbase_url: https://example.org/warm/\ntheme: warm\nsearch: {enabled: false}\nextra: {og_image: /images/card.png}\n");
+    crate::support::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.root.join("themes/default"),
+    );
+    let site = site.build();
+    site.report();
+    let html = site.read("care/nasty/index.html");
+    let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD on an article") + 35;
+    let end = start + html[start..].find("</script>").expect("closed");
+    let json = &html[start..end];
+    assert!(!json.to_lowercase().contains("</script") && !json.contains("<!--"), "{json}");
+    let ld: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(ld["@type"], "Article");
+    assert_eq!(ld["headline"], "Tricky </script><script>alert(1)</script> & <!-- \"quotes\"");
+    assert_eq!(ld["description"], "Line\u{2028}separator and </SCRIPT>");
+    assert_eq!(ld["datePublished"], "2026-01-02");
+    assert_eq!(ld["dateModified"], "2026-02-03");
+    assert_eq!(ld["url"], "https://example.org/warm/care/nasty/");
+    assert_eq!(ld["image"], "https://example.org/warm/images/card.png");
+    assert_eq!(ld["mainEntityOfPage"]["@type"], "WebPage");
+    assert_eq!(ld["mainEntityOfPage"]["lastReviewed"], "2026-03-04");
+    assert_eq!(ld["mainEntityOfPage"]["reviewedBy"]["name"], "Dr </script> Who");
+    // Exactly one script element of each kind in the head: nothing broke out.
+    assert_eq!(html.matches("<script").count(), html.matches("</script>").count(), "{html}");
+    assert!(html.contains("<meta property=\"og:image\" content=\"https://example.org/warm/images/card.png\">"));
+    // Not on the home page (not an article); the default card and icons everywhere.
+    let home = site.read("index.html");
+    assert!(!home.contains("application/ld+json"));
+    assert!(home.contains("<link rel=\"apple-touch-icon\" href=\"/warm/apple-touch-icon.png\">"), "{home}");
+    assert!(home.contains("type=\"image/png\" sizes=\"32x32\">"));
+    assert!(
+        site.root.join("public/apple-touch-icon.png").is_file() && site.root.join("public/social-card.png").is_file()
+    );
+}

@@ -21,6 +21,7 @@ const FILTERS: &[&str] = &[
     "indent",
     "int",
     "join",
+    "json_script",
     "keys",
     "last",
     "length",

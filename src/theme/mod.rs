@@ -237,6 +237,7 @@ fn compile(files: &[(String, String)], prefixes: &[String], base_path: &str) -> 
     tera.set_escape_fn(escape_html);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
+    tera.register_filter("json_script", json_script);
     let base_path = base_path.to_owned();
     tera.register_function("url", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
         let path: &str = kwargs
@@ -246,6 +247,26 @@ fn compile(files: &[(String, String)], prefixes: &[String], base_path: &str) -> 
     });
     tera.add_raw_templates(files.iter().map(|(name, text)| (name.as_str(), text.as_str())))?;
     Ok(tera)
+}
+
+/// `value` as JSON that is safe inside a `<script>` element (JSON-LD): `<`, `>` and `&`
+/// are written as `\u003c`, `\u003e` and `\u0026`, so `</script>` or `<!--` in a title
+/// cannot end the element, and U+2028/U+2029 as escapes too. Marked safe: the
+/// template's HTML escaping would break the JSON.
+fn json_script(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
+    let json = serde_json::to_string(&value).map_err(|error| tera::Error::message(error.to_string()))?;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Ok(tera::Value::safe_string(&out))
 }
 
 /// Escapes text for HTML content and quoted attributes. Unlike Tera's default it
