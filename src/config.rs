@@ -238,6 +238,8 @@ pub struct Config {
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// Whether draft pages are built.
     pub drafts: bool,
+    /// Whether theme CSS and JavaScript keep their names (see [`Overrides::plain_assets`]).
+    pub plain_assets: bool,
     /// Where `site.yaml` wrote each setting, to point later diagnostics at it.
     pub source: SiteSource,
 }
@@ -283,6 +285,9 @@ pub struct Overrides {
     pub base_url: Option<String>,
     /// Builds drafts.
     pub drafts: bool,
+    /// Publishes the themes' CSS and JavaScript under their own names instead of
+    /// fingerprinted ones (`tend serve`, where a stylesheet edit is swapped in place).
+    pub plain_assets: bool,
 }
 
 impl Config {
@@ -371,6 +376,7 @@ impl Config {
             check,
             extra,
             drafts: overrides.drafts,
+            plain_assets: overrides.plain_assets,
             source,
         })
     }
@@ -664,7 +670,11 @@ mod tests {
             assert_eq!(problems[0].location(), "site.yaml:2:11", "{url}");
             assert!(problems[0].hint.as_deref().is_some_and(|h| h.contains("no empty segments")), "{url}");
         }
-        let overrides = Overrides { base_url: Some("http://127.0.0.1:1111//evil.example".into()), drafts: false };
+        let overrides = Overrides {
+            base_url: Some("http://127.0.0.1:1111//evil.example".into()),
+            drafts: false,
+            plain_assets: false,
+        };
         let problems = Config::parse(Path::new("/site"), "title: t\n", &overrides).expect_err("override");
         assert!(problems[0].message.starts_with("--base-url: the path of"), "{}", problems[0].message);
         assert!(parse("title: t\nbase_url: https://example.org/a/b\n").is_ok());

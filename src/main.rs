@@ -94,7 +94,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { root, output, base_url, drafts, quiet } => find_root(root).and_then(|root| {
-            let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts } };
+            let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts, plain_assets: false } };
             build(&options, quiet)
         }),
         Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root).and_then(|root| {
@@ -104,7 +104,7 @@ fn main() -> ExitCode {
         Command::Check { root, format, changed_since, drafts } => {
             let options = find_root(root).map(|root| tend::check::CheckOptions {
                 root,
-                overrides: Overrides { base_url: None, drafts },
+                overrides: Overrides { base_url: None, drafts, plain_assets: false },
                 today: chrono::Local::now().date_naive(),
                 changed_since,
             });

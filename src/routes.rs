@@ -117,7 +117,8 @@ impl Routes {
             routes.problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
             for (rel, abs) in found {
                 let source = abs.strip_prefix(&config.root).unwrap_or(&abs).to_path_buf();
-                routes.claim(rel, Owner::Static(abs), Some(&source));
+                let published = theme.map_or_else(|| rel.clone(), |theme| theme.published_path(&rel));
+                routes.claim(published, Owner::Static(abs), Some(&source));
             }
         }
         for page in &content.pages {

@@ -16,7 +16,7 @@ const ALIASES: [&str; 11] = [
     "/care/drying/",
     "/care/",
     "/pagefind/x/",
-    "/style.css",
+    "/robots.txt",
     "/404.html",
     "/sitemap.xml/",
 ];
@@ -88,7 +88,7 @@ fn aliases_that_are_not_site_paths_are_refused() {
 fn layered_static_files_are_not_collisions() {
     let site = SiteTest::fixture("basic").write("static/style.css", "body{}").build();
     site.report();
-    assert_eq!(site.read("style.css"), "body{}");
+    assert_eq!(site.read_asset("style.css"), "body{}");
     assert_eq!(site.read("robots.txt"), "User-agent: *\n");
 }
 

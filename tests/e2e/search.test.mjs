@@ -414,7 +414,7 @@ forEachTheme("search", (env) => {
         const page = await context.newPage();
         await page.goto(env.site.url(""));
         const tops = await page.evaluate(async (queries) => {
-          const { find } = await import(document.querySelector('script[src$="search.js"]').src);
+          const { find } = await import(document.querySelector('script[type=module][src*="/search."]').src);
           const out = [];
           for (const q of queries) {
             const found = await find(q);
