@@ -34,20 +34,11 @@ try {
       console.log(`${theme}/static/${file}`);
     };
     await draw("favicon.png", 32, 32, `<img src="${src}" width="32" height="32" style="display:block">`, true);
-    await draw(
-      "apple-touch-icon.png",
-      180,
-      180,
-      `<div style="width:180px;height:180px;background:${colours.background};display:grid;place-items:center"><img src="${src}" width="140" height="140"></div>`,
-      false,
-    );
-    await draw(
-      "social-card.png",
-      1200,
-      630,
-      `<div style="box-sizing:border-box;width:1200px;height:630px;background:${colours.background};border-bottom:24px solid ${colours.rule};display:grid;place-items:center"><img src="${src}" width="300" height="300"></div>`,
-      false,
-    );
+    // The mark centred on the theme's page colour, with an optional rule along the bottom.
+    const framed = (width, height, mark, rule = "") =>
+      `<div style="box-sizing:border-box;width:${width}px;height:${height}px;background:${colours.background};${rule}display:grid;place-items:center"><img src="${src}" width="${mark}" height="${mark}"></div>`;
+    await draw("apple-touch-icon.png", 180, 180, framed(180, 180, 140), false);
+    await draw("social-card.png", 1200, 630, framed(1200, 630, 300, `border-bottom:24px solid ${colours.rule};`), false);
     await page.close();
   }
 } finally {
