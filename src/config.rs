@@ -278,6 +278,8 @@ pub struct Config {
     pub extra: BTreeMap<String, serde_yaml::Value>,
     /// Whether draft pages are built.
     pub drafts: bool,
+    /// Whether theme CSS and JavaScript keep their names (see [`Overrides::plain_assets`]).
+    pub plain_assets: bool,
     /// Where `site.yaml` wrote each setting, to point later diagnostics at it.
     pub source: SiteSource,
 }
@@ -325,6 +327,9 @@ pub struct Overrides {
     pub drafts: bool,
     /// Replaces `links.internal` (`tend check` sets it: error unless `--links warn`).
     pub links: Option<LinkLevel>,
+    /// Publishes the themes' CSS and JavaScript under their own names instead of
+    /// fingerprinted ones (`tend serve`, where a stylesheet edit is swapped in place).
+    pub plain_assets: bool,
 }
 
 impl Config {
@@ -415,6 +420,7 @@ impl Config {
             check,
             extra,
             drafts: overrides.drafts,
+            plain_assets: overrides.plain_assets,
             source,
         })
     }
@@ -704,8 +710,12 @@ mod tests {
             assert_eq!(problems[0].location(), "site.yaml:2:11", "{url}");
             assert!(problems[0].hint.as_deref().is_some_and(|h| h.contains("no empty segments")), "{url}");
         }
-        let overrides =
-            Overrides { base_url: Some("http://127.0.0.1:1111//evil.example".into()), drafts: false, links: None };
+        let overrides = Overrides {
+            base_url: Some("http://127.0.0.1:1111//evil.example".into()),
+            drafts: false,
+            links: None,
+            plain_assets: false,
+        };
         let problems = Config::parse(Path::new("/site"), "title: t\n", &overrides).expect_err("override");
         assert!(problems[0].message.starts_with("--base-url: the path of"), "{}", problems[0].message);
         assert!(parse("title: t\nbase_url: https://example.org/a/b\n").is_ok());

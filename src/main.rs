@@ -108,7 +108,11 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { root, output, base_url, drafts, quiet } => find_root(root).and_then(|root| {
-            let options = BuildOptions { root, output, overrides: Overrides { base_url, drafts, links: None } };
+            let options = BuildOptions {
+                root,
+                output,
+                overrides: Overrides { base_url, drafts, links: None, plain_assets: false },
+            };
             build(&options, quiet)
         }),
         Command::Serve { root, bind, port, open, drafts, base_url } => find_root(root).and_then(|root| {
@@ -118,7 +122,12 @@ fn main() -> ExitCode {
         Command::Check { root, format, changed_since, drafts, links } => {
             let options = find_root(root).map(|root| tend::check::CheckOptions {
                 root,
-                overrides: Overrides { base_url: None, drafts, links: links.map(LinkLevelArg::level) },
+                overrides: Overrides {
+                    base_url: None,
+                    drafts,
+                    links: links.map(LinkLevelArg::level),
+                    plain_assets: false,
+                },
                 today: chrono::Local::now().date_naive(),
                 changed_since,
             });

@@ -37,6 +37,8 @@ pub enum Owner {
     Tag(usize),
     /// The search page.
     Search,
+    /// The words the search page suggests from (`search/words.txt`).
+    Vocabulary,
     /// The not-found page.
     NotFound,
     /// `sitemap.xml`, `atom.xml` or `robots.txt`: a static file of the same name replaces it.
@@ -94,6 +96,9 @@ impl Routes {
         if config.search.enabled && theme.is_none_or(|theme| theme.has("search.html")) {
             routes.claim("search/index.html".into(), Owner::Search, None);
         }
+        if config.search.enabled {
+            routes.claim(crate::search::VOCABULARY_FILE.into(), Owner::Vocabulary, None);
+        }
         routes.claim("index.html".into(), Owner::Home, Some(&content.home.path));
         for (i, topic) in content.topics.iter().enumerate() {
             routes.claim(topic.permalink.output_file(), Owner::Topic(i), Some(&topic.path));
@@ -114,7 +119,8 @@ impl Routes {
             routes.problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
             for (rel, abs) in found {
                 let source = abs.strip_prefix(&config.root).unwrap_or(&abs).to_path_buf();
-                routes.claim(rel, Owner::Static(abs), Some(&source));
+                let published = theme.map_or_else(|| rel.clone(), |theme| theme.published_path(&rel));
+                routes.claim(published, Owner::Static(abs), Some(&source));
             }
         }
         for page in &content.pages {
@@ -384,6 +390,7 @@ fn describe(owner: &Owner, source: Option<&Path>) -> String {
         Owner::Tags => "tend's page listing every tag".into(),
         Owner::Tag(_) => "a tag's page".into(),
         Owner::Search => "tend's search page".into(),
+        Owner::Vocabulary => "tend's search vocabulary".into(),
         Owner::NotFound => "tend's not-found page".into(),
         Owner::Feed => "a file tend generates (sitemap, feed or robots.txt)".into(),
         Owner::Alias { alias, .. } => match source {

@@ -26,6 +26,22 @@ use crate::output::{Contents, OutputFile};
 /// The folder of the index inside the output.
 pub const BUNDLE_DIR: &str = "pagefind";
 
+/// The vocabulary the search page suggests words from ("Did you mean …?"), one word a
+/// line, the most used first.
+pub const VOCABULARY_FILE: &str = "search/words.txt";
+
+/// Whether an output path is one the indexing thread writes (the index or the vocabulary),
+/// which `tend serve` adds to a snapshot after the pages.
+pub fn is_index_file(path: &str) -> bool {
+    path.starts_with(BUNDLE_DIR) || path == VOCABULARY_FILE
+}
+
+/// What starts the paragraph of related words in an indexed page.
+const RELATED_LABEL: &str = "Related words:";
+
+/// At most this many words go in the vocabulary (the most used; about 8 bytes each).
+const VOCABULARY_MAX: usize = 8000;
+
 /// One page as the index sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Record {
@@ -125,15 +141,18 @@ fn build_or_reuse(config: &Config, records: Vec<Record>, previous: Option<(Strin
     if let Some((stamp, dir)) = previous
         && let Some((inputs_before, files_before)) = stamp.split_once(' ')
         && inputs_before == inputs
-        && let Some(files) = intact_files(&dir, files_before)
+        && let Some(mut files) = intact_files(&dir, files_before)
     {
+        files.push(vocabulary_file(&records));
         return Ok(Index { files, stamp: Some(stamp), reused: true });
     }
-    let files = index(config, records)?;
+    let vocabulary = vocabulary_file(&records);
+    let mut files = index(config, records)?;
     let digest = files_digest(files.iter().filter_map(|file| match &file.contents {
         Contents::Bytes(bytes) => Some((crate::diagnostic::display_path(&file.path), bytes.as_ref())),
         Contents::Copy(_) => None,
     }));
+    files.push(vocabulary);
     Ok(Index { files, stamp: Some(format!("{inputs} {digest:032x}")), reused: false })
 }
 
@@ -214,6 +233,111 @@ pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, E
         .collect())
 }
 
+/// The site's vocabulary as [`VOCABULARY_FILE`] (see [`vocabulary`]).
+pub fn vocabulary_file(records: &[Record]) -> OutputFile {
+    let mut text = vocabulary(records).join("\n");
+    text.push('\n');
+    OutputFile { path: PathBuf::from(VOCABULARY_FILE), contents: Contents::Bytes(text.into_bytes().into()) }
+}
+
+/// The words a misspelled query may have meant: lower-cased words of 4 to 24 letters from
+/// the indexed pages (titles, descriptions, headings, tags, bodies and related words) that
+/// are on at least two pages or in a title or heading, the most used first (by pages, then
+/// alphabetically), at most 8,000. Words on one page only are mostly names and
+/// rare forms, and leaving them out keeps the file small.
+pub fn vocabulary(records: &[Record]) -> Vec<String> {
+    // word → (pages, in a title or heading)
+    let mut words: std::collections::HashMap<String, (usize, bool)> = std::collections::HashMap::new();
+    for record in records {
+        let mut seen: std::collections::HashMap<String, bool> = std::collections::HashMap::new();
+        for (word, heading) in words_of(&record.html) {
+            let entry = seen.entry(word).or_default();
+            *entry |= heading;
+        }
+        for (word, heading) in seen {
+            let entry = words.entry(word).or_default();
+            entry.0 += 1;
+            entry.1 |= heading;
+        }
+    }
+    let mut kept: Vec<(String, usize)> =
+        words.into_iter().filter(|(_, (pages, heading))| *pages >= 2 || *heading).map(|(w, (n, _))| (w, n)).collect();
+    kept.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    kept.truncate(VOCABULARY_MAX);
+    kept.into_iter().map(|(word, _)| word).collect()
+}
+
+/// The words of an indexed document's text, each with whether it is inside a heading
+/// (`h1`…`h6`, the title among them). Tags, elements Pagefind ignores
+/// (`data-pagefind-ignore`) and tend's own "Related words:" label are skipped; entities
+/// break words; "partner's" is "partner".
+fn words_of(html: &str) -> Vec<(String, bool)> {
+    let html = html.replace(&format!(">{RELATED_LABEL} "), ">");
+    let mut out = Vec::new();
+    let mut word = String::new();
+    let mut heading = 0usize;
+    // The element being skipped and how deep in elements of its name we are.
+    let mut ignored: Option<(String, usize)> = None;
+    let mut rest = html.as_str();
+    let flush = |word: &mut String, keep: bool, heading: bool, out: &mut Vec<(String, bool)>| {
+        if keep && (4..=24).contains(&word.chars().count()) {
+            out.push((word.to_lowercase(), heading));
+        }
+        word.clear();
+    };
+    while let Some(c) = rest.chars().next() {
+        let keep = ignored.is_none();
+        match c {
+            '<' => {
+                flush(&mut word, keep, heading > 0, &mut out);
+                let end = rest.find('>').map_or(rest.len(), |i| i + 1);
+                let tag = &rest[..end];
+                let closing = tag.starts_with("</");
+                let name: String =
+                    tag.trim_start_matches(['<', '/']).chars().take_while(char::is_ascii_alphanumeric).collect();
+                if let Some((skipped, depth)) = &mut ignored {
+                    if *skipped == name {
+                        if closing {
+                            *depth -= 1;
+                        } else if !tag.ends_with("/>") {
+                            *depth += 1;
+                        }
+                    }
+                    if *depth == 0 {
+                        ignored = None;
+                    }
+                } else if !closing && tag.contains("data-pagefind-ignore") && !tag.ends_with("/>") {
+                    ignored = Some((name.clone(), 1));
+                }
+                if matches!(name.as_str(), "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                    heading = if closing { heading.saturating_sub(1) } else { heading + 1 };
+                }
+                rest = &rest[end..];
+            }
+            '&' => {
+                flush(&mut word, keep, heading > 0, &mut out);
+                let end = rest.find(';').filter(|&i| i <= 10).map_or(1, |i| i + 1);
+                rest = &rest[end..];
+            }
+            '\'' | '’' if !word.is_empty() => {
+                flush(&mut word, keep, heading > 0, &mut out);
+                let after = &rest[c.len_utf8()..];
+                rest = &after[after.find(|ch: char| !ch.is_alphabetic()).unwrap_or(after.len())..];
+            }
+            c if c.is_alphabetic() => {
+                word.push(c);
+                rest = &rest[c.len_utf8()..];
+            }
+            c => {
+                flush(&mut word, keep, heading > 0, &mut out);
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    flush(&mut word, ignored.is_none(), heading > 0, &mut out);
+    out
+}
+
 /// Pagefind's ready-made search interfaces. tend's themes drive `pagefind.js` directly
 /// (`search.js`), so these ~430 KB are never loaded: publishing them would only cost
 /// every build their writes and every deploy their bytes.
@@ -261,7 +385,7 @@ fn document(page: &Page, topic: Option<&str>, rendered: &Rendered, synonyms: &Sy
     let haystack = format!("{} {} {} {}", front.title, front.description, front.tags.join(" "), rendered.plain_text);
     let related = synonyms.related(&haystack);
     if !related.is_empty() {
-        html.push_str(&format!("<p data-pagefind-weight=\"0.5\">Related words: {}.</p>", escape(&related.join(", "))));
+        html.push_str(&format!("<p data-pagefind-weight=\"0.5\">{RELATED_LABEL} {}.</p>", escape(&related.join(", "))));
     }
     html.push_str("</body></html>");
     html

@@ -162,7 +162,12 @@ impl Server {
         let build = BuildOptions {
             root,
             output: PathBuf::new(),
-            overrides: Overrides { base_url: Some(base_url.clone()), drafts: options.drafts, links: None },
+            overrides: Overrides {
+                base_url: Some(base_url.clone()),
+                drafts: options.drafts,
+                links: None,
+                plain_assets: true,
+            },
         };
         let base_path =
             crate::config::BaseUrl::parse(&base_url).map(|u| u.path().to_owned()).unwrap_or_else(|_| "/".into());

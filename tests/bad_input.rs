@@ -54,6 +54,7 @@ fn a_base_url_with_an_empty_path_segment_is_refused() {
         base_url: Some("https://example.org//evil.example/".into()),
         drafts: false,
         links: None,
+        plain_assets: false,
     });
     assert!(site.errors().contains("--base-url: the path of"), "{}", site.errors());
 }
@@ -159,7 +160,7 @@ fn a_missing_description_is_reported_at_the_closing_fence() {
         "{errors}"
     );
     let site = SiteTest::fixture("basic").write("content/care/x.md", "---\ntitle: T\ndraft: true\n---\nBody\n");
-    let site = site.build_with(Overrides { base_url: None, drafts: true, links: None });
+    let site = site.build_with(Overrides { base_url: None, drafts: true, links: None, plain_assets: false });
     let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
     assert!(warnings.iter().any(|w| w.contains("content/care/x.md:4:1")), "{warnings:#?}");
 }

@@ -15,7 +15,7 @@ fn build_succeeds_with_a_summary_line() {
     let site = SiteTest::fixture("basic");
     let (code, stderr) = tend(&site, &["build"]);
     assert_eq!(code, 0, "{stderr}");
-    assert!(stderr.starts_with("built 7 pages in 3 topics (3 tags, 36 files, 0 unchanged) in "), "{stderr}");
+    assert!(stderr.starts_with("built 7 pages in 3 topics (3 tags, 37 files, 0 unchanged) in "), "{stderr}");
 }
 
 #[test]

@@ -16,7 +16,7 @@ const ALIASES: [&str; 11] = [
     "/care/drying/",
     "/care/",
     "/pagefind/x/",
-    "/style.css",
+    "/robots.txt",
     "/404.html",
     "/sitemap.xml/",
 ];
@@ -88,7 +88,7 @@ fn aliases_that_are_not_site_paths_are_refused() {
 fn layered_static_files_are_not_collisions() {
     let site = SiteTest::fixture("basic").write("static/style.css", "body{}").build();
     site.report();
-    assert_eq!(site.read("style.css"), "body{}");
+    assert_eq!(site.read_asset("style.css"), "body{}");
     assert_eq!(site.read("robots.txt"), "User-agent: *\n");
 }
 
@@ -130,4 +130,13 @@ fn article_folders_cannot_publish_pages_or_scripts() {
     }
     let site = SiteTest::fixture("basic").build();
     assert!(site.root.join("public/care/with-image/towel.svg").exists(), "a plain SVG image is published");
+}
+
+/// The search vocabulary is tend's: a static file cannot take its place.
+#[test]
+fn a_static_file_cannot_replace_the_search_vocabulary() {
+    let site = SiteTest::fixture("basic").write("static/search/words.txt", "mine").build();
+    let errors = site.errors();
+    assert!(errors.contains("this static file claims `/search/words.txt`"), "{errors}");
+    assert!(errors.contains("tend's search vocabulary"), "{errors}");
 }

@@ -82,15 +82,21 @@ fn the_bundled_themes_show_search_only_when_it_is_on() {
         let on = SiteTest::copy_of(root).write("site.yaml", &themed).build();
         on.report();
         let page = on.read("feelings/index.html");
-        assert!(page.contains("search.js") && page.contains("role=\"search\""), "{theme}: search box when on");
-        assert!(on.root.join("public/search/index.html").exists());
+        assert!(page.contains("/search.") && page.contains("role=\"search\""), "{theme}: search box when on");
+        // The topic chips are in the HTML with each topic's searchable pages, so nothing
+        // moves when the index loads (issue 15).
+        let search = on.read("search/index.html");
+        assert!(
+            search.contains("value=\"Feelings after sex\"><span class=\"search-filter-name\">Feelings after sex</span><span class=\"search-filter-count\"><span data-count>3</span><span class=\"visually-hidden\" data-count-unit> pages</span>"),
+            "{theme}: no chip for Feelings after sex with its 3 pages:\n{search}"
+        );
 
         let off = SiteTest::copy_of(root)
             .write("site.yaml", &themed.replace("\nsearch:\n", "\nsearch:\n  enabled: false\n"))
             .build();
         off.report();
         let page = off.read("feelings/index.html");
-        assert!(!page.contains("search.js"), "{theme}: no search script when off");
+        assert!(!page.contains("/search."), "{theme}: no search script when off");
         assert!(!page.contains("role=\"search\"") && !page.contains("search-form"), "{theme}: no search form when off");
         assert!(
             page.contains("search-off") && page.contains("class=\"search-fallback\""),
@@ -107,7 +113,7 @@ fn a_theme_with_a_search_template_gets_a_search_page() {
         .build();
     assert_eq!(site.read("search/index.html"), "search: Search 2");
     let site = SiteTest::fixture("basic").build();
-    assert!(!site.root.join("public/search").exists(), "no template, no page");
+    assert!(!site.root.join("public/search/index.html").exists(), "no template, no page");
 }
 
 #[test]
@@ -140,4 +146,18 @@ fn an_unchanged_index_is_reused_and_a_damaged_one_rebuilt() {
     assert!(!site.report().search_index_reused);
     let site = site.build();
     assert!(site.report().search_index_reused, "and then reused");
+}
+
+/// "Did you mean …?" suggests from `search/words.txt`: the words of the searchable pages
+/// (on two pages or more, or in a title or heading), most used first, nothing from a page
+/// that is not indexed.
+#[test]
+fn the_vocabulary_holds_the_indexed_words_most_used_first() {
+    let site = SiteTest::fixture("basic").build();
+    site.report();
+    let text = site.read("search/words.txt");
+    let words: Vec<&str> = text.lines().collect();
+    insta::assert_snapshot!(text);
+    assert!(words.iter().all(|w| w.chars().count() >= 4 && w.chars().all(char::is_lowercase)), "{words:?}");
+    assert!(!words.contains(&"related") && !words.contains(&"titled"), "tend's own labels: {words:?}");
 }

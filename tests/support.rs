@@ -85,6 +85,19 @@ impl SiteTest {
         std::fs::read_to_string(self.root.join("public").join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
     }
 
+    /// A theme's CSS or JavaScript file of the output, found under its fingerprinted name
+    /// (`style.css` is published as `style.<8 hex digits>.css`).
+    pub(crate) fn read_asset(&self, rel: &str) -> String {
+        let public = self.root.join("public");
+        let (stem, ext) = rel.rsplit_once('.').expect("a file name with an extension");
+        let found = snapshot_tree(&public).into_iter().map(|(path, _)| path).find(|path| {
+            path.strip_prefix(&format!("{stem}."))
+                .and_then(|rest| rest.strip_suffix(&format!(".{ext}")))
+                .is_some_and(|hash| hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        });
+        self.read(&found.unwrap_or_else(|| panic!("no fingerprinted {rel} in the output")))
+    }
+
     /// Every output file, sorted, one per line.
     pub(crate) fn listing(&self) -> String {
         listing(&self.root.join("public"))
@@ -119,7 +132,30 @@ pub(crate) fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
 }
 
 pub(crate) fn listing(dir: &Path) -> String {
-    snapshot_tree(dir).into_iter().map(|(path, _)| path).collect::<Vec<_>>().join("\n")
+    let paths = snapshot_tree(dir).into_iter().map(|(path, _)| path).collect::<Vec<_>>().join("\n");
+    without_asset_hashes(&paths)
+}
+
+/// `text` with each fingerprint in a CSS or JavaScript name (`style.1a2b3c4d.css`) written
+/// as `[hash]`, so snapshots do not change with every edit of a stylesheet.
+pub(crate) fn without_asset_hashes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(dot) = rest.find('.') {
+        let (before, after) = rest.split_at(dot);
+        out.push_str(before);
+        let hash = after.get(1..9).filter(|h| h.bytes().all(|b| b.is_ascii_hexdigit()));
+        let asset = after.get(9..).is_some_and(|tail| tail.starts_with(".css") || tail.starts_with(".js"));
+        if hash.is_some() && asset {
+            out.push_str(".[hash]");
+            rest = &after[9..];
+        } else {
+            out.push('.');
+            rest = &after[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 pub(crate) fn copy_dir(from: &Path, to: &Path) {

@@ -52,9 +52,9 @@ fn static_files_layer_parent_then_child_then_site() {
         .write("static/all.css", "site")
         .build();
     site.report();
-    assert_eq!(site.read("style.css"), "body { color: black; }\n");
-    assert_eq!(site.read("both.css"), "child");
-    assert_eq!(site.read("all.css"), "site");
+    assert_eq!(site.read_asset("style.css"), "body { color: black; }\n");
+    assert_eq!(site.read_asset("both.css"), "child");
+    assert_eq!(site.read_asset("all.css"), "site");
 }
 
 // issue 12 item 5: `extra` defaults merge parent, then child, then the site's.
@@ -143,7 +143,91 @@ fn a_twenty_line_theme_on_top_of_default() {
     let site = site.build();
     site.report();
     insta::assert_snapshot!("twenty_line_theme_listing", site.listing());
-    insta::assert_snapshot!("twenty_line_theme_article", site.read("care/washing/index.html"));
+    insta::assert_snapshot!(
+        "twenty_line_theme_article",
+        crate::support::without_asset_hashes(&site.read("care/washing/index.html"))
+    );
+}
+
+// issue 15 part 5: article pages carry JSON-LD `Article` metadata (with the review date on
+// its WebPage), valid JSON whatever the title says: `</script>` in a title cannot end the
+// element. Every page has an absolute og:image and PNG icons.
+#[test]
+fn article_json_ld_is_valid_and_cannot_break_out_of_its_script() {
+    let site = SiteTest::fixture("child-theme")
+        .write(
+            "content/care/nasty.md",
+            "---\ntitle: \"Tricky </script><script>alert(1)</script> & <!-- \\\"quotes\\\"\"\ndescription: \"Line\u{2028}separator and </SCRIPT>\"\ndate: 2026-01-02\nupdated: 2026-02-03\nlast_reviewed: 2026-03-04\nreviewed_by: \"Dr </script> Who\"\n---\nBody.\n",
+        )
+        .write("site.yaml", "title: Warm guide\ndescription: A site.\nbase_url: https://example.org/warm/\ntheme: warm\nsearch: {enabled: false}\nextra: {og_image: /images/card.png}\n");
+    crate::support::copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default"),
+        &site.root.join("themes/default"),
+    );
+    let site = site.build();
+    site.report();
+    let html = site.read("care/nasty/index.html");
+    let start = html.find("<script type=\"application/ld+json\">").expect("JSON-LD on an article") + 35;
+    let end = start + html[start..].find("</script>").expect("closed");
+    let json = &html[start..end];
+    assert!(!json.to_lowercase().contains("</script") && !json.contains("<!--"), "{json}");
+    let ld: serde_json::Value = serde_json::from_str(json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(ld["@type"], "Article");
+    assert_eq!(ld["headline"], "Tricky </script><script>alert(1)</script> & <!-- \"quotes\"");
+    assert_eq!(ld["description"], "Line\u{2028}separator and </SCRIPT>");
+    assert_eq!(ld["datePublished"], "2026-01-02");
+    assert_eq!(ld["dateModified"], "2026-02-03");
+    assert_eq!(ld["url"], "https://example.org/warm/care/nasty/");
+    assert_eq!(ld["image"], "https://example.org/warm/images/card.png");
+    assert_eq!(ld["mainEntityOfPage"]["@type"], "WebPage");
+    assert_eq!(ld["mainEntityOfPage"]["lastReviewed"], "2026-03-04");
+    assert_eq!(ld["mainEntityOfPage"]["reviewedBy"]["name"], "Dr </script> Who");
+    // Exactly one script element of each kind in the head: nothing broke out.
+    assert_eq!(html.matches("<script").count(), html.matches("</script>").count(), "{html}");
+    assert!(html.contains("<meta property=\"og:image\" content=\"https://example.org/warm/images/card.png\">"));
+    // Not on the home page (not an article); the default card and icons everywhere.
+    let home = site.read("index.html");
+    assert!(!home.contains("application/ld+json"));
+    assert!(home.contains("<link rel=\"apple-touch-icon\" href=\"/warm/apple-touch-icon.png\">"), "{home}");
+    assert!(home.contains("type=\"image/png\" sizes=\"32x32\">"));
+    assert!(
+        site.root.join("public/apple-touch-icon.png").is_file() && site.root.join("public/social-card.png").is_file()
+    );
+}
+
+// issue 15 part 5: theme CSS and JavaScript are published under names that change with
+// their bytes (cacheable for ever), `asset()` gives templates those names, and `tend serve`
+// (plain_assets) keeps the plain names so a stylesheet edit is swapped in place.
+#[test]
+fn theme_assets_are_fingerprinted_and_asset_names_them() {
+    let built = |css: &str, plain_assets: bool| {
+        SiteTest::fixture("basic")
+            .write("themes/plain/static/style.css", css)
+            .write("themes/plain/static/app.js", "console.log(1)")
+            .write("static/site.css", "site")
+            .build_with(tend::Overrides { plain_assets, ..Default::default() })
+    };
+    let site = built("body{}", false);
+    site.report();
+    let listing = site.listing();
+    assert!(listing.contains("style.[hash].css") && listing.contains("app.[hash].js"), "{listing}");
+    assert!(!site.root.join("public/style.css").exists(), "the plain name is not published too");
+    assert_eq!(site.read("site.css"), "site", "the site's own static files keep their names");
+    let page = site.read("care/washing/index.html");
+    let href =
+        page.split("rel=\"stylesheet\" href=\"").nth(1).and_then(|rest| rest.split('"').next()).expect("a stylesheet");
+    let name = href.strip_prefix("/guide/").expect("under the base path");
+    assert!(name.starts_with("style.") && name.ends_with(".css") && name.len() == "style.12345678.css".len(), "{href}");
+    assert_eq!(site.read(name), "body{}");
+
+    let changed = built("body{color:red}", false);
+    let page = changed.read("care/washing/index.html");
+    assert!(!page.contains(href), "a changed stylesheet keeps its name: {href}");
+    assert_eq!(changed.read_asset("style.css"), "body{color:red}");
+
+    let served = built("body{}", true);
+    assert_eq!(served.read("style.css"), "body{}");
+    assert!(served.read("care/washing/index.html").contains("href=\"/guide/style.css\""));
 }
 
 /// Runs the tend binary in `root` with its cache in `cache`; returns stderr, asserting success.

@@ -189,7 +189,7 @@ impl Builder {
             let current = &state.site;
             // Keep serving the previous search index until the new one is ready.
             for (path, bytes) in &current.files {
-                if path.starts_with(crate::search::BUNDLE_DIR) {
+                if crate::search::is_index_file(path) {
                     files.entry(path.clone()).or_insert_with(|| Arc::clone(bytes));
                 }
             }
@@ -259,7 +259,7 @@ fn compare(old: &HashMap<String, Arc<[u8]>>, new: &HashMap<String, Arc<[u8]>>) -
     let same = |path: &String, bytes: &Arc<[u8]>| old.get(path).is_some_and(|o| Arc::ptr_eq(o, bytes) || o == bytes);
     let mut changed: Vec<&String> = new.iter().filter(|(p, b)| !same(p, b)).map(|(p, _)| p).collect();
     changed.extend(old.keys().filter(|p| !new.contains_key(*p)));
-    changed.retain(|path| !path.starts_with(crate::search::BUNDLE_DIR));
+    changed.retain(|path| !crate::search::is_index_file(path));
     if changed.is_empty() {
         Difference::None
     } else if changed.iter().all(|p| p.ends_with(".css")) {
@@ -346,8 +346,12 @@ impl Indexer {
         spawn("tend-search-index", move || {
             while let Some(job) = newest(&queue) {
                 let generation = job.generation;
+                let vocabulary = crate::search::vocabulary_file(&job.records);
                 match crate::search::index(&job.config, job.records) {
-                    Ok(files) => merge_index(&published, files, generation),
+                    Ok(mut files) => {
+                        files.push(vocabulary);
+                        merge_index(&published, files, generation)
+                    }
                     Err(error) => eprintln!(
                         "warning: the preview's search index could not be built; search shows the last one that could\n{}",
                         describe(&error)
@@ -384,7 +388,7 @@ fn merge_index(published: &Published, index: Vec<OutputFile>, generation: u64) {
             .site
             .files
             .iter()
-            .filter(|(p, _)| !p.starts_with(crate::search::BUNDLE_DIR))
+            .filter(|(p, _)| !crate::search::is_index_file(p))
             .map(|(p, b)| (p.clone(), Arc::clone(b)))
             .collect();
         for file in index {

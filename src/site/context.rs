@@ -65,6 +65,16 @@ pub struct TopicNav {
     pub children: Vec<TopicNav>,
 }
 
+/// A value of the search index's `topic` filter (a topic's title) and how many searchable
+/// pages have it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchTopic {
+    /// The topic's title, as the index has it.
+    pub title: String,
+    /// Searchable pages directly in a topic of this title.
+    pub pages: usize,
+}
+
 /// A breadcrumb.
 #[derive(Debug, Clone, Serialize)]
 pub struct Crumb {

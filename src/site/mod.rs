@@ -593,6 +593,7 @@ impl<'a> Shared<'a> {
             Job::Search => {
                 context.insert("kind", "search");
                 context.insert("topics", &self.site_view.topics);
+                context.insert("search_topics", self.search_topics());
                 context.insert_page(simple_page(self.config, "Search", "Search the whole guide.", "search/"), "");
                 ("search.html", Permalink::from_site_path("search/"), PathBuf::from("search"))
             }
@@ -615,6 +616,29 @@ impl<'a> Shared<'a> {
         let html = theme.render(template, &context.to_tera(), &source)?;
         let file = OutputFile { path, contents: Contents::Bytes(html.into_bytes().into()) };
         Ok(RenderedPage { file, fingerprint, reused: false })
+    }
+
+    /// The search index's `topic` filter values with the number of searchable pages each
+    /// has, in the order of the topic tree: the search page renders its topic chips from
+    /// these, so they are in place before the index loads (no layout shift).
+    fn search_topics(&self) -> Vec<context::SearchTopic> {
+        let mut pages: HashMap<&str, usize> = HashMap::new();
+        for page in &self.content.pages {
+            if let Some(topic) = page.topic
+                && crate::search::is_searchable(&self.config.search, page)
+            {
+                *pages.entry(self.content.topics[topic].front.title.as_str()).or_default() += 1;
+            }
+        }
+        let mut out: Vec<context::SearchTopic> = Vec::new();
+        let mut stack: Vec<&context::TopicNav> = self.site_view.topics.iter().rev().collect();
+        while let Some(nav) = stack.pop() {
+            if let Some(count) = pages.remove(nav.title.as_str()) {
+                out.push(context::SearchTopic { title: nav.title.clone(), pages: count });
+            }
+            stack.extend(nav.children.iter().rev());
+        }
+        out
     }
 
     fn home<'s>(&'s self, context: &mut Context<'s>) -> (&'static str, Permalink, PathBuf) {

@@ -21,6 +21,7 @@ const FILTERS: &[&str] = &[
     "indent",
     "int",
     "join",
+    "json_script",
     "keys",
     "last",
     "length",
@@ -146,7 +147,7 @@ impl Templates<'_> {
         let known: &[&str] = match what {
             "filter" => FILTERS,
             "test" => TESTS,
-            "function" => &["url", "range", "throw"],
+            "function" => &["asset", "url", "range", "throw"],
             "template" => &templates,
             _ => return None,
         };
@@ -324,7 +325,7 @@ mod tests {
         let texts = files.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect();
         let templates = Templates { sources: &sources, texts: &texts };
         let owned: Vec<(String, String)> = files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect();
-        let problems = match super::super::compile(&owned, &[], "/") {
+        let problems = match super::super::compile(&owned, &[], "/", &BTreeMap::new()) {
             Err(error) => templates.errors(&error, None),
             Ok(tera) => {
                 let mut context = tera::Context::new();

@@ -44,8 +44,10 @@ pub struct Theme {
     pub static_dirs: Vec<PathBuf>,
     /// `theme.yaml`, merged with its parents': their `extra` defaults first, the theme's winning.
     pub manifest: Manifest,
-    /// Every template's name and text, and the base path `url()` adds.
+    /// Every template's name and text, the base path `url()` adds and the asset names.
     fingerprint: u128,
+    /// Theme CSS and JavaScript (site path → fingerprinted site path), see [`Theme::asset`].
+    assets: BTreeMap<String, String>,
 }
 
 /// One theme of the chain: the site's theme, its parent, the parent's parent…
@@ -96,6 +98,15 @@ impl Theme {
         for (name, text) in &files {
             fingerprint.text(name).text(text);
         }
+        let theme_statics: Vec<PathBuf> =
+            layers.iter().rev().map(|layer| layer.dir.join("static")).filter(|dir| dir.is_dir()).collect();
+        let static_dirs: Vec<PathBuf> =
+            theme_statics.iter().cloned().chain([config.static_dir()]).filter(|dir| dir.is_dir()).collect();
+        let assets =
+            if config.plain_assets { BTreeMap::new() } else { fingerprinted_assets(&theme_statics, &static_dirs)? };
+        for (plain, hashed) in &assets {
+            fingerprint.text(plain).text(hashed);
+        }
         let fingerprint = fingerprint.text(config.base_url.path()).finish();
         let texts: BTreeMap<String, String> = files.iter().cloned().collect();
         let reused = previous.filter(|theme| problems.is_empty() && theme.fingerprint == fingerprint);
@@ -103,17 +114,22 @@ impl Theme {
         let templates = Templates { sources: &sources, texts: &texts };
         let tera = match reused {
             Some(theme) => Some(theme.tera),
-            None => compile(&files, &prefixes, config.base_url.path())
+            None => compile(&files, &prefixes, config.base_url.path(), &assets)
                 .map_err(|error| problems.extend(templates.compile_errors(&error, &files)))
                 .ok(),
         };
         let Some(tera) = tera.filter(|_| problems.is_empty()) else {
             return Err(Error::Site(problems));
         };
-        let theme_statics = layers.iter().rev().map(|layer| layer.dir.join("static"));
-        let static_dirs = theme_statics.chain([config.static_dir()]).filter(|dir| dir.is_dir()).collect();
         let manifest = Manifest::merged(layers.into_iter().map(|layer| layer.manifest).collect());
-        Ok((Self { tera, sources, texts, prefixes, static_dirs, manifest, fingerprint }, compiled))
+        Ok((Self { tera, sources, texts, prefixes, static_dirs, manifest, fingerprint, assets }, compiled))
+    }
+
+    /// Where a static file at site path `rel` is published: a theme's CSS or JavaScript
+    /// under its fingerprinted name (`style.1a2b3c4d.css`), anything else as it is.
+    pub fn published_path(&self, rel: &Path) -> PathBuf {
+        let key = display_path(rel);
+        self.assets.get(&key).map_or_else(|| rel.to_path_buf(), PathBuf::from)
     }
 
     /// A fingerprint of everything that changes how a template renders a given context.
@@ -234,13 +250,20 @@ fn resolve<'s>(sources: &'s BTreeMap<String, PathBuf>, prefixes: &[String], name
 
 /// Parses every template and adds tend's functions and filters. Tera 2 checks at compile
 /// time that every filter, test, function, include and parent a template names exists.
-fn compile(files: &[(String, String)], prefixes: &[String], base_path: &str) -> Result<tera::Tera, tera::Error> {
+fn compile(
+    files: &[(String, String)],
+    prefixes: &[String],
+    base_path: &str,
+    assets: &BTreeMap<String, String>,
+) -> Result<tera::Tera, tera::Error> {
     let mut tera = tera::Tera::new();
     tera.set_fallback_prefixes(prefixes.to_vec())?;
     tera.autoescape_on([".html", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("urlencode", tera_contrib::urlencode::urlencode);
     tera.register_filter("urlencode_strict", tera_contrib::urlencode::urlencode_strict);
+    tera.register_filter("json_script", json_script);
+    let base_path_for_assets = base_path.to_owned();
     let base_path = base_path.to_owned();
     tera.register_function("url", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
         let path: &str = kwargs
@@ -248,8 +271,68 @@ fn compile(files: &[(String, String)], prefixes: &[String], base_path: &str) -> 
             .ok_or_else(|| tera::Error::message("`url` needs a `path` argument, e.g. url(path=\"style.css\")"))?;
         Ok(format!("{base_path}{}", path.trim_start_matches('/')))
     });
+    let base_path = base_path_for_assets;
+    let assets = assets.clone();
+    tera.register_function("asset", move |kwargs: tera::Kwargs, _: &tera::State| -> tera::TeraResult<String> {
+        let path: &str = kwargs
+            .get("path")?
+            .ok_or_else(|| tera::Error::message("`asset` needs a `path` argument, e.g. asset(path=\"style.css\")"))?;
+        let path = path.trim_start_matches('/');
+        Ok(format!("{base_path}{}", assets.get(path).map_or(path, String::as_str)))
+    });
     tera.add_raw_templates(files.iter().map(|(name, text)| (name.as_str(), text.as_str())))?;
     Ok(tera)
+}
+
+/// The themes' CSS and JavaScript files (any file a theme's `static/` has with one of
+/// those extensions), each named after a fingerprint of the bytes that will be published
+/// there (the site's `static/` may replace a theme's file): `style.css` →
+/// `style.1a2b3c4d.css`. A name that changes with the content can be cached for ever.
+fn fingerprinted_assets(theme_statics: &[PathBuf], static_dirs: &[PathBuf]) -> Result<BTreeMap<String, String>, Error> {
+    let is_asset = |rel: &Path| rel.extension().is_some_and(|ext| ext == "css" || ext == "js");
+    let mut winners: BTreeMap<String, PathBuf> = BTreeMap::new();
+    for dir in static_dirs {
+        let (found, _) = fs::files_and_links_under(dir)?;
+        for (rel, abs) in found {
+            winners.insert(display_path(&rel), abs);
+        }
+    }
+    let mut themed = std::collections::BTreeSet::new();
+    for dir in theme_statics {
+        let (found, _) = fs::files_and_links_under(dir)?;
+        themed.extend(found.into_iter().map(|(rel, _)| rel).filter(|rel| is_asset(rel)).map(|rel| display_path(&rel)));
+    }
+    let mut assets = BTreeMap::new();
+    for rel in themed {
+        let Some(abs) = winners.get(&rel) else { continue };
+        let bytes = fs::read(abs)?;
+        let hash = format!("{:032x}", crate::fingerprint::Fingerprint::new().bytes(&bytes).finish());
+        let path = Path::new(&rel);
+        let (stem, ext) = (path.file_stem().unwrap_or_default(), path.extension().unwrap_or_default());
+        let name = format!("{}.{}.{}", stem.to_string_lossy(), &hash[..8], ext.to_string_lossy());
+        assets.insert(rel.clone(), display_path(&path.with_file_name(name)));
+    }
+    Ok(assets)
+}
+
+/// `value` as JSON that is safe inside a `<script>` element (JSON-LD): `<`, `>` and `&`
+/// are written as `\u003c`, `\u003e` and `\u0026`, so `</script>` or `<!--` in a title
+/// cannot end the element, and U+2028/U+2029 as escapes too. Marked safe: the
+/// template's HTML escaping would break the JSON.
+fn json_script(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
+    let json = serde_json::to_string(&value).map_err(|error| tera::Error::message(error.to_string()))?;
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    Ok(tera::Value::safe_string(&out))
 }
 
 /// Escapes text for HTML content and quoted attributes. Unlike Tera's default it

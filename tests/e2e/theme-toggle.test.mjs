@@ -1,6 +1,6 @@
 // The colour scheme: the system's choice by default (prefers-color-scheme), and a toggle
-// that switches it, is remembered in localStorage across reloads and pages, and sets no
-// cookie.
+// that steps through light, dark and auto (follow the system), says which in its name and a
+// live region, is remembered in localStorage across reloads and pages, and sets no cookie.
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -24,6 +24,15 @@ function backgroundLuminance(page) {
   });
 }
 
+/** The accessible name of `button` (its text, visible and visually hidden). */
+function name(button) {
+  return button.evaluate((b) => b.textContent.replace(/\s+/g, " ").trim());
+}
+
+function cap(word) {
+  return word[0].toUpperCase() + word.slice(1);
+}
+
 async function scheme(page) {
   const lum = await backgroundLuminance(page);
   return lum > 0.5 ? "light" : lum < 0.1 ? "dark" : `unclear (luminance ${lum.toFixed(2)})`;
@@ -40,17 +49,18 @@ forEachTheme("colour scheme", (env) => {
         assert.equal(await scheme(page), system, "the page does not follow prefers-color-scheme");
         const toggle = page.locator("[data-theme-toggle]");
         assert.ok(await toggle.isVisible(), "no visible toggle with JavaScript on");
-        assert.equal(await toggle.getAttribute("aria-pressed"), String(system === "dark"));
+        assert.match(await name(toggle), /^Colours: Auto, following the system/);
 
         await toggle.click();
         assert.equal(await page.getAttribute("html", "data-theme"), other);
-        assert.equal(await toggle.getAttribute("aria-pressed"), String(other === "dark"));
+        assert.match(await name(toggle), new RegExp(`^Colours: ${cap(other)}, chosen`));
+        assert.equal(await page.locator("[data-theme-status]").textContent(), `Colours: ${cap(other)}`);
         assert.equal(await scheme(page), other);
 
         await page.reload();
         assert.equal(await page.getAttribute("html", "data-theme"), other, "the choice did not survive a reload");
         assert.equal(await scheme(page), other);
-        assert.equal(await toggle.getAttribute("aria-pressed"), String(other === "dark"));
+        assert.match(await name(toggle), new RegExp(`^Colours: ${cap(other)}`));
 
         await page.goto(env.site.url("tags/"));
         assert.equal(await scheme(page), other, "the choice did not carry to another page");
@@ -70,4 +80,35 @@ forEachTheme("colour scheme", (env) => {
       }
     });
   }
+
+  test(`${env.theme}: the third press is auto, which follows the system as it changes, and sticks`, { timeout: TEST_TIMEOUT }, async () => {
+    const context = await newSiteContext(env.browser, env.site, { colorScheme: "light" });
+    try {
+      const page = await context.newPage();
+      await page.goto(env.site.url("about/"));
+      const toggle = page.locator("[data-theme-toggle]");
+      await toggle.click(); // dark
+      await toggle.click(); // light
+      assert.equal(await page.getAttribute("html", "data-theme"), "light");
+      await toggle.click(); // auto
+      assert.equal(await page.getAttribute("html", "data-theme"), null);
+      assert.match(await name(toggle), /^Colours: Auto, following the system; press for dark/);
+      assert.equal(await page.locator("[data-theme-status]").textContent(), "Colours: Auto (light, as the system)");
+      assert.equal(await page.evaluate(() => localStorage.getItem("tend-colour-scheme")), "auto");
+
+      await page.reload();
+      assert.equal(await page.getAttribute("html", "data-theme"), null, "auto did not survive a reload");
+      assert.equal(await scheme(page), "light");
+      await page.emulateMedia({ colorScheme: "dark" });
+      assert.equal(await scheme(page), "dark", "auto does not follow the system");
+      assert.match(await name(toggle), /press for light/, "the next step does not follow the system");
+
+      // A light choice on a dark system stays light.
+      await toggle.click();
+      assert.equal(await page.getAttribute("html", "data-theme"), "light");
+      assert.equal(await scheme(page), "light");
+    } finally {
+      await context.close();
+    }
+  });
 });

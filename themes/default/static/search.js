@@ -6,7 +6,7 @@
  * module makes them work:
  *
  *   - the header box shows up to 5 results in a panel as the reader types; Enter opens
- *     /search/?q=…; "/" focuses the box; ArrowDown moves into the results, ArrowUp and
+ *     /search/?q=…; "/" and Ctrl/Cmd+K focus the box; ArrowDown moves into the results, ArrowUp and
  *     ArrowDown between them, Escape closes the panel and returns to the box;
  *   - /search/ reads ?q= (and ?topic=) on load, shows every result 10 at a time with a
  *     "Show more results" button, filters by topic, and keeps the address in step with
@@ -165,6 +165,100 @@ async function startsAWord(result, part) {
     const word = (words[at] || "").toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
     return word && !(part.startsWith(word) && word.length < part.length);
   });
+}
+
+/* ---------- "Did you mean …?" ---------- */
+
+let vocabulary = null;
+
+/** The site's words, most used first (search/words.txt, which tend writes with the index);
+ * loaded once, the first time a query finds nothing or only similar words. */
+function loadVocabulary() {
+  if (!vocabulary) {
+    vocabulary = fetch(BASE + "search/words.txt")
+      .then((response) => (response.ok ? response.text() : ""))
+      .then((text) => text.split("\n").filter(Boolean));
+    vocabulary.catch(() => {
+      vocabulary = null;
+    });
+  }
+  return vocabulary;
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) that turn `a` into `b`, or
+ * `max + 1` as soon as it is certain to be more than `max`. */
+export function editDistance(a, b, max = Infinity) {
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before = null;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (before && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > max) return max + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length];
+}
+
+/** `query` with each word the site does not use (4 letters or more) replaced by the
+ * closest word it does (1 edit for words up to 5 letters, 2 for longer ones; the most
+ * used wins a tie), or null when nothing changed. */
+export async function suggest(query) {
+  const words = await loadVocabulary();
+  const known = new Set(words);
+  let changed = false;
+  const fixed = String(query || "")
+    .toLowerCase()
+    .replace(/[\p{L}]+/gu, (word) => {
+      if (word.length < 4 || known.has(word) || STOP_WORDS.has(word)) return word;
+      const max = word.length <= 5 ? 1 : 2;
+      let best = null;
+      let bestDistance = max + 1;
+      for (const candidate of words) {
+        const d = editDistance(word, candidate, bestDistance - 1);
+        if (d < bestDistance) {
+          best = candidate;
+          bestDistance = d;
+          if (d === 1) break;
+        }
+      }
+      if (!best) return word;
+      changed = true;
+      return best;
+    });
+  return changed ? fixed.trim() : null;
+}
+
+/** "Did you mean <a>…</a>?" for `suggestion`, or nothing. */
+function didYouMean(suggestion, onChoose) {
+  if (!suggestion) return [];
+  const a = link(`${SEARCH_PAGE}?q=${encodeURIComponent(suggestion)}`, "search-suggestion-link", suggestion);
+  if (onChoose) {
+    a.addEventListener("click", (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+      event.preventDefault();
+      onChoose(suggestion);
+    });
+  }
+  return [" Did you mean ", a, "?"];
+}
+
+/** A suggestion for a search that found nothing, or only pages for similar words. */
+async function suggestionFor(found, query) {
+  if (!found || (found.mode !== "none" && found.mode !== "similar")) return null;
+  try {
+    return await suggest(query);
+  } catch {
+    return null;
+  }
 }
 
 /* ---------- Rendering ---------- */
@@ -369,13 +463,15 @@ function headerSearch() {
       return;
     }
     if (!found || mine !== seq) return;
+    const suggestion = await suggestionFor(found, query);
+    if (mine !== seq) return;
     const shown = found.results.slice(0, HEADER_LIMIT);
     const datas = await Promise.all(shown.map((r) => r.data()));
     if (mine !== seq) return;
     const all = `${SEARCH_PAGE}?q=${encodeURIComponent(query)}`;
     const children = [];
     const said = summary(found, query);
-    if (found.mode === "similar" || found.mode === "some") children.push(el("p", "search-panel-note", `${said}:`));
+    if (found.mode === "similar" || found.mode === "some") children.push(el("p", "search-panel-note", suggestion ? `${said}.` : `${said}:`, ...didYouMean(suggestion)));
     if (datas.length) {
       const list = el("ul", "search-results");
       list.setAttribute("aria-label", "Top results");
@@ -384,12 +480,14 @@ function headerSearch() {
       const more = found.results.length > shown.length ? `See all ${found.results.length} results` : "Open on the search page";
       children.push(el("p", "search-panel-all", link(all, "search-all-link", more)));
     } else {
-      children.push(el("p", "search-panel-note", `No results for “${query}”. `, link(browseUrl, "", "Browse all topics"), " instead."));
+      const instead = suggestion ? didYouMean(suggestion) : [" ", link(browseUrl, "", "Browse all topics"), " instead."];
+      children.push(el("p", "search-panel-note", `No results for “${query}”.`, ...instead));
     }
     panel.replaceChildren(...children);
     panel.dataset.query = query;
     open();
     let spoken = summary(found, query);
+    if (suggestion) spoken += `. Did you mean ${suggestion}?`;
     if (datas.length) spoken += `. ${datas.length < found.results.length ? `Top ${datas.length} below` : "Below"}; press Down arrow to reach them.`;
     announce(spoken);
   }
@@ -497,6 +595,8 @@ function searchPage() {
       return;
     }
     if (!found || mine !== seq) return;
+    const suggestion = await suggestionFor(found, query);
+    if (mine !== seq) return;
     list.replaceChildren();
     current = { found, shown: 0 };
     await showMore(false);
@@ -504,7 +604,28 @@ function searchPage() {
     status.textContent = found.mode === "empty" ? "" : `${summary(found, query, topic)}.`;
     output.dataset.query = query;
     output.dataset.topic = topic;
-    if (found.mode === "none") status.append(" ", link(browseUrl, "", "Browse all topics"), " instead.");
+    if (suggestion) {
+      status.append(
+        ...didYouMean(suggestion, (words) => {
+          input.value = words;
+          run({ debounce: false });
+        }),
+      );
+    } else if (found.mode === "none") {
+      status.append(" ", link(browseUrl, "", "Browse all topics"), " instead.");
+    }
+    countTopics(found.mode === "empty" || found.mode === "filter" ? "" : query, mine).catch(() => {});
+  }
+
+  /* The topic chips. The theme renders them (partials/search-filters.html) with each
+   * topic's number of pages, so they are in place before Pagefind loads; a template
+   * without them gets them built here from Pagefind's counts. */
+  function useChips() {
+    radios = filterBox ? [...filterBox.querySelectorAll('input[name="topic"]')] : [];
+    if (!radios.length) return false;
+    if (!radios.some((radio) => radio.value === topic)) topic = "";
+    for (const radio of radios) radio.checked = radio.value === topic;
+    return true;
   }
 
   async function buildFilters() {
@@ -521,9 +642,10 @@ function searchPage() {
       const ib = order.indexOf(b);
       return (ia < 0 ? 1e6 : ia) - (ib < 0 ? 1e6 : ib) || a.localeCompare(b);
     });
-    if (topic && !names.includes(topic)) topic = "";
     const fieldset = el("fieldset", "search-filters");
-    fieldset.append(el("legend", "search-filters-legend", "Topic"));
+    const note = el("span", "search-filters-note", "(pages in each)");
+    note.dataset.searchFiltersNote = "";
+    fieldset.append(el("legend", "search-filters-legend", "Topic ", note));
     const group = el("div", "search-filter-options");
     const option = (value, label, count) => {
       const radio = document.createElement("input");
@@ -531,25 +653,62 @@ function searchPage() {
       radio.name = "topic";
       radio.value = value;
       radio.className = "search-filter-radio";
-      radio.checked = value === topic;
       const parts = [radio, el("span", "search-filter-name", label)];
       if (count !== null) {
-        parts.push(el("span", "search-filter-count", String(count), el("span", "visually-hidden", count === 1 ? " page" : " pages")));
+        const number = el("span", "", String(count));
+        number.dataset.count = "";
+        const unit = el("span", "visually-hidden", count === 1 ? " page" : " pages");
+        unit.dataset.countUnit = "";
+        parts.push(el("span", "search-filter-count", number, unit));
       }
-      const labelEl = el("label", "search-filter", ...parts);
-      radios.push(radio);
-      group.append(labelEl);
+      group.append(el("label", "search-filter", ...parts));
     };
     option("", "All topics", null);
     for (const name of names) option(name, name, counts[name]);
     fieldset.append(group);
     filterBox.replaceChildren(fieldset);
-    fieldset.addEventListener("change", (event) => {
-      if (!event.target.matches('input[name="topic"]')) return;
-      topic = event.target.value;
-      run({ debounce: false });
-    });
+    useChips();
   }
+
+  /* Each chip's number: with no query, the pages of the topic; with a query, how many of
+   * them match it, which is the number of results choosing the chip shows (each result
+   * is one page). */
+  const totals = new Map();
+  async function countTopics(query, mine) {
+    if (!filterBox) return;
+    const chips = radios.filter((radio) => radio.value && radio.closest("label").querySelector("[data-count]"));
+    for (const radio of chips) {
+      const number = radio.closest("label").querySelector("[data-count]");
+      if (!totals.has(radio.value)) totals.set(radio.value, number.textContent);
+    }
+    const counts = new Map();
+    for (const radio of chips) {
+      if (!query) {
+        counts.set(radio.value, Number(totals.get(radio.value)));
+        continue;
+      }
+      const found = await find(query, { filters: { topic: [radio.value] }, stale: () => mine !== seq });
+      if (!found || mine !== seq) return;
+      counts.set(radio.value, found.results.length);
+    }
+    for (const radio of chips) {
+      const label = radio.closest("label");
+      const n = counts.get(radio.value);
+      label.querySelector("[data-count]").textContent = String(n);
+      const unit = label.querySelector("[data-count-unit]");
+      if (unit) unit.textContent = `${n === 1 ? " page" : " pages"}${query ? " match" : ""}`;
+      label.classList.toggle("search-filter-none", n === 0);
+    }
+    const note = filterBox.querySelector("[data-search-filters-note]");
+    if (note) note.textContent = query ? "(pages that match)" : "(pages in each)";
+    filterBox.dataset.counted = query;
+  }
+
+  filterBox?.addEventListener("change", (event) => {
+    if (!event.target.matches('input[name="topic"]')) return;
+    topic = event.target.value;
+    run({ debounce: false });
+  });
 
   input.addEventListener("input", () => run({ debounce: true }));
   form.addEventListener("submit", (event) => {
@@ -558,9 +717,7 @@ function searchPage() {
   });
   moreButton.addEventListener("click", () => showMore(true));
 
-  buildFilters()
-    .catch(() => {})
-    .then(() => run({ debounce: false }));
+  (useChips() ? Promise.resolve() : buildFilters().catch(() => {})).then(() => run({ debounce: false }));
   return input;
 }
 
@@ -569,11 +726,16 @@ function searchPage() {
 const headerInput = headerSearch();
 const pageInput = searchPage();
 
-// "/" focuses the search box (the page's own on /search/), unless the reader is typing.
+// "/" focuses the search box (the page's own on /search/), unless the reader is typing;
+// Ctrl+K (Cmd+K on a Mac) does too, from anywhere, as on many documentation sites.
 document.addEventListener("keydown", (event) => {
-  if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey || event.defaultPrevented) return;
-  const target = event.target;
-  if (target && target.closest && target.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
+  if (event.defaultPrevented || event.altKey) return;
+  const commandK = (event.ctrlKey || event.metaKey) && !event.shiftKey && (event.key === "k" || event.key === "K");
+  if (!commandK) {
+    if (event.key !== "/" || event.ctrlKey || event.metaKey) return;
+    const target = event.target;
+    if (target && target.closest && target.closest('input, textarea, select, [contenteditable]:not([contenteditable="false"])')) return;
+  }
   const box = pageInput || headerInput;
   if (!box) return;
   event.preventDefault();

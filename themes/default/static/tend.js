@@ -1,4 +1,4 @@
-/* tend default theme: colour scheme toggle and Quick exit.
+/* tend default theme: colour scheme toggle (light, dark, auto) and Quick exit.
  * Loaded as a blocking script in <head> so the saved colour scheme applies before the
  * first paint (the CSP forbids inline scripts). Keep it tiny; everything else waits for
  * the events it needs. Without JavaScript the toggle stays hidden, the system colour
@@ -8,6 +8,8 @@
   var root = document.documentElement;
   var KEY = "tend-colour-scheme";
   root.classList.add("js");
+  // A page opened with a search query (/search/?q=…): its CSS reserves room for the results.
+  if (/[?&]q=[^&]/.test(window.location.search)) root.classList.add("has-search-query");
 
   function load() {
     try { return localStorage.getItem(KEY); } catch (e) { return null; }
@@ -16,20 +18,46 @@
     try { localStorage.setItem(KEY, value); } catch (e) { /* private mode: this page only */ }
   }
 
+  /* The reader's choice: "light", "dark" or "auto" (follow the system, also what a first
+   * visit and a page without JavaScript get). The button steps through them: from auto to
+   * the scheme the system is not showing (so the first press always changes something),
+   * then the other one, then back to auto. */
   var saved = load();
   if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
 
   var system = window.matchMedia ? window.matchMedia("(prefers-color-scheme: dark)") : null;
-  function scheme() {
-    return root.getAttribute("data-theme") || (system && system.matches ? "dark" : "light");
+  function systemScheme() {
+    return system && system.matches ? "dark" : "light";
   }
-  function sync() {
-    var pressed = scheme() === "dark" ? "true" : "false";
+  function choice() {
+    return root.getAttribute("data-theme") || "auto";
+  }
+  function next(current) {
+    var other = systemScheme() === "dark" ? "light" : "dark";
+    if (current === "auto") return other;
+    return current === other ? systemScheme() : "auto";
+  }
+  var NAMES = { light: "Light", dark: "Dark", auto: "Auto" };
+  function describe(state) {
+    return state === "auto" ? "Auto (" + systemScheme() + ", as the system)" : NAMES[state];
+  }
+  function sync(announce) {
+    var state = choice();
     var buttons = document.querySelectorAll("[data-theme-toggle]");
-    for (var i = 0; i < buttons.length; i++) buttons[i].setAttribute("aria-pressed", pressed);
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute("data-state", state);
+      var label = buttons[i].querySelector("[data-theme-state]");
+      if (label) label.textContent = NAMES[state];
+      var hint = buttons[i].querySelector("[data-theme-hint]");
+      if (hint) hint.textContent = ", " + (state === "auto" ? "following the system" : "chosen") + "; press for " + NAMES[next(state)].toLowerCase();
+    }
+    if (announce) {
+      var status = document.querySelector("[data-theme-status]");
+      if (status) status.textContent = "Colours: " + describe(state);
+    }
   }
-  if (system && system.addEventListener) system.addEventListener("change", sync);
-  document.addEventListener("DOMContentLoaded", sync);
+  if (system && system.addEventListener) system.addEventListener("change", function () { sync(false); });
+  document.addEventListener("DOMContentLoaded", function () { sync(false); });
 
   /* Quick exit: replace this page in the tab's history with a neutral site, like
    * GOV.UK's "Exit this page". The page is hidden at once, before the new site loads. */
@@ -54,10 +82,11 @@
       return;
     }
     if (target.closest("[data-theme-toggle]")) {
-      var next = scheme() === "dark" ? "light" : "dark";
-      root.setAttribute("data-theme", next);
-      save(next);
-      sync();
+      var state = next(choice());
+      if (state === "auto") root.removeAttribute("data-theme");
+      else root.setAttribute("data-theme", state);
+      save(state);
+      sync(true);
     }
   });
 
