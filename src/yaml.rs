@@ -9,7 +9,8 @@
 //!   aliases that expand past [`MAX_VALUES`] (billion laughs), and syntax errors. It stops
 //!   at the first of these, so hostile input costs microseconds, not seconds;
 //! - serde_yaml then turns a block that passed into typed values, reporting each unknown
-//!   top-level key with a "did you mean" and the first type error, in plain words.
+//!   top-level key with a "did you mean" and each type error, in plain words; a key with
+//!   a problem is left out and the rest typed again, so one bad value hides nothing.
 //!
 //! Positions are mapped from the YAML block to lines of the containing file (front matter
 //! starts on line 2).
@@ -86,6 +87,22 @@ impl Outline {
     }
 }
 
+/// What [`Document::parse_partial`] read.
+pub struct Partial<T> {
+    /// The typed value of the keys that passed.
+    pub value: T,
+    /// Where each key and value is.
+    pub outline: Outline,
+    /// The unknown keys and the keys whose value did not fit, one problem each.
+    pub problems: Vec<Diagnostic>,
+    /// The file lines of the keys left out (end exclusive): a problem found later at one of
+    /// them follows from one already reported.
+    pub dropped: Vec<std::ops::Range<usize>>,
+    /// The known keys suggested for unknown ones (`titel` → `title`): that one is missing
+    /// is already told.
+    pub suggested: Vec<&'static str>,
+}
+
 /// What scanning found: the outline, what the top-level value is, and the problems
 /// (the last of which stopped it).
 struct Scan {
@@ -127,12 +144,21 @@ impl Document<'_> {
     ///
     /// `T` should *not* deny unknown fields at the top level (they are reported here,
     /// all at once, with suggestions); nested structs should.
-    pub fn parse<T: DeserializeOwned>(&self, known: &[&str]) -> Result<T, Vec<Diagnostic>> {
+    pub fn parse<T: DeserializeOwned>(&self, known: &[&'static str]) -> Result<T, Vec<Diagnostic>> {
         self.parse_located(known).map(|(value, _)| value)
     }
 
     /// [`Document::parse`], plus the block's [`Outline`] to point later problems at values.
-    pub fn parse_located<T: DeserializeOwned>(&self, known: &[&str]) -> Result<(T, Outline), Vec<Diagnostic>> {
+    pub fn parse_located<T: DeserializeOwned>(&self, known: &[&'static str]) -> Result<(T, Outline), Vec<Diagnostic>> {
+        let Partial { value, outline, problems, .. } = self.parse_partial(known)?;
+        if problems.is_empty() { Ok((value, outline)) } else { Err(problems) }
+    }
+
+    /// Parses the block as `T` as far as it can: each top-level key that is unknown or
+    /// does not fit its type is reported and left out (so the keys that are fine can still
+    /// be checked, and every problem of the file is told in one run). `Err` when the
+    /// block cannot be read at all (a syntax error, not a mapping).
+    pub fn parse_partial<T: DeserializeOwned>(&self, known: &[&'static str]) -> Result<Partial<T>, Vec<Diagnostic>> {
         if let Some(problem) = self.lone_carriage_return().or_else(|| self.unprintable()) {
             return Err(vec![problem]);
         }
@@ -140,10 +166,19 @@ impl Document<'_> {
         if !problems.is_empty() {
             return Err(problems);
         }
-        let source = match top {
+        match top {
             // An empty block, or one holding only `null`, is an empty mapping.
-            Top::Empty | Top::Null => "{}",
-            Top::Mapping => self.yaml,
+            Top::Empty | Top::Null => {
+                let value = serde_yaml::from_str::<T>("{}").map_err(|error| vec![self.serde_error(&error)])?;
+                return Ok(Partial {
+                    value,
+                    outline,
+                    problems: Vec::new(),
+                    dropped: Vec::new(),
+                    suggested: Vec::new(),
+                });
+            }
+            Top::Mapping => {}
             Top::Other => {
                 let span = outline.value(&[]).unwrap_or(Span { line: self.first_line, col: 1, len: 1 });
                 return Err(vec![
@@ -151,20 +186,71 @@ impl Document<'_> {
                         .with_hint("write one `key: value` per line, e.g. `title: My page`"),
                 ]);
             }
+        }
+        // Each top-level key and the block lines (0-based) it spans, to the next key.
+        let keys: Vec<(&str, Span)> = outline.keys_under(&[]).collect();
+        let block_lines = self.yaml.lines().count();
+        let lines_of = |i: usize| {
+            let start = keys[i].1.line - self.first_line;
+            let end = keys.get(i + 1).map_or(block_lines, |next| (next.1.line - self.first_line).max(start + 1));
+            start..end
         };
-        let mut problems: Vec<Diagnostic> = outline
-            .keys_under(&[])
-            .filter(|(name, _)| !known.contains(name))
-            .map(|(name, _)| self.unknown_key(name, known, &outline))
-            .collect();
-        match serde_yaml::from_str::<T>(source) {
-            Ok(typed) if problems.is_empty() => Ok((typed, outline)),
-            Ok(_) => Err(problems),
-            Err(error) => {
-                problems.push(self.serde_error(&error));
-                Err(problems)
+        let mut problems = Vec::new();
+        let mut dropped: Vec<usize> = Vec::new();
+        let mut suggested = Vec::new();
+        for (i, (name, _)) in keys.iter().enumerate() {
+            if !known.contains(name) {
+                problems.push(self.unknown_key(name, known, &outline));
+                suggested.extend(did_you_mean(name, known.iter().copied()));
+                dropped.push(i);
             }
         }
+        loop {
+            let source = self.without(dropped.iter().map(|&i| lines_of(i)));
+            match serde_yaml::from_str::<T>(&source) {
+                Ok(value) => {
+                    let dropped = dropped
+                        .iter()
+                        .map(|&i| {
+                            let lines = lines_of(i);
+                            self.first_line + lines.start..self.first_line + lines.end
+                        })
+                        .collect();
+                    return Ok(Partial { value, outline, problems, dropped, suggested });
+                }
+                Err(error) => {
+                    problems.push(self.serde_error(&error));
+                    // The key the error is in, if it is one not yet left out.
+                    let culprit = error
+                        .location()
+                        .filter(|_| !error.to_string().starts_with("missing field"))
+                        .and_then(|location| {
+                            let line = location.line().saturating_sub(1);
+                            (0..keys.len()).rev().find(|&i| lines_of(i).contains(&line))
+                        });
+                    match culprit {
+                        Some(i) if !dropped.contains(&i) => dropped.push(i),
+                        _ => return Err(problems),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The block with the given lines (0-based ranges) blanked, so line numbers still match;
+    /// `{}` when nothing is left.
+    fn without(&self, blanked: impl Iterator<Item = std::ops::Range<usize>>) -> String {
+        let blanked: Vec<_> = blanked.collect();
+        if blanked.is_empty() {
+            return self.yaml.to_owned();
+        }
+        let kept: String = self
+            .yaml
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(n, line)| if blanked.iter().any(|r| r.contains(&n)) { "\n" } else { line })
+            .collect();
+        if kept.trim().is_empty() { "{}".to_owned() } else { kept }
     }
 
     /// The block's outline, as far as it can be read (for locating problems found after

@@ -384,3 +384,22 @@ fn a_site_yaml_that_is_not_utf8_is_located() {
         "{errors}"
     );
 }
+
+// issue 11 leftover 1: a value error used to hide the file's other front matter problems
+#[test]
+fn a_value_error_does_not_hide_the_files_other_front_matter_problems() {
+    let errors = errors_after(&[
+        ("content/care/x.md", "---\ntitle: T\ndate: 2024-13-45\ncolour: red\n---\n"),
+        ("content/care/y.md", "---\ntitle: T\norder: \"x\"\ntagz: [a]\nsearch: maybe\n---\n"),
+        ("content/care/z.md", "---\ntitle: [T]\ndescription: D\n---\n"),
+    ]);
+    assert!(errors.contains("there is no month 13"), "{errors}");
+    assert!(errors.contains("unknown front matter key `colour`"), "{errors}");
+    assert!(errors.contains("unknown front matter key `tagz`"), "{errors}");
+    assert!(errors.contains("expected a whole number"), "{errors}");
+    assert!(errors.contains(" --> content/care/y.md:5:9\n"), "{errors}");
+    assert_eq!(errors.matches("missing required front matter key `description`").count(), 2, "{errors}");
+    // The bad title is reported once, not again as missing.
+    assert!(!errors.contains("missing required front matter key `title`"), "{errors}");
+    insta::assert_snapshot!(errors);
+}
