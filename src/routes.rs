@@ -110,8 +110,9 @@ impl Routes {
             None => vec![config.static_dir()],
         };
         for dir in &static_dirs {
-            let (found, links) = crate::error::fs::files_and_links_under(dir)?;
+            let (found, links, hidden) = crate::error::fs::static_files_under(dir)?;
             routes.problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
+            routes.problems.extend(hidden.iter().map(|path| crate::error::fs::skipped_hidden(&config.root, path)));
             for (rel, abs) in found {
                 let source = abs.strip_prefix(&config.root).unwrap_or(&abs).to_path_buf();
                 routes.claim(rel, Owner::Static(abs), Some(&source));

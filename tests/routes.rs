@@ -131,3 +131,28 @@ fn article_folders_cannot_publish_pages_or_scripts() {
     let site = SiteTest::fixture("basic").build();
     assert!(site.root.join("public/care/with-image/towel.svg").exists(), "a plain SVG image is published");
 }
+
+/// Issue 11 leftover 2: hidden static files (`.well-known/`, `.nojekyll`) were silently
+/// not published. They are deploy needs; editor and OS junk stays out, and any other
+/// hidden file is a warning naming it.
+#[test]
+fn well_known_and_nojekyll_are_published_and_other_hidden_files_are_told() {
+    let site = SiteTest::fixture("basic")
+        .write("static/.well-known/security.txt", "Contact: mailto:security@example.org\n")
+        .write("static/.nojekyll", "")
+        .write("static/_headers", "/*\n  X-Frame-Options: DENY\n")
+        .write("static/.DS_Store", "junk")
+        .write("static/.gitkeep", "")
+        .write("static/.well-known/.security.txt.swp", "junk")
+        .write("static/images/.hidden-draft.png", "x")
+        .build();
+    let listing = site.listing();
+    for published in [".well-known/security.txt", ".nojekyll", "_headers"] {
+        assert!(listing.lines().any(|line| line == published), "{published}:\n{listing}");
+    }
+    for junk in [".DS_Store", ".gitkeep", ".swp", ".hidden-draft.png"] {
+        assert!(!listing.contains(junk), "{junk}:\n{listing}");
+    }
+    let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+}
