@@ -700,12 +700,25 @@ impl<'s> State<'s> {
         let text = url.trim();
         if let Some(scheme) = crate::sitepath::scheme(text) {
             if SCHEMES.contains(&scheme.as_str()) {
-                return url;
+                let Some(why) = crate::sitepath::incomplete(text, &scheme) else { return url };
+                let hint = match scheme.as_str() {
+                    "mailto" => "write the address after it, e.g. `mailto:help@example.org`",
+                    "tel" => "write the number after it, e.g. `tel:+441234567890`",
+                    _ => "write the whole web address, e.g. `https://example.org/page`",
+                };
+                self.error(range, format!("`{text}` is not a whole address: {why}"), hint);
+                return "#".into();
             }
             self.error(range, format!("links with the `{scheme}:` scheme are not allowed"), "use an https:// link");
             return "#".into();
         }
-        if text.starts_with("//") {
+        if let Some(rest) = text.strip_prefix("//") {
+            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+            let message =
+                format!("`{text}` starts with `//`, so it leads to the site `{host}`, not to a page of this one");
+            let hint =
+                format!("write `https:{text}` if you mean that site, or start with one `/` for a page of this site");
+            self.reporter.warning(range, message, &hint);
             return url;
         }
         if let Some(site_path) = text.strip_prefix('/') {
@@ -718,6 +731,8 @@ impl<'s> State<'s> {
             self.rendered.links.push(link);
             return url;
         }
+        // `page.md?x=1`: the query stays, after the page's URL.
+        let (path, query) = path.split_once('?').map_or((path, None), |(path, query)| (path, Some(query)));
         if !path.to_ascii_lowercase().ends_with(".md") {
             if self.page.is_some() {
                 self.error(
@@ -728,11 +743,17 @@ impl<'s> State<'s> {
             }
             return url;
         }
-        self.markdown_link(path, fragment, range).map_or(url, CowStr::from)
+        self.markdown_link(path, query, fragment, range).map_or(url, CowStr::from)
     }
 
     /// Resolves a link to another Markdown file to its published URL.
-    fn markdown_link(&mut self, path: &str, fragment: Option<&str>, range: &Range<usize>) -> Option<String> {
+    fn markdown_link(
+        &mut self,
+        path: &str,
+        query: Option<&str>,
+        fragment: Option<&str>,
+        range: &Range<usize>,
+    ) -> Option<String> {
         let severity = self.settings.links.severity();
         let Some(target) = resolve(self.source.link_base, path) else {
             let message = format!("link `{path}` points outside the site");
@@ -755,6 +776,10 @@ impl<'s> State<'s> {
             return None;
         };
         let mut href = format!("{}{}", self.settings.base_path, permalink.as_str());
+        if let Some(query) = query {
+            href.push('?');
+            href.push_str(query);
+        }
         if let Some(fragment) = fragment {
             let link = self.link(Some(target), fragment.to_owned(), range);
             self.rendered.links.push(link);
