@@ -156,3 +156,22 @@ fn well_known_and_nojekyll_are_published_and_other_hidden_files_are_told() {
     let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
     insta::assert_snapshot!(warnings.join("\n"));
 }
+
+/// Issue 11 leftover 6: output paths that differ only in letter case overwrite each other
+/// on case-insensitive file systems (macOS, Windows, many hosts): an error naming both.
+#[test]
+fn output_paths_differing_only_in_case_are_refused() {
+    let site = SiteTest::fixture("basic")
+        .write("static/Logo.png", "a")
+        .write("static/logo.png", "b")
+        .write("content/care/moved.md", &moved(&["/Care/"]))
+        .build();
+    let errors = site.errors();
+    assert!(errors.contains("static/logo.png") && errors.contains("static/Logo.png"), "{errors}");
+    assert_eq!(checked_case_errors(&site.root), 2, "check finds them too");
+    insta::assert_snapshot!(errors);
+}
+
+fn checked_case_errors(root: &Path) -> usize {
+    check_messages(root).iter().filter(|m| m.contains("letter case")).count()
+}
