@@ -403,3 +403,26 @@ fn a_value_error_does_not_hide_the_files_other_front_matter_problems() {
     assert!(!errors.contains("missing required front matter key `title`"), "{errors}");
     insta::assert_snapshot!(errors);
 }
+
+// issue 11 leftover 5: `related` problems were all reported at the `related` key; a page
+// listing itself, or one page twice, passed silently.
+#[test]
+fn related_entries_are_located_and_self_and_repeats_are_told() {
+    let site = SiteTest::fixture("basic")
+        .write(
+            "content/care/x.md",
+            "---\ntitle: T\ndescription: D\nrelated:\n  - washing.md\n  - x.md\n  - ./washing.md\n  - nowhere.md\n---\n",
+        )
+        .build();
+    let errors = site.errors();
+    assert!(errors.contains(" --> content/care/x.md:8:5\n"), "{errors}");
+    assert!(errors.contains(" --> content/care/x.md:6:5\n"), "{errors}");
+    assert!(errors.contains(" --> content/care/x.md:7:5\n"), "{errors}");
+    insta::assert_snapshot!(errors);
+    // Alone, the two warnings build, and the page is listed once.
+    let site = site
+        .write("content/care/x.md", "---\ntitle: T\ndescription: D\nrelated: [washing.md, x.md, washing.md]\n---\n");
+    let site = site.build();
+    assert_eq!(site.report().warnings.iter().filter(|w| w.message.contains("related")).count(), 2);
+    assert_eq!(site.read("care/x/index.html").matches("Related: ").count(), 1);
+}
