@@ -95,6 +95,8 @@ pub struct Partial<T> {
     pub outline: Outline,
     /// The unknown keys and the keys whose value did not fit, one problem each.
     pub problems: Vec<Diagnostic>,
+    /// Comments that cut a plain value short (`title: Care #1`).
+    pub warnings: Vec<Diagnostic>,
     /// The file lines of the keys left out (end exclusive): a problem found later at one of
     /// them follows from one already reported.
     pub dropped: Vec<std::ops::Range<usize>>,
@@ -108,6 +110,8 @@ pub struct Partial<T> {
 struct Scan {
     outline: Outline,
     problems: Vec<Diagnostic>,
+    /// Problems that do not stop reading (a comment cutting a value short).
+    warnings: Vec<Diagnostic>,
     top: Top,
 }
 
@@ -162,7 +166,7 @@ impl Document<'_> {
         if let Some(problem) = self.lone_carriage_return().or_else(|| self.unprintable()) {
             return Err(vec![problem]);
         }
-        let Scan { outline, problems, top } = self.scan();
+        let Scan { outline, problems, warnings, top } = self.scan();
         if !problems.is_empty() {
             return Err(problems);
         }
@@ -170,13 +174,8 @@ impl Document<'_> {
             // An empty block, or one holding only `null`, is an empty mapping.
             Top::Empty | Top::Null => {
                 let value = serde_yaml::from_str::<T>("{}").map_err(|error| vec![self.serde_error(&error)])?;
-                return Ok(Partial {
-                    value,
-                    outline,
-                    problems: Vec::new(),
-                    dropped: Vec::new(),
-                    suggested: Vec::new(),
-                });
+                let (problems, dropped, suggested) = (Vec::new(), Vec::new(), Vec::new());
+                return Ok(Partial { value, outline, problems, warnings, dropped, suggested });
             }
             Top::Mapping => {}
             Top::Other => {
@@ -216,7 +215,7 @@ impl Document<'_> {
                             self.first_line + lines.start..self.first_line + lines.end
                         })
                         .collect();
-                    return Ok(Partial { value, outline, problems, dropped, suggested });
+                    return Ok(Partial { value, outline, problems, warnings, dropped, suggested });
                 }
                 Err(error) => {
                     problems.push(self.serde_error(&error));
@@ -312,6 +311,7 @@ impl Document<'_> {
             values: 0,
             documents: 0,
             problems: Vec::new(),
+            warnings: Vec::new(),
             top: Top::Empty,
         };
         for event in Parser::new_from_str(self.yaml) {
@@ -326,7 +326,7 @@ impl Document<'_> {
                 break;
             }
         }
-        Scan { outline: scanner.outline, problems: scanner.problems, top: scanner.top }
+        Scan { outline: scanner.outline, problems: scanner.problems, warnings: scanner.warnings, top: scanner.top }
     }
 
     fn too_deep(&self, span: Span) -> Diagnostic {
@@ -365,7 +365,8 @@ impl Document<'_> {
             return self.too_deep(span);
         }
         let mut diagnostic = self.error_at(span, format!("invalid {}: {}", self.what, error.info()));
-        if let Some(hint) = syntax_hint(error.info(), self.what) {
+        let line = self.yaml.lines().nth(marker.line().saturating_sub(1)).unwrap_or_default();
+        if let Some(hint) = quote_hint(line).or_else(|| syntax_hint(error.info(), self.what)) {
             diagnostic = diagnostic.with_hint(hint);
         }
         diagnostic
@@ -449,6 +450,8 @@ struct Scanner<'d, 'a> {
     values: usize,
     documents: usize,
     problems: Vec<Diagnostic>,
+    /// Comments that cut a value short.
+    warnings: Vec<Diagnostic>,
     top: Top,
 }
 
@@ -475,12 +478,16 @@ impl Scanner<'_, '_> {
                     return ControlFlow::Break(());
                 }
             }
-            Event::Scalar(text, _, anchor, _) => {
+            Event::Scalar(text, style, anchor, _) => {
                 self.values += 1;
                 if anchor > 0 {
                     self.anchors.insert(anchor, 1);
                 }
+                let values = self.outline.entries.len();
                 self.place(span, Some(text.as_ref()));
+                if style == ScalarStyle::Plain && self.outline.entries.len() > values {
+                    self.comment_after(&text, span);
+                }
             }
             Event::Alias(anchor) => {
                 self.values = self.values.saturating_add(self.anchors.get(&anchor).copied().unwrap_or(1));
@@ -502,6 +509,33 @@ impl Scanner<'_, '_> {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
+    }
+
+    /// A comment after a plain text value on its line (`title: Care #1`): YAML leaves the
+    /// text after ` #` out of the value, which the author rarely means. A warning, unless
+    /// the value is a number, date, `true`, `false` or `null`, where a note is clearly one.
+    fn comment_after(&mut self, text: &str, span: Span) {
+        let Some(line) = self.document.file.lines().nth(span.line - 1) else { return };
+        let after: String = line.chars().skip(span.col - 1 + span.len).collect();
+        if !after.starts_with([' ', '\t']) || !after.trim_start().starts_with('#') {
+            return;
+        }
+        let lower = text.to_ascii_lowercase();
+        let plain_data = text.parse::<f64>().is_ok()
+            || matches!(lower.as_str(), "true" | "false" | "null" | "~")
+            || text.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | '.'));
+        if plain_data {
+            return;
+        }
+        let Some(entry) = self.outline.entries.last() else { return };
+        let name = entry.path.last().map_or("", String::as_str);
+        let whole: String = line.chars().skip(span.col - 1).collect::<String>().trim_end().to_owned();
+        let quoted = whole.replace('\\', "\\\\").replace('"', "\\\"");
+        let example = if entry.key.is_some() { format!("{name}: \"{quoted}\"") } else { format!("- \"{quoted}\"") };
+        let message = format!("the text after ` #` is a YAML comment and is left out: the value is `{text}`");
+        let warning =
+            self.document.error_at(span, message).with_hint(format!("quote the value to keep it: `{example}`"));
+        self.warnings.push(Diagnostic { severity: crate::diagnostic::Severity::Warning, ..warning });
     }
 
     /// A mapping or list starts: place it in its parent, then read its items in a frame.
@@ -554,6 +588,43 @@ impl Scanner<'_, '_> {
             );
         }
     }
+}
+
+/// The YAML 1.1 words for true and false (`yes`, `off`): YAML 1.2, which tend reads,
+/// takes them as text, so `quick_exit: yes` is not `true`.
+pub(crate) fn yaml11_boolean(word: &str) -> Option<bool> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "on" => Some(true),
+        "no" | "n" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// A hint for a `key: value` line whose value starts like a list, a mapping or a quoted
+/// text but goes on after it closes (`title: [Draft] My page`): quote all of it.
+fn quote_hint(line: &str) -> Option<String> {
+    let line = line.trim_start().trim_start_matches("- ");
+    let (key, value) = line.split_once(": ")?;
+    let value = value.trim();
+    let (open, close, what) = match value.chars().next()? {
+        '[' => ('[', ']', "a list"),
+        '{' => ('{', '}', "a mapping"),
+        '"' => ('"', '"', "a quoted text"),
+        '\'' => ('\'', '\'', "a quoted text"),
+        _ => return None,
+    };
+    let closed = value[1..].find(close)? + 2;
+    if value[closed..].trim().is_empty() || value[closed..].trim_start().starts_with('#') {
+        return None;
+    }
+    let quoted = if open == '"' {
+        format!("'{}'", value.replace('\'', "''"))
+    } else {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    };
+    Some(format!(
+        "a value that starts with `{open}` is read as {what} ending at `{close}`, and text after it is a mistake; to write it as text, quote all of it: `{key}: {quoted}`"
+    ))
 }
 
 /// serde's Rust type names in plain words: "expected i64" is "expected a whole number".
@@ -698,6 +769,10 @@ fn serde_hint(text: &str) -> Option<String> {
         return Some("this key takes a number, e.g. `9` or `8.5`".into());
     }
     if text.contains("expected a boolean") {
+        let found = text.split_once("string \"").and_then(|(_, rest)| rest.split_once('"')).map(|(word, _)| word);
+        if let Some((word, value)) = found.and_then(|word| yaml11_boolean(word).map(|value| (word, value))) {
+            return Some(format!("YAML reads `{word}` as text, not as {value}: write `{value}`"));
+        }
         return Some("this key takes `true` or `false`".into());
     }
     if text.contains("invalid type: sequence") {

@@ -426,3 +426,31 @@ fn related_entries_are_located_and_self_and_repeats_are_told() {
     assert_eq!(site.report().warnings.iter().filter(|w| w.message.contains("related")).count(), 2);
     assert_eq!(site.read("care/x/index.html").matches("Related: ").count(), 1);
 }
+
+// issue 11 leftover 8: `yes` told to drop quotes it does not have; `[Draft] My page` told
+// to check the indentation; `Care #1` silently cut at the comment.
+#[test]
+fn yaml_hints_say_what_yaml_did() {
+    let site = SiteTest::fixture("basic")
+        .write(
+            "content/care/x.md",
+            "---\ntitle: Care #1\ndescription: Dry # gently, with care\norder: 2 # first\n---\n",
+        )
+        .build();
+    let warnings: Vec<String> =
+        site.report().warnings.iter().filter(|w| w.message.contains("comment")).map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    let site = SiteTest::fixture("basic")
+        .write("site.yaml", &site_yaml("extra:\n  quick_exit: yes\n"))
+        .write("themes/plain/theme.yaml", THEME_YAML)
+        .build();
+    let quick_exit: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(quick_exit.len(), 1, "{quick_exit:?}");
+    let warnings = [warnings, quick_exit].concat();
+    let errors = errors_after(&[
+        ("content/care/y.md", "---\ntitle: [Draft] My page\ndescription: D\n---\n"),
+        ("content/care/z.md", "---\ntitle: T\ndescription: D\ndraft: no\n---\n"),
+    ]);
+    assert!(!errors.contains("without quotes") && !errors.contains("indentation"), "{errors}");
+    insta::assert_snapshot!(format!("{}\n\n{errors}", warnings.join("\n")));
+}

@@ -292,18 +292,21 @@ impl FrontMatter {
     /// Parses and validates the YAML block of a file.
     pub fn parse(document: &Document<'_>, requirements: Requirements) -> Result<Self, Vec<Diagnostic>> {
         let partial: Partial<RawFrontMatter> = document.parse_partial(KNOWN_KEYS)?;
-        let Partial { value, outline, mut problems, dropped, suggested } = partial;
+        let Partial { value, outline, mut problems, warnings, dropped, suggested } = partial;
         // A key left out is reported; what validation says of its absence follows from that.
         let follows =
             |d: &Diagnostic| d.span.is_some_and(|span| dropped.iter().any(|lines| lines.contains(&span.line)));
         match Self::validate(value, document, &outline, requirements, &suggested) {
-            Ok(front) if problems.is_empty() => Ok(front),
+            Ok(mut front) if problems.is_empty() => {
+                front.warnings.extend(warnings);
+                Ok(front)
+            }
             Ok(front) => {
-                problems.extend(front.warnings);
+                problems.extend(front.warnings.into_iter().chain(warnings));
                 Err(problems)
             }
             Err(more) => {
-                problems.extend(more.into_iter().filter(|d| !follows(d)));
+                problems.extend(more.into_iter().filter(|d| !follows(d)).chain(warnings));
                 Err(problems)
             }
         }
