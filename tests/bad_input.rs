@@ -454,3 +454,17 @@ fn yaml_hints_say_what_yaml_did() {
     assert!(!errors.contains("without quotes") && !errors.contains("indentation"), "{errors}");
     insta::assert_snapshot!(format!("{}\n\n{errors}", warnings.join("\n")));
 }
+
+// issue 11 leftover 1, in site.yaml: a type error hid the file's other problems.
+#[test]
+fn a_type_error_in_site_yaml_does_not_hide_its_other_problems() {
+    let errors = errors_after(&[(
+        "site.yaml",
+        "titel: Fixture guide\nbase_url: ftp://example.org/\ntheme: plain\nfeed_limit: many\nsearch:\n  enabled: sometimes\n",
+    )]);
+    for expected in ["unknown site.yaml key `titel`", "invalid `base_url`", "feed_limit", "search"] {
+        assert!(errors.contains(expected), "{expected}: {errors}");
+    }
+    assert!(!errors.contains("needs a `title`"), "told once, as the misspelt key: {errors}");
+    insta::assert_snapshot!(errors);
+}
