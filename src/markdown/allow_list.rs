@@ -80,9 +80,12 @@ pub(super) fn attribute_problem(tag: &str, name: &str, value: &str) -> Option<St
     if !allowed {
         Some(String::new())
     } else if URL_ATTRIBUTES.contains(&name) {
-        crate::sitepath::scheme(value)
-            .filter(|scheme| !SCHEMES.contains(&scheme.as_str()))
-            .map(|scheme| format!(": the `{scheme}:` scheme is not allowed"))
+        let scheme = crate::sitepath::scheme(value)?;
+        if !SCHEMES.contains(&scheme.as_str()) {
+            return Some(format!(": the `{scheme}:` scheme is not allowed"));
+        }
+        crate::sitepath::incomplete(value, &scheme)
+            .map(|why| format!(": `{}` is not a whole address ({why})", value.trim()))
     } else if name == "id" && RESERVED_IDS.contains(&value) {
         Some(format!(": `{value}` is the theme's own id"))
     } else {
