@@ -712,12 +712,8 @@ impl<'s> State<'s> {
             self.error(range, format!("links with the `{scheme}:` scheme are not allowed"), "use an https:// link");
             return "#".into();
         }
-        if let Some(rest) = text.strip_prefix("//") {
-            let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-            let message =
-                format!("`{text}` starts with `//`, so it leads to the site `{host}`, not to a page of this one");
-            let hint =
-                format!("write `https:{text}` if you mean that site, or start with one `/` for a page of this site");
+        if let Some(host) = protocol_relative_host(text) {
+            let (message, hint) = leaves_the_site(&format!("`{text}`"), host, text);
             self.reporter.warning(range, message, &hint);
             return url;
         }
@@ -824,6 +820,20 @@ fn align_with_classes(html: &str) -> String {
     html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
         .replace(" style=\"text-align: center\"", " class=\"align-center\"")
         .replace(" style=\"text-align: right\"", " class=\"align-right\"")
+}
+
+/// The host a protocol-relative URL (`//host/x`) leads to.
+fn protocol_relative_host(url: &str) -> Option<&str> {
+    url.trim_start().strip_prefix("//")?.split(['/', '?', '#']).next()
+}
+
+/// The warning for a protocol-relative `url`, written as `shown`, leading to `host`:
+/// message and hint. It leaves the site, which an author may not mean (`//page/`).
+fn leaves_the_site(shown: &str, host: &str, url: &str) -> (String, String) {
+    (
+        format!("{shown} starts with `//`, so it leads to the site `{host}`, not to a page of this one"),
+        format!("write `https:{}` if you mean that site, or start with one `/` for a page of this site", url.trim()),
+    )
 }
 
 /// The schemes links and raw HTML URLs may use.

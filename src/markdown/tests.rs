@@ -581,4 +581,9 @@ fn raw_html_urls_with_no_address_are_removed_and_told() {
     assert!(rendered.html.contains("https://ok.example/"), "{}", rendered.html);
     let found = warnings(&rendered);
     assert_eq!(found.iter().filter(|w| w.contains("not a whole address")).count(), 2, "{found:?}");
+    // A protocol-relative URL leaves the site: kept, with a warning.
+    let rendered = render_with("<a href=\"//evil.example/x\">x</a>", RawHtml::Sanitize);
+    assert!(rendered.html.contains("href=\"//evil.example/x\""), "{}", rendered.html);
+    let found = warnings(&rendered);
+    assert!(found.iter().any(|w| w.contains("leads to the site `evil.example`")), "{found:?}");
 }
