@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
 use crate::error::{Error, fs};
-use crate::yaml::{Document, Outline};
+use crate::yaml::{Document, Outline, Partial};
 
 /// The configuration file's name, at the site root.
 pub const FILE_NAME: &str = "site.yaml";
@@ -153,6 +153,9 @@ struct RawConfig {
     check: CheckSettings,
     extra: BTreeMap<String, serde_yaml::Value>,
 }
+
+/// The error for a `site.yaml` without a title.
+const NEEDS_TITLE: &str = "site.yaml needs a `title`";
 
 /// Keys `site.yaml` accepts at the top level.
 const KNOWN_KEYS: &[&str] = &[
@@ -345,9 +348,22 @@ impl Config {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let document =
             Document { path: Path::new(FILE_NAME), file: text, yaml: text, first_line: 1, what: "site.yaml" };
-        let (raw, outline): (RawConfig, Outline) = document.parse_located(KNOWN_KEYS)?;
+        let partial: Partial<RawConfig> = document.parse_partial(KNOWN_KEYS)?;
+        let Partial { value, outline, mut problems, dropped, suggested, .. } = partial;
         let source = SiteSource { text: text.into(), outline };
-        Self::from_raw(root, raw, overrides, source)
+        // What follows from a key already reported (left out, or misspelt) is not told again.
+        let follows = |d: &Diagnostic| {
+            d.span.is_some_and(|span| dropped.iter().any(|lines| lines.contains(&span.line)))
+                || (suggested.contains(&"title") && d.message == NEEDS_TITLE)
+        };
+        match Self::from_raw(root, value, overrides, source) {
+            Ok(config) if problems.is_empty() => Ok(config),
+            Ok(_) => Err(problems),
+            Err(more) => {
+                problems.extend(more.into_iter().filter(|d| !follows(d)));
+                Err(problems)
+            }
+        }
     }
 
     fn from_raw(
@@ -376,9 +392,7 @@ impl Config {
         let error_at = |path: &[&str], message: String| source.at_value(path, Severity::Error, message);
         let mut problems = Vec::new();
         let title = title.filter(|t| !t.trim().is_empty()).unwrap_or_else(|| {
-            problems.push(
-                error_at(&["title"], "site.yaml needs a `title`".into()).with_hint("add a line like `title: My guide`"),
-            );
+            problems.push(error_at(&["title"], NEEDS_TITLE.into()).with_hint("add a line like `title: My guide`"));
             String::new()
         });
         let base_url_text = overrides.base_url.clone().or(base_url).unwrap_or_else(|| "http://127.0.0.1:1111/".into());

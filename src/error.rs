@@ -86,6 +86,29 @@ pub mod fs {
     /// [`files_under`], plus the symbolic links it skipped (full paths). Links are never
     /// followed, so nothing outside the site's folders can be published through one.
     pub fn files_and_links_under(dir: &Path) -> Result<(Files, Vec<PathBuf>), Error> {
+        walk_files(dir, &mut |entry| !is_ignored_name(&entry.file_name().to_string_lossy()))
+    }
+
+    /// What a static folder publishes: [`files_and_links_under`], but with the hidden
+    /// names deploy targets read ([`PUBLISHED_HIDDEN`]); the hidden files and folders it
+    /// skips that are not junk ([`is_junk_name`]) are listed third, for a warning.
+    pub fn static_files_under(dir: &Path) -> Result<(Files, Vec<PathBuf>, Vec<PathBuf>), Error> {
+        let mut hidden = Vec::new();
+        let (files, links) = walk_files(dir, &mut |entry| {
+            let name = entry.file_name().to_string_lossy();
+            let keep = is_static_name(&name);
+            if !keep && !is_junk_name(&name) {
+                hidden.push(entry.path().to_path_buf());
+            }
+            keep
+        })?;
+        Ok((files, links, hidden))
+    }
+
+    fn walk_files(
+        dir: &Path,
+        keep: &mut dyn FnMut(&walkdir::DirEntry) -> bool,
+    ) -> Result<(Files, Vec<PathBuf>), Error> {
         // A folder that is itself a link (`static -> ~`) is skipped and reported too.
         if std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
             return Ok((Vec::new(), vec![dir.to_path_buf()]));
@@ -96,7 +119,7 @@ pub mod fs {
         let walk = walkdir::WalkDir::new(dir).follow_root_links(false).sort_by_file_name().into_iter();
         let mut files = Vec::new();
         let mut links = Vec::new();
-        for entry in walk.filter_entry(|e| e.depth() == 0 || !is_ignored_name(&e.file_name().to_string_lossy())) {
+        for entry in walk.filter_entry(|e| e.depth() == 0 || keep(e)) {
             let entry = entry.map_err(|error| Error::Io {
                 action: "could not read",
                 path: error.path().unwrap_or(dir).to_path_buf(),
@@ -126,6 +149,19 @@ pub mod fs {
         None
     }
 
+    /// A warning for a hidden file or folder of a static folder that is not published.
+    pub fn skipped_hidden(root: &Path, path: &Path) -> crate::Diagnostic {
+        let what = if path.is_dir() { "hidden folder" } else { "hidden file" };
+        crate::Diagnostic::warning(
+            path.strip_prefix(root).unwrap_or(path),
+            format!("this is a {what}, so it is not published"),
+        )
+        .with_hint(format!(
+            "of hidden names, static folders publish only {}; rename it without the leading `.` to publish it, or move it out of the static folder",
+            PUBLISHED_HIDDEN.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(" and ")
+        ))
+    }
+
     /// A warning for a symbolic link that was skipped, named relative to `root`.
     pub fn skipped_link(root: &Path, link: &Path) -> crate::Diagnostic {
         crate::Diagnostic::warning(
@@ -137,11 +173,34 @@ pub mod fs {
 
     /// Whether a file is hidden, or an editor's temporary or backup file.
     pub fn is_ignored_name(name: &str) -> bool {
-        name.starts_with('.')
-            || name.starts_with('#')
+        name.starts_with('.') || is_junk_name(name)
+    }
+
+    /// Hidden names a static folder publishes: web hosts and deploy targets read them
+    /// (`.well-known/security.txt`, GitHub Pages' `.nojekyll`).
+    pub const PUBLISHED_HIDDEN: &[&str] = &[".well-known", ".nojekyll"];
+
+    /// Whether a static folder publishes a file or folder of this name.
+    pub fn is_static_name(name: &str) -> bool {
+        !is_junk_name(name) && (!name.starts_with('.') || PUBLISHED_HIDDEN.contains(&name))
+    }
+
+    /// An editor's temporary or backup file, or what an operating system or version
+    /// control leaves in folders: never published, never worth a word.
+    pub fn is_junk_name(name: &str) -> bool {
+        name.starts_with('#')
+            || name.starts_with(".#")
+            || name.starts_with("._")
+            || name.starts_with(".git")
+            || name.starts_with(".~lock.")
+            || matches!(
+                name,
+                ".DS_Store" | ".Spotlight-V100" | ".Trashes" | ".fseventsd" | ".directory" | ".hg" | ".svn"
+            )
             || name.ends_with('~')
             || name.ends_with(".swp")
             || name.ends_with(".swx")
+            || name.ends_with(".swo")
             || name.ends_with(".tmp")
             || name == "4913"
     }

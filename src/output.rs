@@ -132,6 +132,14 @@ impl OutputDir {
     /// Refuses a file, a mount point, and a non-empty folder without tend's marker.
     fn check_replaceable(&self, shown: &str) -> Result<(), Error> {
         let Ok(metadata) = std::fs::symlink_metadata(&self.path) else { return Ok(()) };
+        // A link to an existing folder was resolved already: this one leads nowhere.
+        if metadata.is_symlink() && !self.path.exists() {
+            let target = std::fs::read_link(&self.path).unwrap_or_default();
+            return Err(Error::Usage(format!(
+                "the output `{shown}` is a symbolic link to `{}`, which does not exist; remove the link, create the folder it points to, or choose another output folder",
+                target.display()
+            )));
+        }
         if !metadata.is_dir() {
             return Err(Error::Usage(format!(
                 "the output `{shown}` is a file, not a folder; choose another output folder"

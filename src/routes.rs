@@ -5,7 +5,8 @@
 //! home page, topics, pages, tag pages, static files, article folders' files, then aliases
 //! (the newcomer loses: an alias never displaces a file). A second
 //! claim on a file, or a claim that needs a folder where another claims a file
-//! (`/style.css` as an alias over the stylesheet), is an error naming both claimants,
+//! (`/style.css` as an alias over the stylesheet), or a path that differs from another
+//! only in letter case (they are one file on macOS and Windows), is an error naming both claimants,
 //! located at the claim that came second. `build`, `check` and `serve` all build this
 //! table, so they all find the same collisions, and `check`'s link checker looks links
 //! up in it. Path arithmetic lives in [`crate::sitepath`]; this module only decides
@@ -76,6 +77,9 @@ pub struct Routes {
     files: HashMap<PathBuf, Claim>,
     /// Folders some claim needs, with the file that needs it first.
     folders: HashMap<PathBuf, PathBuf>,
+    /// Each claimed path in lowercase, with the path as claimed: on a case-insensitive
+    /// file system (macOS, Windows, many hosts) `Logo.png` overwrites `logo.png`.
+    folded: HashMap<String, PathBuf>,
     /// Collisions and invalid aliases, located.
     pub problems: Vec<Diagnostic>,
     /// For each refused claim, its problem's index and owner, to locate it afterwards.
@@ -115,8 +119,9 @@ impl Routes {
             None => vec![config.static_dir()],
         };
         for dir in &static_dirs {
-            let (found, links) = crate::error::fs::files_and_links_under(dir)?;
+            let (found, links, hidden) = crate::error::fs::static_files_under(dir)?;
             routes.problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
+            routes.problems.extend(hidden.iter().map(|path| crate::error::fs::skipped_hidden(&config.root, path)));
             for (rel, abs) in found {
                 let source = abs.strip_prefix(&config.root).unwrap_or(&abs).to_path_buf();
                 let published = theme.map_or_else(|| rel.clone(), |theme| theme.published_path(&rel));
@@ -203,6 +208,18 @@ impl Routes {
             self.refuse(&claim, &path, &format!("is inside `/{folder}/`, which tend fills with the search index"));
             return;
         }
+        let folded = path.to_string_lossy().to_lowercase();
+        if let Some(other) = self.folded.get(&folded) {
+            let taken = &self.files[other];
+            let message = format!(
+                "differs only in letter case from `/{}` ({}): on a case-insensitive file system (macOS, Windows, many web hosts) one would overwrite the other",
+                url_of(other),
+                describe(&taken.owner, taken.source.as_deref())
+            );
+            self.refuse(&claim, &path, &message);
+            return;
+        }
+        self.folded.insert(folded, path.clone());
         for ancestor in path.ancestors().skip(1).filter(|a| !a.as_os_str().is_empty()) {
             self.folders.entry(ancestor.to_path_buf()).or_insert_with(|| path.clone());
         }

@@ -69,6 +69,24 @@ pub fn scheme(url: &str) -> Option<String> {
     valid.then(|| scheme.to_ascii_lowercase())
 }
 
+/// Why `url`, whose scheme is `scheme` (from [`scheme`]), is not a whole address: a web
+/// address needs `//` and a host (`https:` and `http:page` lead nowhere), `mailto:` and
+/// `tel:` something after the colon. `None` when it is whole.
+pub fn incomplete(url: &str, scheme: &str) -> Option<&'static str> {
+    let rest = url.trim().split_once(':').map_or("", |(_, rest)| rest);
+    match scheme {
+        "http" | "https" => match rest.strip_prefix("//") {
+            None => Some("a web address needs `//` and a host name after the scheme"),
+            Some(after) if after.split(['/', '?', '#']).next().unwrap_or_default().is_empty() => {
+                Some("there is no host name after `//`")
+            }
+            Some(_) => None,
+        },
+        _ if rest.trim().is_empty() => Some("there is nothing after the scheme"),
+        _ => None,
+    }
+}
+
 /// The site path of tag `name`'s page: `tags/<slug>/`.
 pub fn tag_path(name: &str) -> String {
     format!("tags/{}/", slugify(name))

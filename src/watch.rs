@@ -74,7 +74,8 @@ impl Change {
 /// What a changed path is, or `None` when it cannot affect the site.
 pub fn classify(root: &Path, path: &Path) -> Option<Kind> {
     let rel = path.strip_prefix(root).ok()?;
-    if rel.components().any(|c| crate::error::fs::is_ignored_name(&c.as_os_str().to_string_lossy())) {
+    // Static folders publish `.well-known/` and `.nojekyll`; a change there is a change.
+    if rel.components().any(|c| !crate::error::fs::is_static_name(&c.as_os_str().to_string_lossy())) {
         return None;
     }
     let mut parts = rel.iter().map(|p| p.to_string_lossy());
@@ -236,6 +237,8 @@ mod tests {
         assert_eq!(kind("templates/article.html"), Some(Kind::Template));
         assert_eq!(kind("themes/default/static/style.css"), Some(Kind::Style));
         assert_eq!(kind("static/img/a.png"), Some(Kind::Static));
+        assert_eq!(kind("static/.well-known/security.txt"), Some(Kind::Static));
+        assert_eq!(kind("themes/default/static/.nojekyll"), Some(Kind::Static));
         assert_eq!(kind("themes/default/theme.yaml"), Some(Kind::Config));
         assert_eq!(kind("themes"), Some(Kind::Template), "the themes folder itself");
         assert_eq!(kind("themes/plain"), Some(Kind::Template), "a theme folder renamed into place");
@@ -251,6 +254,7 @@ mod tests {
             "content/a/4913",
             "content/a/.#b.md",
             ".git/index",
+            "static/.DS_Store",
             "README.md",
         ] {
             assert_eq!(kind(path), None, "{path}");

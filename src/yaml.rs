@@ -9,7 +9,8 @@
 //!   aliases that expand past [`MAX_VALUES`] (billion laughs), and syntax errors. It stops
 //!   at the first of these, so hostile input costs microseconds, not seconds;
 //! - serde_yaml then turns a block that passed into typed values, reporting each unknown
-//!   top-level key with a "did you mean" and the first type error, in plain words.
+//!   top-level key with a "did you mean" and each type error, in plain words; a key with
+//!   a problem is left out and the rest typed again, so one bad value hides nothing.
 //!
 //! Positions are mapped from the YAML block to lines of the containing file (front matter
 //! starts on line 2).
@@ -86,11 +87,31 @@ impl Outline {
     }
 }
 
+/// What [`Document::parse_partial`] read.
+pub struct Partial<T> {
+    /// The typed value of the keys that passed.
+    pub value: T,
+    /// Where each key and value is.
+    pub outline: Outline,
+    /// The unknown keys and the keys whose value did not fit, one problem each.
+    pub problems: Vec<Diagnostic>,
+    /// Comments that cut a plain value short (`title: Care #1`).
+    pub warnings: Vec<Diagnostic>,
+    /// The file lines of the keys left out (end exclusive): a problem found later at one of
+    /// them follows from one already reported.
+    pub dropped: Vec<std::ops::Range<usize>>,
+    /// The known keys suggested for unknown ones (`titel` → `title`): that one is missing
+    /// is already told.
+    pub suggested: Vec<&'static str>,
+}
+
 /// What scanning found: the outline, what the top-level value is, and the problems
 /// (the last of which stopped it).
 struct Scan {
     outline: Outline,
     problems: Vec<Diagnostic>,
+    /// Problems that do not stop reading (a comment cutting a value short).
+    warnings: Vec<Diagnostic>,
     top: Top,
 }
 
@@ -127,23 +148,36 @@ impl Document<'_> {
     ///
     /// `T` should *not* deny unknown fields at the top level (they are reported here,
     /// all at once, with suggestions); nested structs should.
-    pub fn parse<T: DeserializeOwned>(&self, known: &[&str]) -> Result<T, Vec<Diagnostic>> {
+    pub fn parse<T: DeserializeOwned>(&self, known: &[&'static str]) -> Result<T, Vec<Diagnostic>> {
         self.parse_located(known).map(|(value, _)| value)
     }
 
     /// [`Document::parse`], plus the block's [`Outline`] to point later problems at values.
-    pub fn parse_located<T: DeserializeOwned>(&self, known: &[&str]) -> Result<(T, Outline), Vec<Diagnostic>> {
+    pub fn parse_located<T: DeserializeOwned>(&self, known: &[&'static str]) -> Result<(T, Outline), Vec<Diagnostic>> {
+        let Partial { value, outline, problems, .. } = self.parse_partial(known)?;
+        if problems.is_empty() { Ok((value, outline)) } else { Err(problems) }
+    }
+
+    /// Parses the block as `T` as far as it can: each top-level key that is unknown or
+    /// does not fit its type is reported and left out (so the keys that are fine can still
+    /// be checked, and every problem of the file is told in one run). `Err` when the
+    /// block cannot be read at all (a syntax error, not a mapping).
+    pub fn parse_partial<T: DeserializeOwned>(&self, known: &[&'static str]) -> Result<Partial<T>, Vec<Diagnostic>> {
         if let Some(problem) = self.lone_carriage_return().or_else(|| self.unprintable()) {
             return Err(vec![problem]);
         }
-        let Scan { outline, problems, top } = self.scan();
+        let Scan { outline, problems, warnings, top } = self.scan();
         if !problems.is_empty() {
             return Err(problems);
         }
-        let source = match top {
+        match top {
             // An empty block, or one holding only `null`, is an empty mapping.
-            Top::Empty | Top::Null => "{}",
-            Top::Mapping => self.yaml,
+            Top::Empty | Top::Null => {
+                let value = serde_yaml::from_str::<T>("{}").map_err(|error| vec![self.serde_error(&error)])?;
+                let (problems, dropped, suggested) = (Vec::new(), Vec::new(), Vec::new());
+                return Ok(Partial { value, outline, problems, warnings, dropped, suggested });
+            }
+            Top::Mapping => {}
             Top::Other => {
                 let span = outline.value(&[]).unwrap_or(Span { line: self.first_line, col: 1, len: 1 });
                 return Err(vec![
@@ -151,20 +185,71 @@ impl Document<'_> {
                         .with_hint("write one `key: value` per line, e.g. `title: My page`"),
                 ]);
             }
+        }
+        // Each top-level key and the block lines (0-based) it spans, to the next key.
+        let keys: Vec<(&str, Span)> = outline.keys_under(&[]).collect();
+        let block_lines = self.yaml.lines().count();
+        let lines_of = |i: usize| {
+            let start = keys[i].1.line - self.first_line;
+            let end = keys.get(i + 1).map_or(block_lines, |next| (next.1.line - self.first_line).max(start + 1));
+            start..end
         };
-        let mut problems: Vec<Diagnostic> = outline
-            .keys_under(&[])
-            .filter(|(name, _)| !known.contains(name))
-            .map(|(name, _)| self.unknown_key(name, known, &outline))
-            .collect();
-        match serde_yaml::from_str::<T>(source) {
-            Ok(typed) if problems.is_empty() => Ok((typed, outline)),
-            Ok(_) => Err(problems),
-            Err(error) => {
-                problems.push(self.serde_error(&error));
-                Err(problems)
+        let mut problems = Vec::new();
+        let mut dropped: Vec<usize> = Vec::new();
+        let mut suggested = Vec::new();
+        for (i, (name, _)) in keys.iter().enumerate() {
+            if !known.contains(name) {
+                problems.push(self.unknown_key(name, known, &outline));
+                suggested.extend(did_you_mean(name, known.iter().copied()));
+                dropped.push(i);
             }
         }
+        loop {
+            let source = self.without(dropped.iter().map(|&i| lines_of(i)));
+            match serde_yaml::from_str::<T>(&source) {
+                Ok(value) => {
+                    let dropped = dropped
+                        .iter()
+                        .map(|&i| {
+                            let lines = lines_of(i);
+                            self.first_line + lines.start..self.first_line + lines.end
+                        })
+                        .collect();
+                    return Ok(Partial { value, outline, problems, warnings, dropped, suggested });
+                }
+                Err(error) => {
+                    problems.push(self.serde_error(&error));
+                    // The key the error is in, if it is one not yet left out.
+                    let culprit = error
+                        .location()
+                        .filter(|_| !error.to_string().starts_with("missing field"))
+                        .and_then(|location| {
+                            let line = location.line().saturating_sub(1);
+                            (0..keys.len()).rev().find(|&i| lines_of(i).contains(&line))
+                        });
+                    match culprit {
+                        Some(i) if !dropped.contains(&i) => dropped.push(i),
+                        _ => return Err(problems),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The block with the given lines (0-based ranges) blanked, so line numbers still match;
+    /// `{}` when nothing is left.
+    fn without(&self, blanked: impl Iterator<Item = std::ops::Range<usize>>) -> String {
+        let blanked: Vec<_> = blanked.collect();
+        if blanked.is_empty() {
+            return self.yaml.to_owned();
+        }
+        let kept: String = self
+            .yaml
+            .split_inclusive('\n')
+            .enumerate()
+            .map(|(n, line)| if blanked.iter().any(|r| r.contains(&n)) { "\n" } else { line })
+            .collect();
+        if kept.trim().is_empty() { "{}".to_owned() } else { kept }
     }
 
     /// The block's outline, as far as it can be read (for locating problems found after
@@ -226,6 +311,7 @@ impl Document<'_> {
             values: 0,
             documents: 0,
             problems: Vec::new(),
+            warnings: Vec::new(),
             top: Top::Empty,
         };
         for event in Parser::new_from_str(self.yaml) {
@@ -240,7 +326,7 @@ impl Document<'_> {
                 break;
             }
         }
-        Scan { outline: scanner.outline, problems: scanner.problems, top: scanner.top }
+        Scan { outline: scanner.outline, problems: scanner.problems, warnings: scanner.warnings, top: scanner.top }
     }
 
     fn too_deep(&self, span: Span) -> Diagnostic {
@@ -279,7 +365,8 @@ impl Document<'_> {
             return self.too_deep(span);
         }
         let mut diagnostic = self.error_at(span, format!("invalid {}: {}", self.what, error.info()));
-        if let Some(hint) = syntax_hint(error.info(), self.what) {
+        let line = self.yaml.lines().nth(marker.line().saturating_sub(1)).unwrap_or_default();
+        if let Some(hint) = quote_hint(line).or_else(|| syntax_hint(error.info(), self.what)) {
             diagnostic = diagnostic.with_hint(hint);
         }
         diagnostic
@@ -363,6 +450,8 @@ struct Scanner<'d, 'a> {
     values: usize,
     documents: usize,
     problems: Vec<Diagnostic>,
+    /// Comments that cut a value short.
+    warnings: Vec<Diagnostic>,
     top: Top,
 }
 
@@ -389,12 +478,16 @@ impl Scanner<'_, '_> {
                     return ControlFlow::Break(());
                 }
             }
-            Event::Scalar(text, _, anchor, _) => {
+            Event::Scalar(text, style, anchor, _) => {
                 self.values += 1;
                 if anchor > 0 {
                     self.anchors.insert(anchor, 1);
                 }
+                let values = self.outline.entries.len();
                 self.place(span, Some(text.as_ref()));
+                if style == ScalarStyle::Plain && self.outline.entries.len() > values {
+                    self.comment_after(&text, span);
+                }
             }
             Event::Alias(anchor) => {
                 self.values = self.values.saturating_add(self.anchors.get(&anchor).copied().unwrap_or(1));
@@ -416,6 +509,33 @@ impl Scanner<'_, '_> {
             return ControlFlow::Break(());
         }
         ControlFlow::Continue(())
+    }
+
+    /// A comment after a plain text value on its line (`title: Care #1`): YAML leaves the
+    /// text after ` #` out of the value, which the author rarely means. A warning, unless
+    /// the value is a number, date, `true`, `false` or `null`, where a note is clearly one.
+    fn comment_after(&mut self, text: &str, span: Span) {
+        let Some(line) = self.document.file.lines().nth(span.line - 1) else { return };
+        let after: String = line.chars().skip(span.col - 1 + span.len).collect();
+        if !after.starts_with([' ', '\t']) || !after.trim_start().starts_with('#') {
+            return;
+        }
+        let lower = text.to_ascii_lowercase();
+        let plain_data = text.parse::<f64>().is_ok()
+            || matches!(lower.as_str(), "true" | "false" | "null" | "~")
+            || text.chars().all(|c| c.is_ascii_digit() || matches!(c, '-' | ':' | '.'));
+        if plain_data {
+            return;
+        }
+        let Some(entry) = self.outline.entries.last() else { return };
+        let name = entry.path.last().map_or("", String::as_str);
+        let whole: String = line.chars().skip(span.col - 1).collect::<String>().trim_end().to_owned();
+        let quoted = whole.replace('\\', "\\\\").replace('"', "\\\"");
+        let example = if entry.key.is_some() { format!("{name}: \"{quoted}\"") } else { format!("- \"{quoted}\"") };
+        let message = format!("the text after ` #` is a YAML comment and is left out: the value is `{text}`");
+        let warning =
+            self.document.error_at(span, message).with_hint(format!("quote the value to keep it: `{example}`"));
+        self.warnings.push(Diagnostic { severity: crate::diagnostic::Severity::Warning, ..warning });
     }
 
     /// A mapping or list starts: place it in its parent, then read its items in a frame.
@@ -468,6 +588,43 @@ impl Scanner<'_, '_> {
             );
         }
     }
+}
+
+/// The YAML 1.1 words for true and false (`yes`, `off`): YAML 1.2, which tend reads,
+/// takes them as text, so `quick_exit: yes` is not `true`.
+pub(crate) fn yaml11_boolean(word: &str) -> Option<bool> {
+    match word.trim().to_ascii_lowercase().as_str() {
+        "yes" | "y" | "on" => Some(true),
+        "no" | "n" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// A hint for a `key: value` line whose value starts like a list, a mapping or a quoted
+/// text but goes on after it closes (`title: [Draft] My page`): quote all of it.
+fn quote_hint(line: &str) -> Option<String> {
+    let line = line.trim_start().trim_start_matches("- ");
+    let (key, value) = line.split_once(": ")?;
+    let value = value.trim();
+    let (open, close, what) = match value.chars().next()? {
+        '[' => ('[', ']', "a list"),
+        '{' => ('{', '}', "a mapping"),
+        '"' => ('"', '"', "a quoted text"),
+        '\'' => ('\'', '\'', "a quoted text"),
+        _ => return None,
+    };
+    let closed = value[1..].find(close)? + 2;
+    if value[closed..].trim().is_empty() || value[closed..].trim_start().starts_with('#') {
+        return None;
+    }
+    let quoted = if open == '"' {
+        format!("'{}'", value.replace('\'', "''"))
+    } else {
+        format!("\"{}\"", value.replace('\\', "\\\\").replace('"', "\\\""))
+    };
+    Some(format!(
+        "a value that starts with `{open}` is read as {what} ending at `{close}`, and text after it is a mistake; to write it as text, quote all of it: `{key}: {quoted}`"
+    ))
 }
 
 /// serde's Rust type names in plain words: "expected i64" is "expected a whole number".
@@ -612,6 +769,10 @@ fn serde_hint(text: &str) -> Option<String> {
         return Some("this key takes a number, e.g. `9` or `8.5`".into());
     }
     if text.contains("expected a boolean") {
+        let found = text.split_once("string \"").and_then(|(_, rest)| rest.split_once('"')).map(|(word, _)| word);
+        if let Some((word, value)) = found.and_then(|word| yaml11_boolean(word).map(|value| (word, value))) {
+            return Some(format!("YAML reads `{word}` as text, not as {value}: write `{value}`"));
+        }
         return Some("this key takes `true` or `false`".into());
     }
     if text.contains("invalid type: sequence") {

@@ -385,3 +385,87 @@ fn a_site_yaml_that_is_not_utf8_is_located() {
         "{errors}"
     );
 }
+
+// issue 11 leftover 1: a value error used to hide the file's other front matter problems
+#[test]
+fn a_value_error_does_not_hide_the_files_other_front_matter_problems() {
+    let errors = errors_after(&[
+        ("content/care/x.md", "---\ntitle: T\ndate: 2024-13-45\ncolour: red\n---\n"),
+        ("content/care/y.md", "---\ntitle: T\norder: \"x\"\ntagz: [a]\nsearch: maybe\n---\n"),
+        ("content/care/z.md", "---\ntitle: [T]\ndescription: D\n---\n"),
+    ]);
+    assert!(errors.contains("there is no month 13"), "{errors}");
+    assert!(errors.contains("unknown front matter key `colour`"), "{errors}");
+    assert!(errors.contains("unknown front matter key `tagz`"), "{errors}");
+    assert!(errors.contains("expected a whole number"), "{errors}");
+    assert!(errors.contains(" --> content/care/y.md:5:9\n"), "{errors}");
+    assert_eq!(errors.matches("missing required front matter key `description`").count(), 2, "{errors}");
+    // The bad title is reported once, not again as missing.
+    assert!(!errors.contains("missing required front matter key `title`"), "{errors}");
+    insta::assert_snapshot!(errors);
+}
+
+// issue 11 leftover 5: `related` problems were all reported at the `related` key; a page
+// listing itself, or one page twice, passed silently.
+#[test]
+fn related_entries_are_located_and_self_and_repeats_are_told() {
+    let site = SiteTest::fixture("basic")
+        .write(
+            "content/care/x.md",
+            "---\ntitle: T\ndescription: D\nrelated:\n  - washing.md\n  - x.md\n  - ./washing.md\n  - nowhere.md\n---\n",
+        )
+        .build();
+    let errors = site.errors();
+    assert!(errors.contains(" --> content/care/x.md:8:5\n"), "{errors}");
+    assert!(errors.contains(" --> content/care/x.md:6:5\n"), "{errors}");
+    assert!(errors.contains(" --> content/care/x.md:7:5\n"), "{errors}");
+    insta::assert_snapshot!(errors);
+    // Alone, the two warnings build, and the page is listed once.
+    let site = site
+        .write("content/care/x.md", "---\ntitle: T\ndescription: D\nrelated: [washing.md, x.md, washing.md]\n---\n");
+    let site = site.build();
+    assert_eq!(site.report().warnings.iter().filter(|w| w.message.contains("related")).count(), 2);
+    assert_eq!(site.read("care/x/index.html").matches("Related: ").count(), 1);
+}
+
+// issue 11 leftover 8: `yes` told to drop quotes it does not have; `[Draft] My page` told
+// to check the indentation; `Care #1` silently cut at the comment.
+#[test]
+fn yaml_hints_say_what_yaml_did() {
+    let site = SiteTest::fixture("basic")
+        .write(
+            "content/care/x.md",
+            "---\ntitle: Care #1\ndescription: Dry # gently, with care\norder: 2 # first\n---\n",
+        )
+        .build();
+    let warnings: Vec<String> =
+        site.report().warnings.iter().filter(|w| w.message.contains("comment")).map(ToString::to_string).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    let site = SiteTest::fixture("basic")
+        .write("site.yaml", &site_yaml("extra:\n  quick_exit: yes\n"))
+        .write("themes/plain/theme.yaml", THEME_YAML)
+        .build();
+    let quick_exit: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(quick_exit.len(), 1, "{quick_exit:?}");
+    let warnings = [warnings, quick_exit].concat();
+    let errors = errors_after(&[
+        ("content/care/y.md", "---\ntitle: [Draft] My page\ndescription: D\n---\n"),
+        ("content/care/z.md", "---\ntitle: T\ndescription: D\ndraft: no\n---\n"),
+    ]);
+    assert!(!errors.contains("without quotes") && !errors.contains("indentation"), "{errors}");
+    insta::assert_snapshot!(format!("{}\n\n{errors}", warnings.join("\n")));
+}
+
+// issue 11 leftover 1, in site.yaml: a type error hid the file's other problems.
+#[test]
+fn a_type_error_in_site_yaml_does_not_hide_its_other_problems() {
+    let errors = errors_after(&[(
+        "site.yaml",
+        "titel: Fixture guide\nbase_url: ftp://example.org/\ntheme: plain\nfeed_limit: many\nsearch:\n  enabled: sometimes\n",
+    )]);
+    for expected in ["unknown site.yaml key `titel`", "invalid `base_url`", "feed_limit", "search"] {
+        assert!(errors.contains(expected), "{expected}: {errors}");
+    }
+    assert!(!errors.contains("needs a `title`"), "told once, as the misspelt key: {errors}");
+    insta::assert_snapshot!(errors);
+}

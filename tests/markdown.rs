@@ -119,3 +119,21 @@ fn removed_video_audio_and_iframes_are_warned_about() {
     assert!(page.contains("After KEPT.") && page.contains("Your browser shows no video."), "{page}");
     assert!(!page.contains("<video") && !page.contains("<audio") && !page.contains("<iframe"), "{page}");
 }
+
+// issue 11 leftovers 3 and 4: a `.md` link with a query was published raw (a broken
+// link); a protocol-relative link left the site without a word; a scheme with no address
+// (`https:`, `http:foo`) was published as a link.
+#[test]
+fn md_links_keep_their_query_and_odd_urls_are_told_where_they_are() {
+    let good = "---\ntitle: Drying off\ndescription: Pat.\n---\nSee [washing](washing.md?from=drying#why-water) and \
+                [elsewhere](//evil.example/page) and [fine](https://example.org/).\n";
+    let site = SiteTest::fixture("basic").write("content/care/drying.md", good).build();
+    let page = site.read("care/drying/index.html");
+    assert!(!page.contains("washing.md"), "{page}");
+    assert!(page.contains("href=\"/guide/care/washing/?from=drying#why-water\""), "{page}");
+    let warnings: Vec<String> =
+        site.report().warnings.iter().map(|w| format!("{}: {}", w.location(), w.message)).collect();
+    let bad = "---\ntitle: Drying off\ndescription: Pat.\n---\n[a](https:) [b](http:foo) [c](mailto:) [d](https://)\n";
+    let errors = SiteTest::fixture("basic").write("content/care/drying.md", bad).build().errors();
+    insta::assert_snapshot!(format!("{}\n\n{errors}", warnings.join("\n")));
+}

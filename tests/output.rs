@@ -142,3 +142,14 @@ fn a_mount_point_output_gets_a_clear_error() {
     let error = build_into(&site, "/proc").expect_err("refused");
     assert!(error.to_string().contains("mount point"), "{error}");
 }
+
+/// Issue 11 leftover 7: `--output` naming a symbolic link to nowhere was called "a file".
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_dangling_link_is_told_so() {
+    let site = SiteTest::fixture("basic");
+    std::os::unix::fs::symlink(site.root.join("gone/away"), site.root.join("out")).expect("link");
+    let error = build_into(&site, "out").expect_err("must refuse").to_string();
+    assert!(error.contains("symbolic link") && error.contains("does not exist"), "{error}");
+    insta::assert_snapshot!(error.replace(&*site.root.to_string_lossy(), "<site>"));
+}

@@ -140,3 +140,47 @@ fn a_static_file_cannot_replace_the_search_vocabulary() {
     assert!(errors.contains("this static file claims `/search/words.txt`"), "{errors}");
     assert!(errors.contains("tend's search vocabulary"), "{errors}");
 }
+
+/// Issue 11 leftover 2: hidden static files (`.well-known/`, `.nojekyll`) were silently
+/// not published. They are deploy needs; editor and OS junk stays out, and any other
+/// hidden file is a warning naming it.
+#[test]
+fn well_known_and_nojekyll_are_published_and_other_hidden_files_are_told() {
+    let site = SiteTest::fixture("basic")
+        .write("static/.well-known/security.txt", "Contact: mailto:security@example.org\n")
+        .write("static/.nojekyll", "")
+        .write("static/_headers", "/*\n  X-Frame-Options: DENY\n")
+        .write("static/.DS_Store", "junk")
+        .write("static/.gitkeep", "")
+        .write("static/.well-known/.security.txt.swp", "junk")
+        .write("static/images/.hidden-draft.png", "x")
+        .build();
+    let listing = site.listing();
+    for published in [".well-known/security.txt", ".nojekyll", "_headers"] {
+        assert!(listing.lines().any(|line| line == published), "{published}:\n{listing}");
+    }
+    for junk in [".DS_Store", ".gitkeep", ".swp", ".hidden-draft.png"] {
+        assert!(!listing.contains(junk), "{junk}:\n{listing}");
+    }
+    let warnings: Vec<String> = site.report().warnings.iter().map(ToString::to_string).collect();
+    insta::assert_snapshot!(warnings.join("\n"));
+}
+
+/// Issue 11 leftover 6: output paths that differ only in letter case overwrite each other
+/// on case-insensitive file systems (macOS, Windows, many hosts): an error naming both.
+#[test]
+fn output_paths_differing_only_in_case_are_refused() {
+    let site = SiteTest::fixture("basic")
+        .write("static/Logo.png", "a")
+        .write("static/logo.png", "b")
+        .write("content/care/moved.md", &moved(&["/Care/"]))
+        .build();
+    let errors = site.errors();
+    assert!(errors.contains("static/logo.png") && errors.contains("static/Logo.png"), "{errors}");
+    assert_eq!(checked_case_errors(&site.root), 2, "check finds them too");
+    insta::assert_snapshot!(errors);
+}
+
+fn checked_case_errors(root: &Path) -> usize {
+    check_messages(root).iter().filter(|m| m.contains("letter case")).count()
+}

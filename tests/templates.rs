@@ -73,3 +73,14 @@ fn a_loop_over_a_map_keeps_its_order() {
     site.report();
     assert!(site.read("tags/index.html").contains("[abcdefgh]"), "{}", site.read("tags/index.html"));
 }
+
+/// Issue 11 leftover 7: a template that is not UTF-8 gave a raw I/O error.
+#[test]
+fn a_template_that_is_not_utf8_is_located() {
+    let site = SiteTest::fixture("basic");
+    let path = site.root.join("themes/plain/templates/page.html");
+    std::fs::write(&path, b"<p>{{ page.title }}</p>\n<p>caf\xe9</p>\n").expect("write");
+    let errors = site.build().errors();
+    assert!(errors.contains(" --> themes/plain/templates/page.html:2:7\n"), "{errors}");
+    insta::assert_snapshot!(errors);
+}

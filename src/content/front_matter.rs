@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, Severity, Span};
-use crate::yaml::{Document, Outline};
+use crate::yaml::{Document, Outline, Partial};
 
 /// A file split at its front matter fences.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,6 +179,8 @@ struct Findings<'a> {
     outline: &'a Outline,
     /// Whether the page is a draft: unfinished editorial fields are warnings then.
     draft: bool,
+    /// Keys suggested for a misspelt key: their absence is already reported.
+    suggested: &'a [&'a str],
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -214,6 +216,9 @@ impl Findings<'_> {
             return value;
         }
         let present = self.outline.key(&[key]).is_some();
+        if !present && self.suggested.contains(&key) {
+            return value;
+        }
         let hint = if present {
             format!("write it after `{key}:`, e.g. `{key}: {example}`")
         } else {
@@ -286,8 +291,25 @@ fn parse_date(text: &str) -> Result<NaiveDate, Option<String>> {
 impl FrontMatter {
     /// Parses and validates the YAML block of a file.
     pub fn parse(document: &Document<'_>, requirements: Requirements) -> Result<Self, Vec<Diagnostic>> {
-        let (raw, outline): (RawFrontMatter, Outline) = document.parse_located(KNOWN_KEYS)?;
-        Self::validate(raw, document, &outline, requirements)
+        let partial: Partial<RawFrontMatter> = document.parse_partial(KNOWN_KEYS)?;
+        let Partial { value, outline, mut problems, warnings, dropped, suggested } = partial;
+        // A key left out is reported; what validation says of its absence follows from that.
+        let follows =
+            |d: &Diagnostic| d.span.is_some_and(|span| dropped.iter().any(|lines| lines.contains(&span.line)));
+        match Self::validate(value, document, &outline, requirements, &suggested) {
+            Ok(mut front) if problems.is_empty() => {
+                front.warnings.extend(warnings);
+                Ok(front)
+            }
+            Ok(front) => {
+                problems.extend(front.warnings.into_iter().chain(warnings));
+                Err(problems)
+            }
+            Err(more) => {
+                problems.extend(more.into_iter().filter(|d| !follows(d)).chain(warnings));
+                Err(problems)
+            }
+        }
     }
 
     fn validate(
@@ -295,9 +317,10 @@ impl FrontMatter {
         document: &Document<'_>,
         outline: &Outline,
         requirements: Requirements,
+        suggested: &[&str],
     ) -> Result<Self, Vec<Diagnostic>> {
         let draft = raw.draft.unwrap_or(false);
-        let mut found = Findings { document, outline, draft, errors: Vec::new(), warnings: Vec::new() };
+        let mut found = Findings { document, outline, draft, suggested, errors: Vec::new(), warnings: Vec::new() };
         let title = found.required(raw.title, "title", "\"Cleaning up after sex\"", false);
         let description = match requirements {
             Requirements::Page => found.required(

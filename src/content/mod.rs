@@ -342,20 +342,39 @@ impl Content {
     fn resolve_related(&mut self, problems: &mut Vec<Diagnostic>) {
         let index: HashMap<&Path, usize> = self.pages.iter().enumerate().map(|(i, p)| (p.path.as_path(), i)).collect();
         let mut resolved = Vec::with_capacity(self.pages.len());
-        for page in &self.pages {
+        for (me, page) in self.pages.iter().enumerate() {
             let mut related = Vec::new();
-            for target in &page.front.related {
-                let document = page.front_matter();
+            let document = page.front_matter();
+            // Read only when an entry has a problem to point at.
+            let mut outline = None;
+            for (i, target) in page.front.related.iter().enumerate() {
                 let (path, _) = split_fragment(target);
-                match resolve(page.link_base(), path) {
-                    Some(full) if index.contains_key(full.as_path()) => related.push(index[full.as_path()]),
-                    Some(full) if self.failed.contains(&full) => {}
-                    Some(full) if self.drafts.contains(&full) => problems.push(
-                        document
-                            .error_at_key("related", format!("`related` entry `{target}` is a draft"))
+                let at = |outline: &mut Option<crate::yaml::Outline>| {
+                    let outline = outline.get_or_insert_with(|| document.outline());
+                    outline.value(&["related", &i.to_string()]).unwrap_or_else(|| document.key_span("related"))
+                };
+                let problem = match resolve(page.link_base(), path) {
+                    Some(full) if index.get(full.as_path()) == Some(&me) => Some(
+                        Diagnostic::warning(&page.path, format!("`related` entry `{target}` is this page itself"))
+                            .with_hint("list other pages under `related`; remove this entry"),
+                    ),
+                    Some(full) if related.contains(&index.get(full.as_path()).copied().unwrap_or(usize::MAX)) => Some(
+                        Diagnostic::warning(&page.path, format!("`related` lists `{target}` a second time"))
+                            .with_hint("each related page is shown once; remove this entry"),
+                    ),
+                    Some(full) if index.contains_key(full.as_path()) => {
+                        related.push(index[full.as_path()]);
+                        None
+                    }
+                    Some(full) if self.failed.contains(&full) => None,
+                    Some(full) if self.drafts.contains(&full) => Some(
+                        Diagnostic::error(&page.path, format!("`related` entry `{target}` is a draft"))
                             .with_hint("publish that page first, or remove it from `related`"),
                     ),
-                    _ => problems.push(self.missing_page(&document, target, page.link_base(), &index)),
+                    _ => Some(self.missing_page(&document, target, page.link_base(), &index)),
+                };
+                if let Some(problem) = problem {
+                    problems.push(problem.at(document.file, at(&mut outline)));
                 }
             }
             resolved.push(related);
@@ -377,8 +396,7 @@ impl Content {
             Some(best) => format!("did you mean `{best}`? Paths are relative to this file"),
             None => "give the path of another article relative to this file, e.g. `../topic/article.md`".to_owned(),
         };
-        document
-            .error_at_key("related", format!("`related` entry `{target}` is not a page of this site"))
+        Diagnostic::error(document.path, format!("`related` entry `{target}` is not a page of this site"))
             .with_hint(hint)
     }
 

@@ -72,6 +72,12 @@ pub(super) fn cleaner() -> ammonia::Builder<'static> {
     builder
 }
 
+/// The host a URL attribute's protocol-relative value (`href="//host/x"`) leads to: it
+/// leaves the site, which the author may not mean (`//page/` for `/page/`).
+pub(super) fn protocol_relative_host<'v>(name: &str, value: &'v str) -> Option<&'v str> {
+    URL_ATTRIBUTES.contains(&name).then(|| super::protocol_relative_host(value)).flatten()
+}
+
 /// Why an attribute must go (`None` when it may stay): empty when it is not allowed on
 /// the tag at all, else the reason, for the warning.
 pub(super) fn attribute_problem(tag: &str, name: &str, value: &str) -> Option<String> {
@@ -80,9 +86,12 @@ pub(super) fn attribute_problem(tag: &str, name: &str, value: &str) -> Option<St
     if !allowed {
         Some(String::new())
     } else if URL_ATTRIBUTES.contains(&name) {
-        crate::sitepath::scheme(value)
-            .filter(|scheme| !SCHEMES.contains(&scheme.as_str()))
-            .map(|scheme| format!(": the `{scheme}:` scheme is not allowed"))
+        let scheme = crate::sitepath::scheme(value)?;
+        if !SCHEMES.contains(&scheme.as_str()) {
+            return Some(format!(": the `{scheme}:` scheme is not allowed"));
+        }
+        crate::sitepath::incomplete(value, &scheme)
+            .map(|why| format!(": `{}` is not a whole address ({why})", value.trim()))
     } else if name == "id" && RESERVED_IDS.contains(&value) {
         Some(format!(": `{value}` is the theme's own id"))
     } else {

@@ -23,6 +23,15 @@ pub(super) struct Token<'a> {
     pub(super) range: Range<usize>,
 }
 
+/// Whether `text` holds a line of nothing but white space between two line breaks.
+fn has_blank_line(text: &str) -> bool {
+    text.split('\n')
+        .skip(1)
+        .collect::<Vec<_>>()
+        .split_last()
+        .is_some_and(|(_, inner)| inner.iter().any(|line| line.trim().is_empty()))
+}
+
 /// What a token is.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Kind<'a> {
@@ -47,7 +56,8 @@ pub(super) enum Kind<'a> {
 /// The kind of markup left open.
 #[derive(Debug, PartialEq, Eq)]
 pub(super) enum Unclosed {
-    /// `<!--` without `-->`, or `<?`, `<!`, `</ ` without `>`.
+    /// `<!--` without `-->`, or `<?`, `<!`, `</ ` without `>` (or with a blank line
+    /// before it).
     Comment,
     /// A tag cut off by the end of the fragment (often an unclosed quote).
     Tag,
@@ -145,9 +155,12 @@ impl<'a> Lexer<'a> {
                 Some(Read::Start(tag, end)) => Some((Kind::Start(tag), end)),
                 _ => unclosed(Unclosed::Tag, self.html.len() - start),
             },
+            // A browser reads `<?…>` and `<!…>` as a comment up to the next `>`; across a
+            // blank line that is never meant (`<?php` hiding the paragraphs after it):
+            // unclosed, so only the opener goes.
             [b'!' | b'?' | b'/', ..] => match self.finder.next(">", start + 2) {
-                Some(close) => Some((Kind::Comment, close + 1)),
-                None => unclosed(Unclosed::Comment, 2),
+                Some(close) if !has_blank_line(&self.html[start..close]) => Some((Kind::Comment, close + 1)),
+                _ => unclosed(Unclosed::Comment, 2),
             },
             _ => None,
         }
@@ -415,6 +428,9 @@ mod tests {
         unclosed("Comment", "<!--", " x <b>y", "<b>");
         // Comment-like markup ends at the first `>`, as in browsers; this has none.
         unclosed("Comment", "<?", "php y", "php y");
+        // A `>` after a blank line does not close it: the paragraphs between stay.
+        unclosed("Comment", "<?", "php\n\nWORD here.\n\n<b>", "php\n\nWORD here.\n\n");
+        unclosed("Comment", "<!", "x\n \nWORD>", "x\n \nWORD>");
         unclosed("Comment", "<!", "DOCTYPE y", "DOCTYPE y");
         let tokens = kinds("a <div class=\"x <b>y");
         assert_eq!(tokens[1], ("unclosed Tag".into(), "<div class=\"x <b>y"), "an unfinished tag runs to the end");

@@ -700,12 +700,21 @@ impl<'s> State<'s> {
         let text = url.trim();
         if let Some(scheme) = crate::sitepath::scheme(text) {
             if SCHEMES.contains(&scheme.as_str()) {
-                return url;
+                let Some(why) = crate::sitepath::incomplete(text, &scheme) else { return url };
+                let hint = match scheme.as_str() {
+                    "mailto" => "write the address after it, e.g. `mailto:help@example.org`",
+                    "tel" => "write the number after it, e.g. `tel:+441234567890`",
+                    _ => "write the whole web address, e.g. `https://example.org/page`",
+                };
+                self.error(range, format!("`{text}` is not a whole address: {why}"), hint);
+                return "#".into();
             }
             self.error(range, format!("links with the `{scheme}:` scheme are not allowed"), "use an https:// link");
             return "#".into();
         }
-        if text.starts_with("//") {
+        if let Some(host) = protocol_relative_host(text) {
+            let (message, hint) = leaves_the_site(&format!("`{text}`"), host, text);
+            self.reporter.warning(range, message, &hint);
             return url;
         }
         if let Some(site_path) = text.strip_prefix('/') {
@@ -718,6 +727,8 @@ impl<'s> State<'s> {
             self.rendered.links.push(link);
             return url;
         }
+        // `page.md?x=1`: the query stays, after the page's URL.
+        let (path, query) = path.split_once('?').map_or((path, None), |(path, query)| (path, Some(query)));
         if !path.to_ascii_lowercase().ends_with(".md") {
             if self.page.is_some() {
                 self.error(
@@ -728,11 +739,17 @@ impl<'s> State<'s> {
             }
             return url;
         }
-        self.markdown_link(path, fragment, range).map_or(url, CowStr::from)
+        self.markdown_link(path, query, fragment, range).map_or(url, CowStr::from)
     }
 
     /// Resolves a link to another Markdown file to its published URL.
-    fn markdown_link(&mut self, path: &str, fragment: Option<&str>, range: &Range<usize>) -> Option<String> {
+    fn markdown_link(
+        &mut self,
+        path: &str,
+        query: Option<&str>,
+        fragment: Option<&str>,
+        range: &Range<usize>,
+    ) -> Option<String> {
         let severity = self.settings.links.severity();
         let Some(target) = resolve(self.source.link_base, path) else {
             let message = format!("link `{path}` points outside the site");
@@ -755,6 +772,10 @@ impl<'s> State<'s> {
             return None;
         };
         let mut href = format!("{}{}", self.settings.base_path, permalink.as_str());
+        if let Some(query) = query {
+            href.push('?');
+            href.push_str(query);
+        }
         if let Some(fragment) = fragment {
             let link = self.link(Some(target), fragment.to_owned(), range);
             self.rendered.links.push(link);
@@ -799,6 +820,20 @@ fn align_with_classes(html: &str) -> String {
     html.replace(" style=\"text-align: left\"", " class=\"align-left\"")
         .replace(" style=\"text-align: center\"", " class=\"align-center\"")
         .replace(" style=\"text-align: right\"", " class=\"align-right\"")
+}
+
+/// The host a protocol-relative URL (`//host/x`) leads to.
+fn protocol_relative_host(url: &str) -> Option<&str> {
+    url.trim_start().strip_prefix("//")?.split(['/', '?', '#']).next()
+}
+
+/// The warning for a protocol-relative `url`, written as `shown`, leading to `host`:
+/// message and hint. It leaves the site, which an author may not mean (`//page/`).
+fn leaves_the_site(shown: &str, host: &str, url: &str) -> (String, String) {
+    (
+        format!("{shown} starts with `//`, so it leads to the site `{host}`, not to a page of this one"),
+        format!("write `https:{}` if you mean that site, or start with one `/` for a page of this site", url.trim()),
+    )
 }
 
 /// The schemes links and raw HTML URLs may use.

@@ -269,6 +269,11 @@ impl Pass<'_, '_> {
                     self.warn(places, &attribute.range, message, HINT_REMOVED);
                 }
                 None => {
+                    if let Some(host) = allow_list::protocol_relative_host(name, &attribute.value) {
+                        let shown = format!("`{name}=\"{}\"`", attribute.value.trim());
+                        let (message, hint) = super::leaves_the_site(&shown, host, &attribute.value);
+                        self.warn(places, &attribute.range, message, &hint);
+                    }
                     out.push_str(&format!(" {name}=\""));
                     escape_attribute(&attribute.value, out);
                     out.push('"');

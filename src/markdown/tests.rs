@@ -568,3 +568,22 @@ fn footnote_labels_cannot_take_theme_or_heading_ids() {
     let fine = render_with("See[^1].\n\n## Notes\n\n[^1]: One.\n", RawHtml::Sanitize);
     assert!(fine.diagnostics.is_empty(), "{:?}", fine.diagnostics);
 }
+
+// issue 11 leftover 3: raw HTML with a scheme and no address (`href="https:"`) kept a
+// link that leads nowhere; it goes, with a warning, like a disallowed scheme.
+#[test]
+fn raw_html_urls_with_no_address_are_removed_and_told() {
+    let rendered = render_with(
+        "<a href=\"https:\">x</a> <a href=\"mailto:\">y</a> <a href=\"https://ok.example/\">z</a>",
+        RawHtml::Sanitize,
+    );
+    assert!(!rendered.html.contains("\"https:\"") && !rendered.html.contains("\"mailto:\""), "{}", rendered.html);
+    assert!(rendered.html.contains("https://ok.example/"), "{}", rendered.html);
+    let found = warnings(&rendered);
+    assert_eq!(found.iter().filter(|w| w.contains("not a whole address")).count(), 2, "{found:?}");
+    // A protocol-relative URL leaves the site: kept, with a warning.
+    let rendered = render_with("<a href=\"//evil.example/x\">x</a>", RawHtml::Sanitize);
+    assert!(rendered.html.contains("href=\"//evil.example/x\""), "{}", rendered.html);
+    let found = warnings(&rendered);
+    assert!(found.iter().any(|w| w.contains("leads to the site `evil.example`")), "{found:?}");
+}

@@ -138,7 +138,16 @@ impl Manifest {
                 let message = format!("`extra.{key}` takes {expected}, found {}", kind(value));
                 let hint = match (default, value) {
                     (serde_yaml::Value::Bool(_), serde_yaml::Value::String(text)) => {
-                        format!("write it without quotes: `{key}: {}`", text.trim().to_lowercase())
+                        let word = text.trim().to_lowercase();
+                        match crate::yaml::yaml11_boolean(&word) {
+                            _ if word == "true" || word == "false" => {
+                                format!("write it without quotes: `{key}: {word}`")
+                            }
+                            Some(value) => {
+                                format!("YAML reads `{}` as text, not as {value}: write `{key}: {value}`", text.trim())
+                            }
+                            None => format!("write `{key}: true` or `{key}: false`"),
+                        }
                     }
                     _ => format!(
                         "the theme's default is `{}`",

@@ -89,8 +89,9 @@ impl Theme {
         }));
         let mut files = Vec::new();
         for (name, rel) in &sources {
-            match fs::read_to_string(&config.root.join(rel)) {
-                Ok(text) => files.push((name.clone(), text)),
+            match fs::read(&config.root.join(rel)).map(|bytes| crate::diagnostic::decode_utf8(&bytes, rel)) {
+                Ok(Ok(text)) => files.push((name.clone(), text)),
+                Ok(Err(problem)) => problems.push(problem),
                 Err(error) => problems.push(Diagnostic::error(rel, error.to_string())),
             }
         }
