@@ -50,11 +50,19 @@ test("a save shows in the open tab; a broken save shows the overlay; fixing it c
   const good = await readFile(file, "utf8");
 
   // Scroll down, edit, and see the new text arrive by itself, at the same place.
-  await page.evaluate(() => window.scrollTo(0, 600));
+  // Instantly: the theme scrolls smoothly, and a save mid-animation would keep a place the
+  // reader was only passing through.
+  await page.evaluate(() => window.scrollTo({ top: 600, behavior: "instant" }));
+  await page.waitForFunction(() => window.scrollY === 600);
   await writeFile(file, good.replace("## What it can feel like", "## What it can feel like, edited live"));
   await page.getByRole("heading", { name: "What it can feel like, edited live" }).waitFor({ timeout: 10_000 });
+  // The place is restored on the reloaded page's `load` event, which can come a moment
+  // after the new heading is visible: wait for it (bounded) rather than read it at once.
+  const kept = await page
+    .waitForFunction(() => Math.abs(window.scrollY - 600) < 50, null, { timeout: 5_000 })
+    .then(() => true, () => false);
   const y = await page.evaluate(() => window.scrollY);
-  assert.ok(Math.abs(y - 600) < 50, `scroll position kept after the reload (got ${y})`);
+  assert.ok(kept, `scroll position kept after the reload (got ${y})`);
 
   // Break the front matter: the last good page stays, with an overlay naming the problem.
   await writeFile(file, good.replace("title:", "titel:"));
