@@ -7,17 +7,9 @@ use std::time::{Duration, Instant};
 
 use tend::{Overrides, Severity};
 
-use crate::support::SiteTest;
+use crate::support::{SiteTest, errors_after};
 
 const THEME_YAML: &str = "name: plain\nextra:\n  quick_exit: false\n  quick_exit_url: \"https://www.bbc.co.uk/weather\"\n  help_page: \"get-help/\"\n";
-
-fn errors_after(changes: &[(&str, &str)]) -> String {
-    let mut site = SiteTest::fixture("basic");
-    for (path, text) in changes {
-        site = site.write(path, text);
-    }
-    site.build().errors()
-}
 
 fn site_yaml(extra_lines: &str) -> String {
     format!("title: Fixture guide\nbase_url: https://example.org/guide/\ntheme: plain\n{extra_lines}")

@@ -1,16 +1,8 @@
 //! One test per diagnostic: the exact text a user sees, pinned as a snapshot.
 
-use crate::support::SiteTest;
+use crate::support::{SiteTest, errors_after};
 
 const ARTICLE: &str = "---\ntitle: T\ndescription: D\n---\nBody.\n";
-
-fn errors_after(changes: &[(&str, &str)]) -> String {
-    let mut site = SiteTest::fixture("basic");
-    for (path, text) in changes {
-        site = site.write(path, text);
-    }
-    site.build().errors()
-}
 
 #[test]
 fn unknown_front_matter_key() {

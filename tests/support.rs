@@ -131,6 +131,15 @@ pub(crate) fn snapshot_tree(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The errors of building the basic fixture after writing `changes` (path, text) into it.
+pub(crate) fn errors_after(changes: &[(&str, &str)]) -> String {
+    let mut site = SiteTest::fixture("basic");
+    for (path, text) in changes {
+        site = site.write(path, text);
+    }
+    site.build().errors()
+}
+
 pub(crate) fn listing(dir: &Path) -> String {
     let paths = snapshot_tree(dir).into_iter().map(|(path, _)| path).collect::<Vec<_>>().join("\n");
     without_asset_hashes(&paths)

@@ -1,15 +1,7 @@
 //! Templates under Tera 2 (issue 13, lever 1): what theme authors get from the engine, and
 //! the errors they see.
 
-use crate::support::SiteTest;
-
-fn errors_after(changes: &[(&str, &str)]) -> String {
-    let mut site = SiteTest::fixture("basic");
-    for (path, text) in changes {
-        site = site.write(path, text);
-    }
-    site.build().errors()
-}
+use crate::support::{SiteTest, errors_after};
 
 // issue 13 lever 1: Tera stops at the first syntax error; tend reports every template's.
 #[test]
