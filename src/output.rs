@@ -232,17 +232,10 @@ impl OutputDir {
         (parent, name)
     }
 
-    /// Writes `files` and swaps them in, recording `search_stamp` in the marker. On error
-    /// the previous output is untouched. Call it holding [`OutputDir::lock`].
-    pub fn publish(&self, files: &[OutputFile], search_stamp: Option<&str>) -> Result<Written, Error> {
-        let mut staging = self.stage()?;
-        staging.write(files)?;
-        staging.publish(search_stamp)
-    }
-
     /// A new staging folder beside the output, to write into (in parts, so the pages can
     /// be written while the search index is still being built) and then swap in with
     /// [`Staging::publish`]. Dropped unpublished, it is removed and the output is untouched.
+    /// Call it holding [`OutputDir::lock`].
     pub fn stage(&self) -> Result<Staging<'_>, Error> {
         let (parent, name) = self.parent_and_name();
         fs::create_dir_all(&parent)?;

@@ -179,19 +179,7 @@ impl Content {
             .filter_map(|path| path.parent().map(Path::to_path_buf))
             .filter(|dir| dir.as_path() != Path::new("content"))
             .collect();
-        let under_broken = |path: &Path| broken.iter().any(|dir| path.starts_with(dir));
-        topics.retain(|topic: &Topic| {
-            !under_broken(&topic.path) || {
-                failed.push(topic.path.clone());
-                false
-            }
-        });
-        pages.retain(|(_, page): &(PathBuf, Page)| {
-            !under_broken(&page.path) || {
-                failed.push(page.path.clone());
-                false
-            }
-        });
+        leave_out(&broken, &mut topics, &mut pages, &mut failed);
         // A draft topic is left out with everything in it, like a draft article.
         if home.front.draft {
             problems.push(
@@ -205,19 +193,7 @@ impl Content {
             .filter(|topic| topic.front.draft && !config.drafts)
             .filter_map(|topic| topic.path.parent().map(Path::to_path_buf))
             .collect();
-        let in_draft = |path: &Path| held_back.iter().any(|dir| path.starts_with(dir));
-        topics.retain(|topic: &Topic| {
-            !in_draft(&topic.path) || {
-                drafts.push(topic.path.clone());
-                false
-            }
-        });
-        pages.retain(|(_, page): &(PathBuf, Page)| {
-            !in_draft(&page.path) || {
-                drafts.push(page.path.clone());
-                false
-            }
-        });
+        leave_out(&held_back, &mut topics, &mut pages, &mut drafts);
         let mut content = Self {
             home,
             topics,
@@ -465,6 +441,24 @@ fn permalink_from_path(path: &Path) -> Permalink {
     folder
         .components()
         .fold(Permalink::home(), |permalink, part| permalink.child(&page::slugify(&part.as_os_str().to_string_lossy())))
+}
+
+/// Takes every topic and page inside one of `dirs` out of `topics` and `pages`, adding its
+/// path to `into`.
+fn leave_out(dirs: &[PathBuf], topics: &mut Vec<Topic>, pages: &mut Vec<(PathBuf, Page)>, into: &mut Vec<PathBuf>) {
+    let inside = |path: &Path| dirs.iter().any(|dir| path.starts_with(dir));
+    topics.retain(|topic| {
+        !inside(&topic.path) || {
+            into.push(topic.path.clone());
+            false
+        }
+    });
+    pages.retain(|(_, page)| {
+        !inside(&page.path) || {
+            into.push(page.path.clone());
+            false
+        }
+    });
 }
 
 /// The walk's result: content files in order, plus every other file for bundles.
