@@ -338,17 +338,38 @@ pub struct Overrides {
 impl Config {
     /// Reads and validates `<root>/site.yaml`.
     pub fn load(root: &Path, overrides: &Overrides) -> Result<Self, Error> {
+        match Self::load_lenient(root, overrides)? {
+            (Some(config), problems) if problems.is_empty() => Ok(config),
+            (_, problems) => Err(Error::Site(problems)),
+        }
+    }
+
+    /// Reads `<root>/site.yaml` and returns every problem in it, with the configuration
+    /// made from the keys that were valid (the others left at their defaults), or `None`
+    /// when the file could not be read as a mapping at all.
+    pub fn load_lenient(root: &Path, overrides: &Overrides) -> Result<(Option<Self>, Vec<Diagnostic>), Error> {
         let path = root.join(FILE_NAME);
         let text = crate::diagnostic::decode_utf8(&fs::read(&path)?, Path::new(FILE_NAME)).map_err(Error::one)?;
-        Self::parse(root, &text, overrides).map_err(Error::Site)
+        Ok(Self::parse_lenient(root, &text, overrides))
     }
 
     /// Parses `site.yaml` text.
     pub fn parse(root: &Path, text: &str, overrides: &Overrides) -> Result<Self, Vec<Diagnostic>> {
+        match Self::parse_lenient(root, text, overrides) {
+            (Some(config), problems) if problems.is_empty() => Ok(config),
+            (_, problems) => Err(problems),
+        }
+    }
+
+    /// [`Config::parse`], keeping the configuration made from the valid keys.
+    fn parse_lenient(root: &Path, text: &str, overrides: &Overrides) -> (Option<Self>, Vec<Diagnostic>) {
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let document =
             Document { path: Path::new(FILE_NAME), file: text, yaml: text, first_line: 1, what: "site.yaml" };
-        let partial: Partial<RawConfig> = document.parse_partial(KNOWN_KEYS)?;
+        let partial: Partial<RawConfig> = match document.parse_partial(KNOWN_KEYS) {
+            Ok(partial) => partial,
+            Err(problems) => return (None, problems),
+        };
         let Partial { value, outline, mut problems, dropped, suggested, .. } = partial;
         let source = SiteSource { text: text.into(), outline };
         // What follows from a key already reported (left out, or misspelt) is not told again.
@@ -356,22 +377,14 @@ impl Config {
             d.span.is_some_and(|span| dropped.iter().any(|lines| lines.contains(&span.line)))
                 || (suggested.contains(&"title") && d.message == NEEDS_TITLE)
         };
-        match Self::from_raw(root, value, overrides, source) {
-            Ok(config) if problems.is_empty() => Ok(config),
-            Ok(_) => Err(problems),
-            Err(more) => {
-                problems.extend(more.into_iter().filter(|d| !follows(d)));
-                Err(problems)
-            }
-        }
+        let (config, more) = Self::from_raw(root, value, overrides, source);
+        problems.extend(more.into_iter().filter(|d| !follows(d)));
+        (Some(config), problems)
     }
 
-    fn from_raw(
-        root: &Path,
-        raw: RawConfig,
-        overrides: &Overrides,
-        source: SiteSource,
-    ) -> Result<Self, Vec<Diagnostic>> {
+    /// The configuration from `raw`, with every problem in its values (each invalid one
+    /// replaced by its default, so the rest of the site can still be checked).
+    fn from_raw(root: &Path, raw: RawConfig, overrides: &Overrides, source: SiteSource) -> (Self, Vec<Diagnostic>) {
         let RawConfig {
             title,
             description,
@@ -413,10 +426,7 @@ impl Config {
         problems.extend(check_problems(&check, &source));
         problems
             .extend(extra_url_problems(&extra, &[], &|path, message| source.at_value(path, Severity::Error, message)));
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        Ok(Self {
+        let config = Self {
             root: root.to_path_buf(),
             title,
             description,
@@ -436,7 +446,8 @@ impl Config {
             drafts: overrides.drafts,
             plain_assets: overrides.plain_assets,
             source,
-        })
+        };
+        (config, problems)
     }
 
     /// `<root>/content`.

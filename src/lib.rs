@@ -137,7 +137,7 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     let report = |problems| Ok(check::CheckReport::new(problems, 0, 0, started));
     // Broken links stay errors in `check` whatever site.yaml says, unless asked otherwise.
     let overrides = Overrides { links: Some(options.overrides.links.unwrap_or_default()), ..options.overrides.clone() };
-    let config = match Config::load(&options.root, &overrides) {
+    let config = match load_config(&options.root, &overrides) {
         Ok(config) => config,
         Err(Error::Site(problems)) => return report(problems),
         Err(error) => return Err(error),
@@ -207,6 +207,25 @@ pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>
     Ok((config, site?))
 }
 
+/// `site.yaml`; when it has problems, they come together with the content's own (front
+/// matter, folders), which do not depend on it, so one run reports both. The content is
+/// loaded with the settings that were valid; nothing is rendered, so nothing can follow
+/// from a setting that was left out.
+fn load_config(root: &std::path::Path, overrides: &Overrides) -> Result<Config, Error> {
+    let (config, mut problems) = Config::load_lenient(root, overrides)?;
+    match config {
+        Some(config) if problems.is_empty() => Ok(config),
+        partial => {
+            match partial.map(|config| Content::load(&config)) {
+                Some(Ok(content)) => problems.extend(content.problems),
+                Some(Err(Error::Site(found))) => problems.extend(found),
+                Some(Err(_)) | None => {}
+            }
+            Err(Error::Site(problems))
+        }
+    }
+}
+
 /// The load and parse stages: configuration, theme and content, with every problem
 /// from all three reported together.
 pub fn load(options: &BuildOptions) -> Result<(Config, Theme, Content), Error> {
@@ -216,7 +235,7 @@ pub fn load(options: &BuildOptions) -> Result<(Config, Theme, Content), Error> {
 /// [`load`], reusing the compiled theme and parsed front matter in `cache` where their
 /// files are unchanged.
 fn load_cached(options: &BuildOptions, cache: Option<&mut RenderCache>) -> Result<(Config, Theme, Content), Error> {
-    let config = Config::load(&options.root, &options.overrides)?;
+    let config = load_config(&options.root, &options.overrides)?;
     let (previous_theme, mut front_matter, stats) = match cache {
         Some(cache) => (cache.theme.take(), Some(&mut cache.front_matter), Some(&mut cache.stats)),
         None => (None, None, None),

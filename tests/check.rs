@@ -124,7 +124,41 @@ fn a_typo_in_the_check_section_is_an_error() {
         .write("site.yaml", "title: T\ntheme: mini\ncheck:\n  readability_targt: 8\n  avoid: [{word: \"--\"}]\n");
     let report = check(&site);
     insta::assert_snapshot!(report.render(Format::Human, ""));
-    assert_eq!(report.summary(), "1 error, 0 warnings; the content checks did not run because the site did not load");
+    assert_eq!(
+        report.summary(),
+        "1 error, 0 warnings; site.yaml did not load, so only the content's front matter and folders were checked"
+    );
+}
+
+/// A typo in site.yaml hid every problem in the content until it was fixed: the content's
+/// own front-matter problems are now reported in the same run, by `check` and `build`.
+#[test]
+fn a_site_yaml_typo_does_not_hide_the_contents_front_matter_problems() {
+    let site = SiteTest::fixture("check-base")
+        .write(
+            "site.yaml",
+            "titel: T
+theme: mini
+search: {enabeld: true}
+",
+        )
+        .write(
+            "content/care/typo.md",
+            "---
+title: T
+description: D
+tgas: [a]
+---
+Body.
+",
+        );
+    let report = check(&site);
+    let locations: Vec<String> = report.diagnostics.iter().map(tend::Diagnostic::location).collect();
+    assert_eq!(locations, ["content/care/typo.md:4:1", "site.yaml:1:1", "site.yaml:3:10"], "{report:?}");
+    let errors = site.build().errors();
+    for at in ["content/care/typo.md:4:1", "site.yaml:1:1", "site.yaml:3:10"] {
+        assert!(errors.contains(&format!("--> {at}\n")), "{at} in:\n{errors}");
+    }
 }
 
 /// Issue 11 item 14: `check` stopped at the first stage that failed, reporting only the

@@ -78,7 +78,9 @@ impl CheckReport {
     pub fn summary(&self) -> String {
         let counts = format!("{}, {}", plural(self.errors(), "error"), plural(self.warnings(), "warning"));
         if self.total == 0 {
-            return format!("{counts}; the content checks did not run because the site did not load");
+            return format!(
+                "{counts}; site.yaml did not load, so only the content's front matter and folders were checked"
+            );
         }
         let files = if self.checked == self.total {
             plural(self.checked, "file")
