@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use serde::Deserialize;
 
-use crate::diagnostic::{Diagnostic, Severity, Span};
+use crate::diagnostic::{Diagnostic, Severity, Span, did_you_mean};
 use crate::error::{Error, fs};
 use crate::yaml::{Document, Outline, Partial};
 
@@ -87,6 +87,45 @@ impl Default for SearchOptions {
     }
 }
 
+/// One entry of `languages:` as written: what differs in that language.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageSettings {
+    /// The language's own name for itself, for the language switcher (`Español`).
+    pub name: Option<String>,
+    /// The site's title in that language.
+    pub title: Option<String>,
+    /// The site's description in that language.
+    pub description: Option<String>,
+    /// Search settings of that language's index.
+    pub search: LanguageSearch,
+}
+
+/// `languages.<code>.search:`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LanguageSearch {
+    /// Synonym groups for that language's pages (see [`SearchOptions::synonyms`]).
+    pub synonyms: Vec<Vec<String>>,
+}
+
+/// A language the site is published in, with everything that differs in it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Language {
+    /// BCP 47 tag, as in `language:` or the key of `languages:` (`es`).
+    pub code: String,
+    /// Its name in itself (`Español`).
+    pub name: String,
+    /// The site's title in it.
+    pub title: String,
+    /// The site's description in it.
+    pub description: String,
+    /// Its search synonyms.
+    pub synonyms: Vec<Vec<String>>,
+    /// Where its pages are published: `""` for the default language, `es/` for others.
+    pub prefix: String,
+}
+
 /// One entry of `check.avoid`: a word or phrase to avoid, and what to write instead.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -152,6 +191,8 @@ struct RawConfig {
     search: SearchOptions,
     check: CheckSettings,
     extra: BTreeMap<String, serde_yaml::Value>,
+    /// Read entry by entry (see [`languages_of`]), so each entry's problems are told.
+    languages: BTreeMap<String, serde_yaml::Value>,
 }
 
 /// The error for a `site.yaml` without a title.
@@ -174,6 +215,7 @@ const KNOWN_KEYS: &[&str] = &[
     "search",
     "check",
     "extra",
+    "languages",
 ];
 
 impl Default for RawConfig {
@@ -194,6 +236,7 @@ impl Default for RawConfig {
             search: SearchOptions::default(),
             check: CheckSettings::default(),
             extra: BTreeMap::new(),
+            languages: BTreeMap::new(),
         }
     }
 }
@@ -254,8 +297,10 @@ pub struct Config {
     pub description: String,
     /// Where the site is published.
     pub base_url: BaseUrl,
-    /// BCP 47 language tag, for `<html lang>`.
+    /// BCP 47 language tag of the default language, for `<html lang>`.
     pub language: String,
+    /// Every language of the site: the default one first, then `languages:` in code order.
+    pub languages: Vec<Language>,
     /// Name of the theme folder under `themes/`.
     pub theme: String,
     /// Repository web URL, for edit and report links.
@@ -401,6 +446,7 @@ impl Config {
             search,
             check,
             extra,
+            languages,
         } = raw;
         let error_at = |path: &[&str], message: String| source.at_value(path, Severity::Error, message);
         let mut problems = Vec::new();
@@ -423,6 +469,7 @@ impl Config {
         problems.extend(name_problems(&theme, &language, report_form.as_deref(), &source));
         problems.extend(repository.as_deref().and_then(|repo| repository_problem(repo, &source)));
         problems.extend(search_problems(&search, &source));
+        let languages = languages_of(&language, &title, &description, &search, languages, &source, &mut problems);
         problems.extend(check_problems(&check, &source));
         problems
             .extend(extra_url_problems(&extra, &[], &|path, message| source.at_value(path, Severity::Error, message)));
@@ -432,6 +479,7 @@ impl Config {
             description,
             base_url,
             language,
+            languages,
             theme,
             repository: repository.map(|r| r.trim().trim_end_matches('/').to_owned()),
             repository_branch,
@@ -463,6 +511,144 @@ impl Config {
     /// `<root>/templates`, the site's template overrides.
     pub fn templates_dir(&self) -> PathBuf {
         self.root.join("templates")
+    }
+}
+
+/// The site's languages: the default (named by `language`, with the site's title,
+/// description and synonyms) first, then each of `languages:`; a code that is not a
+/// language tag, or repeats another, is an error and left out.
+fn languages_of(
+    default: &str,
+    title: &str,
+    description: &str,
+    search: &SearchOptions,
+    extra: BTreeMap<String, serde_yaml::Value>,
+    source: &SiteSource,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Language> {
+    let mut languages = vec![Language {
+        code: default.to_owned(),
+        name: language_name(default),
+        title: title.to_owned(),
+        description: description.to_owned(),
+        synonyms: search.synonyms.clone(),
+        prefix: String::new(),
+    }];
+    for (code, settings) in extra {
+        let error_at = |message: String| source.at_key(&["languages", &code], Severity::Error, message);
+        if !is_language_tag(&code) {
+            problems.push(
+                error_at(format!("`languages` key `{code}` is not a language tag like `es` or `pt-BR`"))
+                    .with_hint("name each language by its code; its own name goes in `name:`"),
+            );
+            continue;
+        }
+        if let Some(other) = languages.iter().find(|l| l.code.eq_ignore_ascii_case(&code)) {
+            let message = if other.prefix.is_empty() {
+                format!("`{code}` is the site's default language (`language: {default}`), not another one")
+            } else {
+                format!("`languages` names `{code}` and `{}`, which are one language", other.code)
+            };
+            problems.push(
+                error_at(message)
+                    .with_hint("list under `languages:` only the languages other than the default, once each"),
+            );
+            continue;
+        }
+        let settings = match serde_yaml::from_value::<LanguageSettings>(settings) {
+            Ok(settings) => settings,
+            Err(error) => {
+                problems.push(language_settings_problem(&code, &error, source));
+                LanguageSettings::default()
+            }
+        };
+        let LanguageSettings { name, title: own_title, description: own_description, search } = settings;
+        languages.push(Language {
+            name: name.filter(|n| !n.trim().is_empty()).unwrap_or_else(|| language_name(&code)),
+            title: own_title.unwrap_or_else(|| title.to_owned()),
+            description: own_description.unwrap_or_else(|| description.to_owned()),
+            synonyms: search.synonyms,
+            prefix: format!("{code}/"),
+            code,
+        });
+    }
+    languages
+}
+
+/// What is wrong with the settings of language `code`, at the key that is wrong when
+/// serde names one.
+fn language_settings_problem(code: &str, error: &serde_yaml::Error, source: &SiteSource) -> Diagnostic {
+    const KEYS: [&str; 4] = ["name", "title", "description", "search"];
+    let message = error.to_string();
+    let unknown = message.split_once("unknown field `").and_then(|(_, rest)| rest.split_once('`')).map(|(key, _)| key);
+    match unknown {
+        Some(key) => {
+            let at = if source.outline.key(&["languages", code, key]).is_some() {
+                vec!["languages", code, key]
+            } else {
+                vec!["languages", code, "search", key]
+            };
+            let hint = match did_you_mean(key, KEYS) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => "a language takes `name`, `title`, `description` and `search: {synonyms: …}`".to_owned(),
+            };
+            source.at_key(&at, Severity::Error, format!("unknown key `{key}` in `languages.{code}`")).with_hint(hint)
+        }
+        None => source
+            .at_value(&["languages", code], Severity::Error, format!("invalid `languages.{code}`: {message}"))
+            .with_hint("write it as `{name: Español, title: …, description: …}`"),
+    }
+}
+
+/// A language's name in itself, for the common ones; otherwise its code (`name:` in
+/// `languages:` gives it).
+fn language_name(code: &str) -> String {
+    let primary = code.split('-').next().unwrap_or(code).to_ascii_lowercase();
+    let name = match primary.as_str() {
+        "ar" => "العربية",
+        "bn" => "বাংলা",
+        "ca" => "Català",
+        "cs" => "Čeština",
+        "cy" => "Cymraeg",
+        "da" => "Dansk",
+        "de" => "Deutsch",
+        "el" => "Ελληνικά",
+        "en" => "English",
+        "es" => "Español",
+        "fa" => "فارسی",
+        "fi" => "Suomi",
+        "fr" => "Français",
+        "ga" => "Gaeilge",
+        "he" => "עברית",
+        "hi" => "हिन्दी",
+        "hu" => "Magyar",
+        "id" => "Bahasa Indonesia",
+        "it" => "Italiano",
+        "ja" => "日本語",
+        "ko" => "한국어",
+        "nb" | "no" => "Norsk",
+        "nl" => "Nederlands",
+        "pl" => "Polski",
+        "pt" => "Português",
+        "ro" => "Română",
+        "ru" => "Русский",
+        "sv" => "Svenska",
+        "sw" => "Kiswahili",
+        "th" => "ไทย",
+        "tr" => "Türkçe",
+        "uk" => "Українська",
+        "ur" => "اردو",
+        "vi" => "Tiếng Việt",
+        "zh" => "中文",
+        _ => return code.to_owned(),
+    };
+    name.to_owned()
+}
+
+impl Config {
+    /// The language whose code is `code`.
+    pub fn language_index(&self, code: &str) -> Option<usize> {
+        self.languages.iter().position(|language| language.code == code)
     }
 }
 
@@ -563,7 +749,7 @@ fn search_problems(search: &SearchOptions, source: &SiteSource) -> Vec<Diagnosti
 }
 
 /// Whether `text` looks like a BCP 47 language tag: `en`, `pt-BR`, `zh-Hant-TW`.
-fn is_language_tag(text: &str) -> bool {
+pub(crate) fn is_language_tag(text: &str) -> bool {
     let mut parts = text.split('-');
     let first = parts.next().unwrap_or("");
     (2..=8).contains(&first.len())
@@ -678,11 +864,23 @@ mod tests {
     }
 
     #[test]
+    fn languages_are_validated_at_their_keys() {
+        let problems = parse("title: t\nlanguage: en\nlanguages:\n  EN: {title: x}\n  english: {}\n  es: {titel: y}\n")
+            .expect_err("invalid");
+        let shown = labels(&problems);
+        assert!(shown.iter().any(|p| p.starts_with("site.yaml:4:3 `EN` is the site's default language")), "{shown:?}");
+        assert!(shown.iter().any(|p| p.starts_with("site.yaml:6:")), "{shown:?}");
+    }
+
+    #[test]
     fn known_keys_match_the_struct() {
-        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nreport_form: f.yml\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nlinks: {internal: warn}\nsearch: {enabled: false}\ncheck: {min_references: 1}\nextra: {a: 1}\n";
+        let full = "title: t\ndescription: d\nbase_url: https://x.org/\nlanguage: en\ntheme: t\nrepository: https://x.org/r\nrepository_branch: main\nreport_form: f.yml\nauthor: a\nfeed_limit: 3\nmarkdown: {raw_html: escape}\nlinks: {internal: warn}\nsearch: {enabled: false}\ncheck: {min_references: 1}\nextra: {a: 1}\nlanguages: {es: {name: Español, title: T, description: D, search: {synonyms: [[a, b]]}}}\n";
         let config = parse(full).expect("every known key is accepted");
         assert_eq!(config.markdown.raw_html, RawHtml::Escape);
         assert_eq!(config.links.internal, LinkLevel::Warn);
+        let codes: Vec<(&str, &str, &str)> =
+            config.languages.iter().map(|l| (l.code.as_str(), l.name.as_str(), l.prefix.as_str())).collect();
+        assert_eq!(codes, [("en", "English", ""), ("es", "Español", "es/")]);
         assert_eq!(full.lines().count(), KNOWN_KEYS.len());
     }
 

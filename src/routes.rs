@@ -26,20 +26,21 @@ use crate::theme::Theme;
 pub enum Owner {
     /// `.tend-output`, the marker that lets tend replace the folder.
     Marker,
-    /// The home page.
-    Home,
+    /// A language's home page (index into [`Content::languages`]).
+    Home(usize),
     /// A topic's page (index into [`Content::topics`]).
     Topic(usize),
     /// A page (index into [`Content::pages`]).
     Page(usize),
-    /// The page listing every tag.
-    Tags,
-    /// One tag's page (index into [`Content::tags`]).
-    Tag(usize),
-    /// The search page.
-    Search,
-    /// The words the search page suggests from (`search/words.txt`).
-    Vocabulary,
+    /// A language's page listing every tag (index into [`Content::languages`]).
+    Tags(usize),
+    /// One tag's page: the language and the index into its
+    /// [`crate::content::LanguageContent::tags`].
+    Tag(usize, usize),
+    /// A language's search page.
+    Search(usize),
+    /// The words a language's search page suggests from (`search/words.txt`).
+    Vocabulary(usize),
     /// The not-found page.
     NotFound,
     /// `sitemap.xml`, `atom.xml` or `robots.txt`: a static file of the same name replaces it.
@@ -93,26 +94,33 @@ impl Routes {
         let mut routes = Self::default();
         routes.claim(".tend-output".into(), Owner::Marker, None);
         routes.claim("404.html".into(), Owner::NotFound, None);
-        for feed in ["sitemap.xml", "atom.xml", "robots.txt"] {
+        for feed in ["sitemap.xml", "robots.txt"] {
             routes.claim(feed.into(), Owner::Feed, None);
         }
-        routes.claim("tags/index.html".into(), Owner::Tags, None);
-        if config.search.enabled && theme.is_none_or(|theme| theme.has("search.html")) {
-            routes.claim("search/index.html".into(), Owner::Search, None);
+        for (lang, language) in config.languages.iter().enumerate() {
+            let prefix = Path::new(&language.prefix);
+            routes.claim(prefix.join("atom.xml"), Owner::Feed, None);
+            routes.claim(prefix.join("tags/index.html"), Owner::Tags(lang), None);
+            if config.search.enabled && theme.is_none_or(|theme| theme.has("search.html")) {
+                routes.claim(prefix.join("search/index.html"), Owner::Search(lang), None);
+            }
+            if config.search.enabled {
+                routes.claim(prefix.join(crate::search::VOCABULARY_FILE), Owner::Vocabulary(lang), None);
+            }
         }
-        if config.search.enabled {
-            routes.claim(crate::search::VOCABULARY_FILE.into(), Owner::Vocabulary, None);
+        for (lang, language) in content.languages.iter().enumerate() {
+            routes.claim(language.home.permalink.output_file(), Owner::Home(lang), Some(&language.home.path));
         }
-        routes.claim("index.html".into(), Owner::Home, Some(&content.home.path));
         for (i, topic) in content.topics.iter().enumerate() {
             routes.claim(topic.permalink.output_file(), Owner::Topic(i), Some(&topic.path));
         }
         for (i, page) in content.pages.iter().enumerate() {
             routes.claim(page.permalink.output_file(), Owner::Page(i), Some(&page.path));
         }
-        for (i, tag) in content.tags.iter().enumerate() {
-            let path = Permalink::from_site_path(&crate::sitepath::tag_path(&tag.slug));
-            routes.claim(path.output_file(), Owner::Tag(i), None);
+        for (lang, language) in content.languages.iter().enumerate() {
+            for (i, tag) in language.tags.iter().enumerate() {
+                routes.claim(Permalink::from_site_path(&tag.site_path).output_file(), Owner::Tag(lang, i), None);
+            }
         }
         let static_dirs = match theme {
             Some(theme) => theme.static_dirs.clone(),
@@ -234,7 +242,7 @@ impl Routes {
             Owner::Alias { alias, .. } => format!("alias `{alias}`"),
             Owner::Static(_) => "this static file".into(),
             Owner::Topic(_) => "this topic".into(),
-            Owner::Home => "the home page".into(),
+            Owner::Home(_) => "the home page".into(),
             _ => "this page".into(),
         };
         let hint = match &claim.owner {
@@ -401,13 +409,13 @@ fn describe(owner: &Owner, source: Option<&Path>) -> String {
     };
     match owner {
         Owner::Marker => "the marker tend keeps in its output folder".into(),
-        Owner::Home => named("home page"),
+        Owner::Home(_) => named("home page"),
         Owner::Topic(_) => named("topic"),
         Owner::Page(_) => named("page"),
-        Owner::Tags => "tend's page listing every tag".into(),
-        Owner::Tag(_) => "a tag's page".into(),
-        Owner::Search => "tend's search page".into(),
-        Owner::Vocabulary => "tend's search vocabulary".into(),
+        Owner::Tags(_) => "tend's page listing every tag".into(),
+        Owner::Tag(..) => "a tag's page".into(),
+        Owner::Search(_) => "tend's search page".into(),
+        Owner::Vocabulary(_) => "tend's search vocabulary".into(),
         Owner::NotFound => "tend's not-found page".into(),
         Owner::Feed => "a file tend generates (sitemap, feed or robots.txt)".into(),
         Owner::Alias { alias, .. } => match source {

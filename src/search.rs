@@ -33,7 +33,11 @@ pub const VOCABULARY_FILE: &str = "search/words.txt";
 /// Whether an output path is one the indexing thread writes (the index or the vocabulary),
 /// which `tend serve` adds to a snapshot after the pages.
 pub fn is_index_file(path: &str) -> bool {
-    path.starts_with(BUNDLE_DIR) || path == VOCABULARY_FILE
+    let language_vocabulary = path
+        .strip_suffix(VOCABULARY_FILE)
+        .and_then(|prefix| prefix.strip_suffix('/'))
+        .is_some_and(crate::config::is_language_tag);
+    path.starts_with(BUNDLE_DIR) || path == VOCABULARY_FILE || language_vocabulary
 }
 
 /// What starts the paragraph of related words in an indexed page.
@@ -51,6 +55,9 @@ pub struct Record {
     /// The synthetic HTML document that is indexed (shared: `tend serve` keeps it
     /// between rebuilds).
     pub html: std::sync::Arc<str>,
+    /// The page's language (index into [`Config::languages`]): Pagefind keeps an index per
+    /// language, and each language's search page searches its own.
+    pub lang: usize,
 }
 
 /// Whether a page belongs in the index.
@@ -61,12 +68,12 @@ pub fn is_searchable(options: &SearchOptions, page: &Page) -> bool {
 
 /// The records for every searchable page.
 pub fn records(config: &Config, content: &Content, rendered: &[Rendered]) -> Vec<Record> {
-    let synonyms = Synonyms::new(&config.search.synonyms);
+    let synonyms = Synonyms::for_languages(config);
     content
         .pages
         .par_iter()
         .zip(rendered)
-        .filter_map(|(page, rendered)| record(config, content, page, rendered, &synonyms))
+        .filter_map(|(page, rendered)| record(config, content, page, rendered, &synonyms[page.lang]))
         .collect()
 }
 
@@ -82,9 +89,11 @@ pub fn record(
         return None;
     }
     let topic = page.topic.map(|t| content.topics[t].front.title.as_str());
+    let language = &config.languages[page.lang].code;
     Some(Record {
         url: format!("/{}", page.permalink.as_str()),
-        html: document(page, topic, rendered, synonyms).into(),
+        html: document(page, language, topic, rendered, synonyms).into(),
+        lang: page.lang,
     })
 }
 
@@ -143,16 +152,16 @@ fn build_or_reuse(config: &Config, records: Vec<Record>, previous: Option<(Strin
         && inputs_before == inputs
         && let Some(mut files) = intact_files(&dir, files_before)
     {
-        files.push(vocabulary_file(&records));
+        files.extend(vocabulary_files(config, &records));
         return Ok(Index { files, stamp: Some(stamp), reused: true });
     }
-    let vocabulary = vocabulary_file(&records);
+    let vocabulary = vocabulary_files(config, &records);
     let mut files = index(config, records)?;
     let digest = files_digest(files.iter().filter_map(|file| match &file.contents {
         Contents::Bytes(bytes) => Some((crate::diagnostic::display_path(&file.path), bytes.as_ref())),
         Contents::Copy(_) => None,
     }));
-    files.push(vocabulary);
+    files.extend(vocabulary);
     Ok(Index { files, stamp: Some(format!("{inputs} {digest:032x}")), reused: false })
 }
 
@@ -163,7 +172,7 @@ fn inputs_fingerprint(config: &Config, records: &[Record]) -> u128 {
     // Bump INDEX_FORMAT when `index` changes how it calls Pagefind.
     const INDEX_FORMAT: &str = "tend-pagefind-2";
     fingerprint.text(INDEX_FORMAT).text(env!("CARGO_PKG_VERSION")).text(include_str!("../Cargo.lock"));
-    fingerprint.text(&config.language);
+    fingerprint.text(&config.language).value(&config.languages.len());
     for record in records {
         fingerprint.text(&record.url).text(&record.html);
     }
@@ -213,9 +222,15 @@ pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, E
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|error| failed(format!("no async runtime: {error}")))?;
-    let language = config.language.split('-').next().unwrap_or("en").to_owned();
+    // One language: every page in its index, whatever a page says. Several: Pagefind reads
+    // each document's `<html lang>` and keeps an index per language.
+    let forced = (config.languages.len() == 1).then(|| config.language.split('-').next().unwrap_or("en").to_owned());
     let files = runtime.block_on(async move {
-        let options = pagefind::options::PagefindServiceConfig::builder().force_language(language).build();
+        let builder = pagefind::options::PagefindServiceConfig::builder();
+        let options = match forced {
+            Some(language) => builder.force_language(language).build(),
+            None => builder.build(),
+        };
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
         for record in records {
             index.add_html_file(None, Some(record.url), record.html.to_string()).await.map_err(|e| e.to_string())?;
@@ -233,11 +248,23 @@ pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, E
         .collect())
 }
 
-/// The site's vocabulary as [`VOCABULARY_FILE`] (see [`vocabulary`]).
-pub fn vocabulary_file(records: &[Record]) -> OutputFile {
-    let mut text = vocabulary(records).join("\n");
-    text.push('\n');
-    OutputFile { path: PathBuf::from(VOCABULARY_FILE), contents: Contents::Bytes(text.into_bytes().into()) }
+/// Each language's vocabulary as its [`VOCABULARY_FILE`] (`search/words.txt`,
+/// `es/search/words.txt`; see [`vocabulary`]).
+pub fn vocabulary_files(config: &Config, records: &[Record]) -> Vec<OutputFile> {
+    config
+        .languages
+        .iter()
+        .enumerate()
+        .map(|(lang, language)| {
+            let of_language: Vec<&Record> = records.iter().filter(|record| record.lang == lang).collect();
+            let mut text = vocabulary(of_language.into_iter()).join("\n");
+            text.push('\n');
+            OutputFile {
+                path: PathBuf::from(format!("{}{VOCABULARY_FILE}", language.prefix)),
+                contents: Contents::Bytes(text.into_bytes().into()),
+            }
+        })
+        .collect()
 }
 
 /// The words a misspelled query may have meant: lower-cased words of 4 to 24 letters from
@@ -245,7 +272,7 @@ pub fn vocabulary_file(records: &[Record]) -> OutputFile {
 /// are on at least two pages or in a title or heading, the most used first (by pages, then
 /// alphabetically), at most 8,000. Words on one page only are mostly names and
 /// rare forms, and leaving them out keeps the file small.
-pub fn vocabulary(records: &[Record]) -> Vec<String> {
+pub fn vocabulary<'r>(records: impl Iterator<Item = &'r Record>) -> Vec<String> {
     // word → (pages, in a title or heading)
     let mut words: std::collections::HashMap<String, (usize, bool)> = std::collections::HashMap::new();
     for record in records {
@@ -357,11 +384,11 @@ fn is_unused_ui(path: &std::path::Path) -> bool {
 
 /// The indexed document for one page: metadata and filters as Pagefind attributes,
 /// the body with its heading ids (for sub-results), and the related words.
-fn document(page: &Page, topic: Option<&str>, rendered: &Rendered, synonyms: &Synonyms) -> String {
+fn document(page: &Page, language: &str, topic: Option<&str>, rendered: &Rendered, synonyms: &Synonyms) -> String {
     let front = &page.front;
     let escape = |text: &str| quick_xml::escape::escape(text).into_owned();
     let mut html = String::with_capacity(rendered.html.len() + 512);
-    html.push_str("<html><head><title>");
+    html.push_str(&format!("<html lang=\"{}\"><head><title>", escape(language)));
     html.push_str(&escape(&front.title));
     html.push_str("</title></head><body data-pagefind-body>");
     html.push_str(&format!(
@@ -406,6 +433,11 @@ impl<'a> Synonyms<'a> {
                 .map(|group| (group.iter().map(|term| term.to_lowercase()).collect(), group.as_slice()))
                 .collect(),
         }
+    }
+
+    /// Each language's synonyms, in [`Config::languages`] order.
+    pub fn for_languages(config: &'a Config) -> Vec<Self> {
+        config.languages.iter().map(|language| Self::new(&language.synonyms)).collect()
     }
 
     /// The words of every group that `text` mentions, minus the words it already has.

@@ -20,6 +20,7 @@ use crate::routes::{Lookup, Owner, Routes};
 /// in the source files (home, topics, pages: the order [`super::source_files`] gives).
 pub(super) struct Published<'a> {
     routes: &'a Routes,
+    homes: usize,
     topics: usize,
     /// Site paths (folders end in `/`), sorted, for "did you mean".
     paths: Vec<String>,
@@ -29,16 +30,16 @@ impl<'a> Published<'a> {
     pub(super) fn new(routes: &'a Routes, content: &Content) -> Self {
         let mut paths: Vec<String> = routes.site_paths().collect();
         paths.sort_unstable();
-        Self { routes, topics: content.topics.len(), paths }
+        Self { routes, homes: content.languages.len(), topics: content.topics.len(), paths }
     }
 
     /// What is published at `path` (a site path without a leading slash): `None` if nothing,
     /// `Some(Some(i))` for source file `i`'s page, `Some(None)` for any other file.
     fn find(&self, path: &str) -> Option<Option<usize>> {
         Some(match self.routes.lookup(path)? {
-            Lookup::File(Owner::Home) => Some(0),
-            Lookup::File(Owner::Topic(t)) => Some(1 + t),
-            Lookup::File(Owner::Page(p)) => Some(1 + self.topics + p),
+            Lookup::File(Owner::Home(lang)) => Some(*lang),
+            Lookup::File(Owner::Topic(t)) => Some(self.homes + t),
+            Lookup::File(Owner::Page(p)) => Some(self.homes + self.topics + p),
             Lookup::File(_) | Lookup::Generated => None,
         })
     }

@@ -195,7 +195,7 @@ fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
         kind: if p.topic.is_some() { Kind::Article } else { Kind::Page },
         lines: std::sync::OnceLock::new(),
     });
-    std::iter::once(&content.home).chain(&content.topics).map(section).chain(pages).collect()
+    content.sections().map(section).chain(pages).collect()
 }
 
 /// What the content checks found, and how many files they looked at.
@@ -220,8 +220,7 @@ pub(crate) fn content(
     today: NaiveDate,
 ) -> ContentFindings {
     let files = source_files(content);
-    let rendered: Vec<&Rendered> =
-        std::iter::once(&markdown.home).chain(&markdown.topics).chain(&markdown.pages).collect();
+    let rendered: Vec<&Rendered> = markdown.homes.iter().chain(&markdown.topics).chain(&markdown.pages).collect();
     let published = links::Published::new(routes, content);
     let mut diagnostics = Vec::new();
     let per_file: Vec<(bool, Vec<Diagnostic>)> = files
@@ -229,7 +228,8 @@ pub(crate) fn content(
         .zip(&rendered)
         .map(|(file, facts)| {
             let mut found = links::destinations(file, facts, &published, (&files, &rendered), &markdown.images, config);
-            let in_scope = scope.includes(file);
+            // A language's home page made from site.yaml has no file to check.
+            let in_scope = scope.includes(file) && !file.text.is_empty();
             if in_scope {
                 found.extend(editorial::check(file, facts, &config.check, today));
                 found.extend(words::check(file, facts, &config.check.avoid));

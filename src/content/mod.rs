@@ -25,16 +25,14 @@ pub use page::{Page, Permalink, Topic};
 /// All published content, sorted and cross-linked.
 #[derive(Debug, Clone)]
 pub struct Content {
-    /// `content/_index.md`.
-    pub home: Topic,
-    /// Every topic, sorted by path; [`Topic::children`] and [`Topic::parent`] index here.
+    /// Each language's home page, navigation roots and tags, in [`Config::languages`]
+    /// order (the default language first).
+    pub languages: Vec<LanguageContent>,
+    /// Every topic of every language, sorted by path; [`Topic::children`] and
+    /// [`Topic::parent`] index here.
     pub topics: Vec<Topic>,
-    /// Every page (articles and root pages), sorted by path.
+    /// Every page (articles and root pages) of every language, sorted by path.
     pub pages: Vec<Page>,
-    /// Root pages (`content/<slug>.md`), ordered.
-    pub root_pages: Vec<usize>,
-    /// Top-level topics, ordered.
-    pub root_topics: Vec<usize>,
     /// Draft pages left out of this build, by path (so links to them get a clear error).
     pub drafts: Vec<PathBuf>,
     /// Every problem found loading: errors (a file that does not parse, a broken
@@ -45,11 +43,24 @@ pub struct Content {
     /// still known by path, so links and `related` entries to them report nothing more
     /// (the file's own error is the one to fix).
     pub failed: Vec<PathBuf>,
-    /// Tags of every page, grouped by slug, sorted by slug.
-    pub tags: Vec<Tag>,
     /// `content/_snippets/<name>.md` by name: Markdown that pages include with
     /// `<!-- snippet: name -->` (see [`crate::markdown`]). Never published on its own.
     pub snippets: Snippets,
+}
+
+/// What one language of the site has: its home page, the roots of its navigation and
+/// its tags. Its topics and pages are those of [`Content`] with its [`Topic::lang`].
+#[derive(Debug, Clone)]
+pub struct LanguageContent {
+    /// `content/_index.md`, or the language's `content/_index.<code>.md` (made from the
+    /// language's title and description when there is no such file).
+    pub home: Topic,
+    /// Root pages (`content/<slug>.md`), ordered.
+    pub root_pages: Vec<usize>,
+    /// Top-level topics, ordered.
+    pub root_topics: Vec<usize>,
+    /// Tags of the language's pages, grouped by slug, sorted by slug.
+    pub tags: Vec<Tag>,
 }
 
 /// Snippets by name, sorted.
@@ -74,6 +85,8 @@ pub struct Tag {
     pub name: String,
     /// Its URL segment.
     pub slug: String,
+    /// Its page's site path (`tags/sleep/`, `es/tags/sueno/`).
+    pub site_path: String,
     /// Pages that carry it (indices into [`Content::pages`]), in page order.
     pub pages: Vec<usize>,
 }
@@ -90,6 +103,10 @@ struct Found {
     rel: PathBuf,
     abs: PathBuf,
     kind: FileKind,
+    /// Its language (index into [`Config::languages`]).
+    lang: usize,
+    /// The file it translates (itself for the default language).
+    original: PathBuf,
 }
 
 impl Content {
@@ -121,7 +138,7 @@ impl Content {
             let changed = if cache.watched { Changed::Only(BTreeSet::new()) } else { Changed::Anything };
             *cache = FrontMatterCache { entries, changed, watched: cache.watched, parsed: fresh, read };
         }
-        let mut home = None;
+        let mut homes: Vec<Option<Topic>> = vec![None; config.languages.len()];
         let mut topics = Vec::new();
         let mut pages = Vec::new();
         let mut drafts = Vec::new();
@@ -134,7 +151,7 @@ impl Content {
                     failed.push(found.rel.clone());
                     if matches!(found.kind, FileKind::Home) {
                         // Keep a stand-in, so the rest of the site is still checked.
-                        home = Some(topic(found, Arc::from(""), FrontMatter::default(), 0, Permalink::home()));
+                        homes[found.lang] = Some(topic(found, Arc::from(""), FrontMatter::default(), 0));
                     }
                     continue;
                 }
@@ -143,8 +160,8 @@ impl Content {
                 problems.extend(front.warnings.iter().cloned());
             }
             match &found.kind {
-                FileKind::Home => home = Some(topic(found, text, front, body_offset, Permalink::home())),
-                FileKind::Topic => topics.push(topic(found, text, front, body_offset, Permalink::home())),
+                FileKind::Home => homes[found.lang] = Some(topic(found, text, front, body_offset)),
+                FileKind::Topic => topics.push(topic(found, text, front, body_offset)),
                 FileKind::Page { .. } if front.draft && !config.drafts => drafts.push(found.rel.clone()),
                 FileKind::Page { topic_dir, bundle } => {
                     let assets = if *bundle { walk.bundle_assets(&found.rel) } else { Vec::new() };
@@ -152,6 +169,8 @@ impl Content {
                         topic_dir.clone(),
                         Page {
                             path: found.rel.clone(),
+                            lang: found.lang,
+                            original: found.original.clone(),
                             text,
                             body_offset,
                             front,
@@ -164,7 +183,11 @@ impl Content {
                 }
             }
         }
-        let Some(home) = home else {
+        let mut homes = homes.into_iter().enumerate().map(|(lang, home)| {
+            // A language with no home page of its own gets one from its settings.
+            home.or_else(|| (lang > 0).then(|| generated_home(config, lang)))
+        });
+        let Some(home) = homes.next().flatten() else {
             problems.push(
                 Diagnostic::error("content/_index.md", "the home page `content/_index.md` is missing")
                     .with_hint("create it with front matter `title: …` and a short welcome text"),
@@ -173,11 +196,13 @@ impl Content {
         };
         // A topic that failed takes its folder with it: its articles and sub-topics would
         // otherwise move to the root and report collisions that are not real.
-        let broken: Vec<PathBuf> = failed
+        let broken: Vec<(PathBuf, usize)> = failed
             .iter()
-            .filter(|path| path.file_name().is_some_and(|n| n == "_index.md"))
-            .filter_map(|path| path.parent().map(Path::to_path_buf))
-            .filter(|dir| dir.as_path() != Path::new("content"))
+            .filter_map(|path| {
+                let (lang, original) = language_of(path, config).ok()?;
+                let dir = path.parent()?;
+                (original.file_name()? == "_index.md" && dir != Path::new("content")).then(|| (dir.to_path_buf(), lang))
+            })
             .collect();
         leave_out(&broken, &mut topics, &mut pages, &mut failed);
         // A draft topic is left out with everything in it, like a draft article.
@@ -188,57 +213,112 @@ impl Content {
                     .with_hint("remove `draft`; to keep a topic or article back, mark that one as a draft"),
             );
         }
-        let held_back: Vec<PathBuf> = topics
+        let held_back: Vec<(PathBuf, usize)> = topics
             .iter()
             .filter(|topic| topic.front.draft && !config.drafts)
-            .filter_map(|topic| topic.path.parent().map(Path::to_path_buf))
+            .filter_map(|topic| Some((topic.path.parent()?.to_path_buf(), topic.lang)))
             .collect();
         leave_out(&held_back, &mut topics, &mut pages, &mut drafts);
+        let languages = std::iter::once(home)
+            .chain(homes.flatten())
+            .enumerate()
+            .map(|(lang, mut home)| {
+                home.permalink = Permalink::from_site_path(&config.languages[lang].prefix);
+                LanguageContent { home, root_pages: Vec::new(), root_topics: Vec::new(), tags: Vec::new() }
+            })
+            .collect();
         let mut content = Self {
-            home,
+            languages,
             topics,
             pages: Vec::new(),
-            root_pages: Vec::new(),
-            root_topics: Vec::new(),
             drafts,
             problems: Vec::new(),
             failed,
-            tags: Vec::new(),
             snippets: read_snippets(&walk.snippets, &mut problems),
         };
-        content.link_tree(pages);
-        content.tags = content.collect_tags(&mut problems);
-        content.resolve_related(&mut problems);
+        content.link_tree(config, pages, &mut problems);
+        for lang in 0..content.languages.len() {
+            content.languages[lang].tags = content.collect_tags(config, lang, &mut problems);
+        }
+        content.resolve_related(config, &mut problems);
         content.problems = problems;
         Ok(content)
     }
 
-    /// Assigns topics their parents and URLs, pages their topics and URLs, and orders both.
-    fn link_tree(&mut self, pages: Vec<(PathBuf, Page)>) {
+    /// Assigns topics their parents and URLs, pages their topics and URLs, and orders both,
+    /// in each language. A translation whose topic has no version in its language is an
+    /// error and left out (as failed, so links to it report nothing more).
+    fn link_tree(&mut self, config: &Config, pages: Vec<(PathBuf, Page)>, problems: &mut Vec<Diagnostic>) {
         let dir_of = |path: &Path| path.parent().unwrap_or(Path::new("")).to_path_buf();
-        let by_dir: HashMap<PathBuf, usize> =
-            self.topics.iter().enumerate().map(|(i, topic)| (dir_of(&topic.path), i)).collect();
-        // Topics are sorted by path, so a parent's permalink is set before its children's.
-        for i in 0..self.topics.len() {
-            let dir = dir_of(&self.topics[i].path);
-            let parent = dir.parent().and_then(|p| by_dir.get(p)).copied();
+        let content_dir = Path::new("content");
+        // Parents first: a folder's `_index.md` can sort after a sub-folder named `1-…`.
+        let mut order: Vec<usize> = (0..self.topics.len()).collect();
+        order.sort_by_key(|&i| (self.topics[i].path.components().count(), i));
+        let mut by_dir: HashMap<(usize, PathBuf), usize> = HashMap::new();
+        let mut dropped = Vec::new();
+        // Folders whose topic is left out: what is inside goes with it, reported once.
+        let mut dropped_dirs: std::collections::HashSet<(usize, PathBuf)> = std::collections::HashSet::new();
+        for i in order {
+            let (lang, dir) = (self.topics[i].lang, dir_of(&self.topics[i].path));
+            let parent_dir = dir.parent().unwrap_or(content_dir);
+            let parent = by_dir.get(&(lang, parent_dir.to_path_buf())).copied();
+            if parent.is_none() && parent_dir != content_dir {
+                if !dropped_dirs.contains(&(lang, parent_dir.to_path_buf())) {
+                    problems.push(untranslated_topic(config, &self.topics[i].path, parent_dir, lang));
+                }
+                dropped.push(i);
+                dropped_dirs.insert((lang, dir));
+                continue;
+            }
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let base = parent.map_or_else(Permalink::home, |p| self.topics[p].permalink.clone());
+            let base = parent.map_or_else(|| self.languages[lang].home.permalink.clone(), |p| self.topics[p].permalink.clone());
             let segment = self.topics[i].front.slug.clone().unwrap_or_else(|| page::slugify(&name));
             self.topics[i].permalink = base.child(&segment);
             self.topics[i].parent = parent;
-            match parent {
+            by_dir.insert((lang, dir), i);
+        }
+        if !dropped.is_empty() {
+            // Take the dropped topics out, renumbering what indexes topics.
+            let mut renumber = vec![None; self.topics.len()];
+            let mut kept = Vec::with_capacity(self.topics.len());
+            for (i, topic) in std::mem::take(&mut self.topics).into_iter().enumerate() {
+                if dropped.contains(&i) {
+                    self.failed.push(topic.path);
+                } else {
+                    renumber[i] = Some(kept.len());
+                    kept.push(topic);
+                }
+            }
+            for topic in &mut kept {
+                topic.parent = topic.parent.and_then(|p| renumber[p]);
+            }
+            for index in by_dir.values_mut() {
+                *index = renumber[*index].unwrap_or(usize::MAX);
+            }
+            by_dir.retain(|_, index| *index != usize::MAX);
+            self.topics = kept;
+        }
+        for i in 0..self.topics.len() {
+            match self.topics[i].parent {
                 Some(p) => self.topics[p].children.push(i),
-                None => self.root_topics.push(i),
+                None => self.languages[self.topics[i].lang].root_topics.push(i),
             }
         }
         for (topic_dir, mut page) in pages {
-            let topic = by_dir.get(&topic_dir).copied();
-            let base = topic.map_or_else(Permalink::home, |t| self.topics[t].permalink.clone());
-            let stem = if page.path.file_name().is_some_and(|n| n == "index.md") {
-                page.path.parent().and_then(Path::file_name)
+            let topic = by_dir.get(&(page.lang, topic_dir.clone())).copied();
+            if topic.is_none() && topic_dir != content_dir {
+                if !dropped_dirs.contains(&(page.lang, topic_dir.clone())) {
+                    problems.push(untranslated_topic(config, &page.path, &topic_dir, page.lang));
+                }
+                self.failed.push(page.path);
+                continue;
+            }
+            let base =
+                topic.map_or_else(|| self.languages[page.lang].home.permalink.clone(), |t| self.topics[t].permalink.clone());
+            let stem = if page.original.file_name().is_some_and(|n| n == "index.md") {
+                page.original.parent().and_then(Path::file_name)
             } else {
-                page.path.file_stem()
+                page.original.file_stem()
             };
             let name = stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
             page.permalink = base.child(&page.front.slug.clone().unwrap_or_else(|| page::slugify(&name)));
@@ -249,7 +329,7 @@ impl Content {
         for (i, page) in self.pages.iter().enumerate() {
             match page.topic {
                 Some(t) => self.topics[t].pages.push(i),
-                None => self.root_pages.push(i),
+                None => self.languages[page.lang].root_pages.push(i),
             }
         }
         let pages = &self.pages;
@@ -266,15 +346,46 @@ impl Content {
             topic.pages.sort_by_cached_key(page_key);
             topic.children.sort_by_key(topic_key);
         }
-        self.root_pages.sort_by_cached_key(page_key);
-        self.root_topics.sort_by_key(topic_key);
+        for language in &mut self.languages {
+            language.root_pages.sort_by_cached_key(page_key);
+            language.root_topics.sort_by_key(topic_key);
+        }
+    }
+
+    /// Each original file's versions in the site's languages (language, permalink),
+    /// default first, for the pages that have more than one.
+    pub fn versions(&self) -> HashMap<&Path, Vec<(usize, &Permalink)>> {
+        let mut versions: HashMap<&Path, Vec<(usize, &Permalink)>> = HashMap::new();
+        if self.languages.len() > 1 {
+            let sections = self.sections().map(|t| (t.original.as_path(), t.lang, &t.permalink));
+            let pages = self.pages.iter().map(|p| (p.original.as_path(), p.lang, &p.permalink));
+            for (original, lang, permalink) in sections.chain(pages) {
+                versions.entry(original).or_default().push((lang, permalink));
+            }
+            versions.retain(|_, list| list.len() > 1);
+            for list in versions.values_mut() {
+                list.sort_unstable();
+            }
+        }
+        versions
+    }
+
+    /// The default language's home page.
+    pub fn home(&self) -> &Topic {
+        &self.languages[0].home
+    }
+
+    /// Every home page, topic and page: what has Markdown to render, in that order.
+    pub fn sections(&self) -> impl Iterator<Item = &Topic> {
+        self.languages.iter().map(|language| &language.home).chain(&self.topics)
     }
 
     /// Tags of every page, grouped by slug; the first spelling names the tag. A tag with
     /// no letter or digit would have no page and vanish from its article: an error.
-    fn collect_tags(&self, problems: &mut Vec<Diagnostic>) -> Vec<Tag> {
+    fn collect_tags(&self, config: &Config, lang: usize, problems: &mut Vec<Diagnostic>) -> Vec<Tag> {
         let mut tags: BTreeMap<String, Tag> = BTreeMap::new();
-        for (i, page) in self.pages.iter().enumerate() {
+        let prefix = &config.languages[lang].prefix;
+        for (i, page) in self.pages.iter().enumerate().filter(|(_, page)| page.lang == lang) {
             for name in &page.front.tags {
                 let slug = page::slugify(name);
                 if slug.is_empty() {
@@ -291,8 +402,8 @@ impl Content {
                 }
                 if let Some(first) = tags.get(&slug).filter(|tag| tag.name.to_lowercase() != name.to_lowercase()) {
                     let message = format!(
-                        "the tags `{}` and `{name}` share one page, `/tags/{slug}/`, titled `{}`",
-                        first.name, first.name
+                        "the tags `{}` and `{name}` share one page, `/{}`, titled `{}`",
+                        first.name, first.site_path, first.name
                     );
                     problems.push(
                         Diagnostic {
@@ -304,8 +415,12 @@ impl Content {
                         ),
                     );
                 }
-                let tag =
-                    tags.entry(slug.clone()).or_insert_with(|| Tag { name: name.clone(), slug, pages: Vec::new() });
+                let tag = tags.entry(slug.clone()).or_insert_with(|| Tag {
+                    name: name.clone(),
+                    site_path: format!("{prefix}{}", crate::sitepath::tag_path(&slug)),
+                    slug,
+                    pages: Vec::new(),
+                });
                 if !tag.pages.contains(&i) {
                     tag.pages.push(i);
                 }
@@ -315,7 +430,7 @@ impl Content {
     }
 
     /// Turns each page's `related` paths into page indices.
-    fn resolve_related(&mut self, problems: &mut Vec<Diagnostic>) {
+    fn resolve_related(&mut self, config: &Config, problems: &mut Vec<Diagnostic>) {
         let index: HashMap<&Path, usize> = self.pages.iter().enumerate().map(|(i, p)| (p.path.as_path(), i)).collect();
         let mut resolved = Vec::with_capacity(self.pages.len());
         for (me, page) in self.pages.iter().enumerate() {
@@ -329,7 +444,14 @@ impl Content {
                     let outline = outline.get_or_insert_with(|| document.outline());
                     outline.value(&["related", &i.to_string()]).unwrap_or_else(|| document.key_span("related"))
                 };
-                let problem = match resolve(page.link_base(), path) {
+                // In a translation, `../x.md` is the same language's version when there is one.
+                let full = resolve(page.link_base(), path).map(|full| {
+                    match (page.lang, translated_path(&full, &config.languages[page.lang].code)) {
+                        (lang, Some(own)) if lang > 0 && index.contains_key(own.as_path()) => own,
+                        _ => full,
+                    }
+                });
+                let problem = match full {
                     Some(full) if index.get(full.as_path()) == Some(&me) => Some(
                         Diagnostic::warning(&page.path, format!("`related` entry `{target}` is this page itself"))
                             .with_hint("list other pages under `related`; remove this entry"),
@@ -377,10 +499,9 @@ impl Content {
     }
 
     /// Every source file (topics and pages) with its permalink, for link resolution.
-    pub fn link_targets(&self) -> HashMap<PathBuf, Permalink> {
+    pub fn link_targets(&self, config: &Config) -> HashMap<PathBuf, Permalink> {
         let mut targets = HashMap::new();
-        targets.insert(self.home.path.clone(), Permalink::home());
-        for topic in &self.topics {
+        for topic in self.sections() {
             targets.insert(topic.path.clone(), topic.permalink.clone());
         }
         for page in &self.pages {
@@ -389,7 +510,7 @@ impl Content {
         // A file that failed to parse is still a page: links to it resolve (to where it
         // would be), so its one error is not repeated in every file that links to it.
         for path in &self.failed {
-            targets.entry(path.clone()).or_insert_with(|| permalink_from_path(path));
+            targets.entry(path.clone()).or_insert_with(|| permalink_from_path(config, path));
         }
         targets
     }
@@ -432,29 +553,119 @@ pub fn relative_to(path: &Path, base: &Path) -> Option<String> {
 
 /// Where a file would be published judging by its path alone (no `slug`), for files that
 /// failed to parse.
-fn permalink_from_path(path: &Path) -> Permalink {
-    let inside = path.strip_prefix("content").unwrap_or(path);
+fn permalink_from_path(config: &Config, path: &Path) -> Permalink {
+    let (lang, original) = language_of(path, config).unwrap_or((0, path.to_path_buf()));
+    let home = Permalink::from_site_path(&config.languages[lang].prefix);
+    let inside = original.strip_prefix("content").unwrap_or(&original);
     let folder = match inside.file_name().and_then(|n| n.to_str()) {
         Some("_index.md" | "index.md") => inside.parent().unwrap_or(Path::new("")).to_path_buf(),
         _ => inside.with_extension(""),
     };
     folder
         .components()
-        .fold(Permalink::home(), |permalink, part| permalink.child(&page::slugify(&part.as_os_str().to_string_lossy())))
+        .fold(home, |permalink, part| permalink.child(&page::slugify(&part.as_os_str().to_string_lossy())))
 }
 
-/// Takes every topic and page inside one of `dirs` out of `topics` and `pages`, adding its
-/// path to `into`.
-fn leave_out(dirs: &[PathBuf], topics: &mut Vec<Topic>, pages: &mut Vec<(PathBuf, Page)>, into: &mut Vec<PathBuf>) {
-    let inside = |path: &Path| dirs.iter().any(|dir| path.starts_with(dir));
+/// The language of a content file from its name, and the file it translates:
+/// `x.es.md` is the `es` version of `x.md` when `es` is one of the site's languages.
+/// A suffix that looks like a language code but names none of them (or names the default
+/// language) is an error: the file would otherwise be published as a page `x.fr`.
+fn language_of(rel: &Path, config: &Config) -> Result<(usize, PathBuf), Diagnostic> {
+    let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+    let Some((base, code)) = name.strip_suffix(".md").and_then(|stem| stem.rsplit_once('.')) else {
+        return Ok((0, rel.to_path_buf()));
+    };
+    let original = rel.with_file_name(format!("{base}.md"));
+    match config.language_index(code) {
+        Some(0) => Err(Diagnostic::error(
+            rel,
+            format!("`{code}` is the site's default language, so its files have no language suffix"),
+        )
+        .with_hint(format!("rename the file `{base}.md`"))),
+        Some(lang) => Ok((lang, original)),
+        None if looks_like_language_code(code) => {
+            let known: Vec<&str> = config.languages[1..].iter().map(|l| l.code.as_str()).collect();
+            let same = known.iter().find(|k| k.eq_ignore_ascii_case(code));
+            let hint = match same {
+                Some(same) => format!("language codes are written as in site.yaml: rename it `{base}.{same}.md`"),
+                None => format!(
+                    "add `{code}` under `languages:` in site.yaml to publish it as a translation of `{base}.md`, \
+                     or rename the file without the `.{code}` (file names may not end in a language code)"
+                ),
+            };
+            Err(Diagnostic::error(rel, format!("`.{code}.md`: `{code}` is not one of the site's languages")).with_hint(hint))
+        }
+        None => Ok((0, rel.to_path_buf())),
+    }
+}
+
+/// A suffix a file name could mean as a language: two or three letters, perhaps with
+/// subtags (`fr`, `pt-BR`, `zh-Hant`).
+fn looks_like_language_code(text: &str) -> bool {
+    let primary = text.split('-').next().unwrap_or_default();
+    (2..=3).contains(&primary.len()) && crate::config::is_language_tag(text)
+}
+
+/// `x.md`'s version in the language `code`: `x.<code>.md` (`_index.md`, `index.md` alike).
+/// `None` for a file that is not Markdown.
+pub fn translated_path(original: &Path, code: &str) -> Option<PathBuf> {
+    let stem = original.file_name()?.to_str()?.strip_suffix(".md")?;
+    Some(original.with_file_name(format!("{stem}.{code}.md")))
+}
+
+/// The error for a translation whose topic folder has no version in its language.
+fn untranslated_topic(config: &Config, path: &Path, topic_dir: &Path, lang: usize) -> Diagnostic {
+    let language = &config.languages[lang];
+    let index = topic_dir.join(format!("_index.{}.md", language.code));
+    Diagnostic::error(
+        path,
+        format!(
+            "this `{}` translation is in the topic `{}`, which has no `{}` version, so it has no place in that language's navigation",
+            language.code,
+            display_path(topic_dir),
+            language.code
+        ),
+    )
+    .with_hint(format!("translate the topic first: create `{}` with its `title:` and `description:`", display_path(&index)))
+}
+
+/// The home page of a language whose `content/_index.<code>.md` does not exist: its title
+/// and description from site.yaml, no text.
+fn generated_home(config: &Config, lang: usize) -> Topic {
+    let language = &config.languages[lang];
+    let path = PathBuf::from(format!("content/_index.{}.md", language.code));
+    let front = FrontMatter { title: language.title.clone(), description: language.description.clone(), ..FrontMatter::default() };
+    Topic {
+        path: path.clone(),
+        lang,
+        original: PathBuf::from("content/_index.md"),
+        text: Arc::from(""),
+        body_offset: 0,
+        front,
+        permalink: Permalink::home(),
+        parent: None,
+        children: Vec::new(),
+        pages: Vec::new(),
+    }
+}
+
+/// Takes every topic and page of a language inside one of its `dirs` out of `topics` and
+/// `pages`, adding its path to `into`.
+fn leave_out(
+    dirs: &[(PathBuf, usize)],
+    topics: &mut Vec<Topic>,
+    pages: &mut Vec<(PathBuf, Page)>,
+    into: &mut Vec<PathBuf>,
+) {
+    let inside = |path: &Path, lang: usize| dirs.iter().any(|(dir, l)| *l == lang && path.starts_with(dir));
     topics.retain(|topic| {
-        !inside(&topic.path) || {
+        !inside(&topic.path, topic.lang) || {
             into.push(topic.path.clone());
             false
         }
     });
     pages.retain(|(_, page)| {
-        !inside(&page.path) || {
+        !inside(&page.path, page.lang) || {
             into.push(page.path.clone());
             false
         }
@@ -510,10 +721,28 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
     let mut orphans = Vec::new();
     let mut snippets = Vec::new();
     let snippets_dir = content_rel.join(SNIPPETS_DIR);
+    let mut translations = Vec::new();
     for (rel, abs) in entries {
         let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
-        let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let is_markdown = rel.extension().is_some_and(|e| e == "md");
+        // Markdown in an article folder, besides its `index.md`, is one of its files.
+        let bundle_file = in_bundle(&rel) && !rel.file_name().is_some_and(|n| n.to_string_lossy().starts_with("index."));
+        let (lang, original) = if is_markdown && !rel.starts_with(&snippets_dir) && !bundle_file {
+            match language_of(&rel, config) {
+                Ok(found) => found,
+                Err(problem) => {
+                    problems.push(problem);
+                    continue;
+                }
+            }
+        } else {
+            (0, rel.clone())
+        };
+        // A translation is classified by its original's name: `_index.es.md` is a topic.
+        let name = original.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        if lang > 0 {
+            translations.push((rel.clone(), original.clone()));
+        }
         if rel.starts_with(&snippets_dir) {
             if dir == snippets_dir && is_markdown {
                 snippets.push((rel, abs));
@@ -526,7 +755,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 );
             }
         } else if name == "_index.md" {
-            if has(&dir, "index.md") {
+            if lang == 0 && has(&dir, "index.md") {
                 problems.push(
                     Diagnostic::error(
                         &rel,
@@ -537,10 +766,10 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 continue;
             }
             let kind = if dir == content_rel { FileKind::Home } else { FileKind::Topic };
-            files.push(Found { rel, abs, kind });
+            files.push(Found { rel, abs, kind, lang, original });
         } else if name == "index.md" && dir != content_rel {
             let topic_dir = dir.parent().unwrap_or(Path::new("")).to_path_buf();
-            files.push(Found { rel, abs, kind: FileKind::Page { topic_dir, bundle: true } });
+            files.push(Found { rel, abs, kind: FileKind::Page { topic_dir, bundle: true }, lang, original });
         } else if in_bundle(&rel) {
             others.push((rel, abs));
         } else if is_markdown {
@@ -551,7 +780,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 orphans.push(rel);
                 continue;
             }
-            files.push(Found { rel, abs, kind: FileKind::Page { topic_dir: dir, bundle: false } });
+            files.push(Found { rel, abs, kind: FileKind::Page { topic_dir: dir, bundle: false }, lang, original });
         } else {
             problems.push(
                 Diagnostic::warning(
@@ -562,6 +791,37 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
             );
         }
     }
+    // A translation needs its original: the original is the page; the translation is its
+    // version in another language.
+    let originals: std::collections::HashSet<&Path> =
+        files.iter().filter(|f| f.lang == 0).map(|f| f.rel.as_path()).chain(orphans.iter().map(PathBuf::as_path)).collect();
+    let mut orphaned_translations = Vec::new();
+    for (rel, original) in &translations {
+        if originals.contains(original.as_path()) || !files.iter().any(|f| &f.rel == rel) {
+            continue;
+        }
+        let siblings = originals
+            .iter()
+            .filter(|p| p.parent() == original.parent())
+            .filter_map(|p| p.file_name().and_then(|n| n.to_str()));
+        let wanted = original.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let hint = match did_you_mean(wanted, siblings) {
+            Some(best) => format!("did you mean to translate `{best}`? Name the translation after it"),
+            None => format!(
+                "a translation is a file beside its original, named after it: write `{}` first, or rename this file",
+                display_path(original)
+            ),
+        };
+        problems.push(
+            Diagnostic::error(
+                rel,
+                format!("this is a translation of `{}`, which does not exist", display_path(original)),
+            )
+            .with_hint(hint),
+        );
+        orphaned_translations.push(rel.clone());
+    }
+    files.retain(|f| !orphaned_translations.contains(&f.rel));
     for dir in missing_index {
         let index = dir.join("_index.md");
         problems.push(
@@ -572,6 +832,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
                 )),
         );
     }
+    orphans.extend(orphaned_translations);
     Ok(Walk { files, orphans, others, snippets })
 }
 
@@ -717,13 +978,15 @@ fn front_matter_fingerprint(found: &Found, text: &str, requirements: Requirement
     Fingerprint::new().text(&display_path(&found.rel)).text(text).text(&format!("{requirements:?}")).finish()
 }
 
-fn topic(found: &Found, text: Arc<str>, front: FrontMatter, body_offset: usize, permalink: Permalink) -> Topic {
+fn topic(found: &Found, text: Arc<str>, front: FrontMatter, body_offset: usize) -> Topic {
     Topic {
         path: found.rel.clone(),
+        lang: found.lang,
+        original: found.original.clone(),
         text,
         body_offset,
         front,
-        permalink,
+        permalink: Permalink::home(),
         parent: None,
         children: Vec::new(),
         pages: Vec::new(),

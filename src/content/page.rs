@@ -15,6 +15,11 @@ pub use crate::sitepath::{Permalink, slugify};
 pub struct Page {
     /// Path relative to the site root, e.g. `content/feelings/low.md`.
     pub path: PathBuf,
+    /// Its language (index into [`crate::config::Config::languages`]; 0 is the default).
+    pub lang: usize,
+    /// The file it is a translation of (`content/feelings/low.md` for `low.es.md`); its
+    /// own path in the default language.
+    pub original: PathBuf,
     /// The whole file (shared with `tend serve`'s cache, which keeps it between loads).
     pub text: std::sync::Arc<str>,
     /// Byte offset of the Markdown body in `text`.
@@ -53,6 +58,10 @@ impl Page {
 pub struct Topic {
     /// Path of the `_index.md`, relative to the site root.
     pub path: PathBuf,
+    /// Its language (index into [`crate::config::Config::languages`]; 0 is the default).
+    pub lang: usize,
+    /// The `_index.md` it is a translation of; its own path in the default language.
+    pub original: PathBuf,
     /// The whole `_index.md`.
     pub text: std::sync::Arc<str>,
     /// Byte offset of the body in `text`.

@@ -34,7 +34,7 @@ mod snippets;
 pub use headings::heading_id;
 use headings::{UniqueIds, check_attributes};
 use raw_html::Located;
-pub use snippets::included;
+pub use snippets::{included, snippet};
 
 /// Ids the themes use for their own elements; headings never take them.
 pub const RESERVED_IDS: &[&str] =
@@ -158,6 +158,10 @@ pub struct Source<'a> {
     pub body_offset: usize,
     /// Folder relative links are resolved from.
     pub link_base: &'a Path,
+    /// The language code of a translation (`None` in the default language): its links to
+    /// `x.md` lead to `x.<code>.md` when that exists, and its snippets are `name.<code>.md`
+    /// when that exists.
+    pub language: Option<&'a str>,
 }
 
 /// Site-wide settings for rendering.
@@ -468,14 +472,24 @@ impl<'s> State<'s> {
             self.error(range, message, "snippets cannot include snippets: include both from the page");
             return;
         }
-        let Some(snippet) = self.settings.snippets.get(name) else {
+        let Some(snippet) = snippets::snippet(self.settings.snippets, name, self.source.language) else {
             let message = format!("no snippet `{name}`: `content/_snippets/{name}.md` does not exist");
             let hint = snippets::missing_hint(name, self.settings.snippets);
             self.error(range, message, &hint);
             return;
         };
+        if let Some(code) = self.source.language
+            && !snippet.path.to_string_lossy().ends_with(&format!(".{code}.md"))
+        {
+            self.reporter.warning(
+                range,
+                format!("snippet `{name}` has no `{code}` version, so this page shows it in the default language"),
+                &format!("translate it as `content/_snippets/{name}.{code}.md`"),
+            );
+        }
         let link_base = snippet.path.parent().unwrap_or(Path::new("content"));
-        let source = Source { path: &snippet.path, text: &snippet.text, body_offset: 0, link_base };
+        let source =
+            Source { path: &snippet.path, text: &snippet.text, body_offset: 0, link_base, language: self.source.language };
         let ids = std::mem::replace(&mut self.ids, UniqueIds::new(&[]));
         let (part, ids) = render_part(&source, self.settings, ids, Some(self.source.path));
         self.ids = ids;
@@ -755,6 +769,11 @@ impl<'s> State<'s> {
             let message = format!("link `{path}` points outside the site");
             self.reporter.report(severity, range, message, "link to a file inside `content/`");
             return None;
+        };
+        // In a translation, a link to `x.md` leads to the same language's `x.<code>.md`.
+        let target = match self.source.language.and_then(|code| crate::content::translated_path(&target, code)) {
+            Some(own) if self.settings.targets.contains_key(&own) => own,
+            _ => target,
         };
         let Some(permalink) = self.settings.targets.get(&target) else {
             if self.settings.drafts.contains(&target) {

@@ -29,6 +29,12 @@ pub fn included(text: &str) -> impl Iterator<Item = &str> {
     text.lines().filter_map(|line| directive(line)?.ok())
 }
 
+/// The snippet `name` as a page in `language` includes it: `name.<language>.md` when
+/// there is one, else `name.md`.
+pub fn snippet<'s>(snippets: &'s Snippets, name: &str, language: Option<&str>) -> Option<&'s crate::content::Snippet> {
+    language.and_then(|code| snippets.get(&format!("{name}.{code}"))).or_else(|| snippets.get(name))
+}
+
 /// Replaces each HTML block that is only an include by the placeholder holding its
 /// name; an include with a name that is not plain is an error (and stays a comment).
 pub(super) fn mark_includes<'e>(events: Vec<Located<'e>>, reporter: &mut Reporter<'_>) -> Vec<Located<'e>> {

@@ -346,10 +346,10 @@ impl Indexer {
         spawn("tend-search-index", move || {
             while let Some(job) = newest(&queue) {
                 let generation = job.generation;
-                let vocabulary = crate::search::vocabulary_file(&job.records);
+                let vocabulary = crate::search::vocabulary_files(&job.config, &job.records);
                 match crate::search::index(&job.config, job.records) {
                     Ok(mut files) => {
-                        files.push(vocabulary);
+                        files.extend(vocabulary);
                         merge_index(&published, files, generation)
                     }
                     Err(error) => eprintln!(

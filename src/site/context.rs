@@ -8,10 +8,14 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use std::collections::HashMap;
+use std::path::Path;
+
 use crate::config::Config;
 use crate::content::{Content, Page, Reference, Topic};
 use crate::fingerprint::Fingerprint;
 use crate::markdown::{Rendered, TocEntry};
+use crate::theme::Strings;
 
 /// A date in both machine and human form.
 #[derive(Debug, Clone, Serialize)]
@@ -23,14 +27,40 @@ pub struct DateView {
 }
 
 impl DateView {
-    /// Both forms of `date`.
-    pub fn new(date: NaiveDate) -> Self {
-        Self { iso: date.format("%Y-%m-%d").to_string(), display: date.format("%-d %B %Y").to_string() }
+    /// Both forms of `date`, the human one as the theme writes dates in `language`.
+    pub fn new(date: NaiveDate, strings: &Strings, language: &str) -> Self {
+        Self { iso: date.format("%Y-%m-%d").to_string(), display: strings.date(language, date) }
     }
+}
 
-    fn of(date: Option<NaiveDate>) -> Option<Self> {
-        date.map(Self::new)
-    }
+/// A language of the site, for the language switcher.
+#[derive(Debug, Clone, Serialize)]
+pub struct LanguageRef {
+    /// Its code (`es`).
+    pub code: String,
+    /// Its name in itself (`Español`).
+    pub name: String,
+    /// Its home page's URL path.
+    pub url: String,
+    /// Whether it is the language of the page being rendered.
+    pub current: bool,
+}
+
+/// One language version of a page (for `hreflang` links and the language switcher).
+#[derive(Debug, Clone, Serialize)]
+pub struct TranslationRef {
+    /// Its language's code.
+    pub code: String,
+    /// Its language's name in itself.
+    pub name: String,
+    /// URL path with base path.
+    pub url: String,
+    /// Absolute URL.
+    pub permalink: String,
+    /// Whether it is the page being rendered.
+    pub current: bool,
+    /// Whether it is in the site's default language (the `x-default` version).
+    pub default: bool,
 }
 
 /// A link to a page with what a list needs to show it.
@@ -106,8 +136,20 @@ pub struct SiteView {
     pub base_url: String,
     /// Base path (`/guide/`); prefix for every internal link.
     pub base_path: String,
-    /// Language tag.
+    /// The page's language tag.
     pub language: String,
+    /// The site's default language tag.
+    pub default_language: String,
+    /// The page's language's home page URL path (`/guide/`, `/guide/es/`).
+    pub home_url: String,
+    /// That language's search page URL path.
+    pub search_url: String,
+    /// That language's tag index URL path.
+    pub tags_url: String,
+    /// That language's Atom feed URL path.
+    pub feed_url: String,
+    /// Every language of the site, the default first.
+    pub languages: Vec<LanguageRef>,
     /// Default author.
     pub author: Option<String>,
     /// Repository URL.
@@ -202,12 +244,18 @@ pub struct PageView {
     pub source_path: String,
     /// Front matter `extra`.
     pub extra: serde_json::Value,
+    /// Every language version of this page, this one included, the default first; empty
+    /// when it has no translation.
+    pub translations: Vec<TranslationRef>,
 }
 
 /// Builds views from the loaded content and rendered Markdown.
 pub struct Views<'a> {
     config: &'a Config,
     content: &'a Content,
+    strings: &'a Strings,
+    /// Each original's language versions: (language, site path), in language order.
+    versions: HashMap<&'a Path, Vec<(usize, &'a str)>>,
     /// One ref per page, by page index.
     pub page_refs: Vec<PageRef>,
     /// Each page's place among its topic's articles, by page index (found once, so a
@@ -217,7 +265,7 @@ pub struct Views<'a> {
 
 impl<'a> Views<'a> {
     /// Computes the shared page refs.
-    pub fn new(config: &'a Config, content: &'a Content, rendered: &[Rendered]) -> Self {
+    pub fn new(config: &'a Config, content: &'a Content, strings: &'a Strings, rendered: &[Rendered]) -> Self {
         let page_refs = content
             .pages
             .iter()
@@ -227,9 +275,14 @@ impl<'a> Views<'a> {
                 description: page.front.description.clone(),
                 url: url(config, page.permalink.as_str()),
                 topic: page.topic.map(|t| content.topics[t].front.title.clone()),
-                date: DateView::of(page.front.date),
+                date: page.front.date.map(|date| DateView::new(date, strings, &config.languages[page.lang].code)),
                 reading_time: rendered.reading_time(),
             })
+            .collect();
+        let versions = content
+            .versions()
+            .into_iter()
+            .map(|(original, list)| (original, list.into_iter().map(|(lang, p)| (lang, p.as_str())).collect()))
             .collect();
         let mut positions = vec![None; content.pages.len()];
         for topic in &content.topics {
@@ -237,25 +290,76 @@ impl<'a> Views<'a> {
                 positions[page] = Some(position);
             }
         }
-        Self { config, content, page_refs, positions }
+        Self { config, content, strings, versions, page_refs, positions }
     }
 
-    /// The site-wide view.
-    pub fn site(&self) -> SiteView {
+    /// The site-wide view for pages in language `lang`.
+    pub fn site(&self, lang: usize) -> SiteView {
         let config = self.config;
+        let language = &config.languages[lang];
+        let in_language = &self.content.languages[lang];
+        let at = |path: &str| url(config, &format!("{}{path}", language.prefix));
         SiteView {
-            title: config.title.clone(),
-            description: config.description.clone(),
+            title: language.title.clone(),
+            description: language.description.clone(),
             base_url: config.base_url.as_str().to_owned(),
             base_path: config.base_url.path().to_owned(),
-            language: config.language.clone(),
+            language: language.code.clone(),
+            default_language: config.language.clone(),
+            home_url: at(""),
+            search_url: at("search/"),
+            tags_url: at("tags/"),
+            feed_url: at("atom.xml"),
+            languages: config
+                .languages
+                .iter()
+                .enumerate()
+                .map(|(i, l)| LanguageRef {
+                    code: l.code.clone(),
+                    name: l.name.clone(),
+                    url: url(config, &l.prefix),
+                    current: i == lang,
+                })
+                .collect(),
             author: config.author.clone(),
             repository: config.repository.clone(),
-            topics: self.content.root_topics.iter().map(|&t| self.topic_nav(t)).collect(),
-            pages: self.content.root_pages.iter().map(|&p| self.page_refs[p].clone()).collect(),
+            topics: in_language.root_topics.iter().map(|&t| self.topic_nav(t)).collect(),
+            pages: in_language.root_pages.iter().map(|&p| self.page_refs[p].clone()).collect(),
             extra: serde_json::to_value(&config.extra).unwrap_or_default(),
             search: config.search.enabled,
         }
+    }
+
+    /// The language versions of the page translating `original`, seen from `lang`'s;
+    /// empty when there is only one.
+    pub fn translations(&self, original: &Path, lang: usize) -> Vec<TranslationRef> {
+        match self.versions.get(original) {
+            Some(versions) if versions.len() > 1 => self.translation_refs(versions, lang),
+            _ => Vec::new(),
+        }
+    }
+
+    /// [`TranslationRef`]s of `versions` (language, site path), seen from `lang`'s.
+    pub fn translation_refs(&self, versions: &[(usize, &str)], lang: usize) -> Vec<TranslationRef> {
+        versions
+            .iter()
+            .map(|&(l, site_path)| {
+                let language = &self.config.languages[l];
+                TranslationRef {
+                    code: language.code.clone(),
+                    name: language.name.clone(),
+                    url: url(self.config, site_path),
+                    permalink: self.config.base_url.join(site_path),
+                    current: l == lang,
+                    default: l == 0,
+                }
+            })
+            .collect()
+    }
+
+    /// The theme's string `key` in language `lang`, with `{name}` placeholders filled.
+    pub fn text(&self, lang: usize, key: &str, values: &[(&str, String)]) -> Option<String> {
+        self.strings.text(&self.config.languages[lang].code, key, values)
     }
 
     fn topic_nav(&self, index: usize) -> TopicNav {
@@ -281,14 +385,10 @@ impl<'a> Views<'a> {
 
     /// The view of a topic or the home page.
     pub fn topic_page(&self, topic: &Topic, rendered: &Rendered, tags: Vec<TagRef>) -> PageView {
-        let crumbs = if topic.permalink.as_str().is_empty() { Vec::new() } else { self.crumbs(topic.parent) };
-        self.page_view(
-            topic,
-            &topic.path,
-            topic.permalink.as_str(),
-            rendered,
-            PageLinks { crumbs, tags, ..PageLinks::default() },
-        )
+        let home = &self.content.languages[topic.lang].home;
+        let crumbs = if topic.permalink == home.permalink { Vec::new() } else { self.crumbs(topic.lang, topic.parent) };
+        let links = PageLinks { crumbs, tags, ..PageLinks::default() };
+        self.page_view(topic, topic.lang, &topic.original, &topic.path, topic.permalink.as_str(), rendered, links)
     }
 
     /// The view of an article or root page, with its neighbours.
@@ -304,17 +404,18 @@ impl<'a> Views<'a> {
             siblings.get(at).map(|&p| self.page_refs[p].clone())
         };
         let links = PageLinks {
-            crumbs: self.crumbs(page.topic),
+            crumbs: self.crumbs(page.lang, page.topic),
             tags,
             related: page.related.iter().map(|&p| self.page_refs[p].clone()).collect(),
             prev: neighbour(-1),
             next: neighbour(1),
         };
-        self.page_view(page, &page.path, page.permalink.as_str(), rendered, links)
+        self.page_view(page, page.lang, &page.original, &page.path, page.permalink.as_str(), rendered, links)
     }
 
-    fn crumbs(&self, topic: Option<usize>) -> Vec<Crumb> {
-        let mut crumbs = vec![Crumb { title: "Home".into(), url: url(self.config, "") }];
+    fn crumbs(&self, lang: usize, topic: Option<usize>) -> Vec<Crumb> {
+        let home = self.text(lang, "breadcrumbs.home", &[]).unwrap_or_else(|| "Home".into());
+        let mut crumbs = vec![Crumb { title: home, url: url(self.config, &self.config.languages[lang].prefix) }];
         for t in self.content.ancestry(topic) {
             let topic = &self.content.topics[t];
             crumbs.push(Crumb { title: topic.front.title.clone(), url: url(self.config, topic.permalink.as_str()) });
@@ -322,10 +423,13 @@ impl<'a> Views<'a> {
         crumbs
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn page_view(
         &self,
         source: &impl HasFront,
-        path: &std::path::Path,
+        lang: usize,
+        original: &Path,
+        path: &Path,
         permalink: &str,
         rendered: &Rendered,
         links: PageLinks,
@@ -358,6 +462,8 @@ impl<'a> Views<'a> {
         });
         let authors =
             if front.authors.is_empty() { config.author.iter().cloned().collect() } else { front.authors.clone() };
+        let code = &config.languages[lang].code;
+        let date = |date: Option<NaiveDate>| date.map(|date| DateView::new(date, self.strings, code));
         PageView {
             title: front.title.clone(),
             description: front.description.clone(),
@@ -367,10 +473,10 @@ impl<'a> Views<'a> {
             word_count: rendered.word_count,
             reading_time: rendered.reading_time(),
             summary: rendered.summary.clone(),
-            date: DateView::of(front.date),
-            updated: DateView::of(front.updated),
-            last_reviewed: DateView::of(front.last_reviewed),
-            next_review: DateView::of(front.next_review),
+            date: date(front.date),
+            updated: date(front.updated),
+            last_reviewed: date(front.last_reviewed),
+            next_review: date(front.next_review),
             reviewed_by: front.reviewed_by.clone(),
             authors,
             content_note: front.content_note.clone(),
@@ -385,6 +491,7 @@ impl<'a> Views<'a> {
             report_url,
             source_path,
             extra: serde_json::to_value(&front.extra).unwrap_or_default(),
+            translations: self.translations(original, lang),
         }
     }
 }

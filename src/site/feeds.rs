@@ -17,13 +17,15 @@ use crate::routes::Routes;
 /// Every generated non-HTML file the route table still gives tend (a static file may
 /// replace one), plus a redirect page for every alias.
 pub(super) fn files(config: &Config, content: &Content, rendered: &[Rendered], routes: &Routes) -> Vec<OutputFile> {
-    let tag_slugs: Vec<&str> = content.tags.iter().map(|t| t.slug.as_str()).collect();
     let mut files = Vec::new();
     if routes.is_generated("sitemap.xml") {
-        files.push(bytes("sitemap.xml", sitemap(config, content, &tag_slugs)));
+        files.push(bytes("sitemap.xml", sitemap(config, content)));
     }
-    if routes.is_generated("atom.xml") {
-        files.push(bytes("atom.xml", atom(config, content, rendered)));
+    for (lang, language) in config.languages.iter().enumerate() {
+        let path = format!("{}atom.xml", language.prefix);
+        if routes.is_generated(&path) {
+            files.push(bytes(&path, atom(config, lang, content, rendered)));
+        }
     }
     if routes.is_generated("robots.txt") {
         let robots = format!("User-agent: *\nAllow: /\n\nSitemap: {}\n", config.base_url.join("sitemap.xml"));
@@ -33,7 +35,9 @@ pub(super) fn files(config: &Config, content: &Content, rendered: &[Rendered], r
         let target = config.base_url.join(content.pages[page].permalink.as_str());
         files.push(OutputFile {
             path: path.to_path_buf(),
-            contents: Contents::Bytes(redirect(&target, &config.language).into_bytes().into()),
+            contents: Contents::Bytes(
+                redirect(&target, &config.languages[content.pages[page].lang].code).into_bytes().into(),
+            ),
         });
     }
     files
@@ -47,25 +51,44 @@ fn xml_escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
 }
 
-fn sitemap(config: &Config, content: &Content, tag_slugs: &[&str]) -> String {
-    let mut entries: Vec<(String, Option<NaiveDate>)> = vec![(String::new(), None)];
-    entries.extend(content.topics.iter().map(|t| (t.permalink.as_str().to_owned(), None)));
+/// Every page's URL, with each translated page's language versions as `xhtml:link`
+/// alternates (as search engines read them), the default language's as `x-default`.
+fn sitemap(config: &Config, content: &Content) -> String {
+    let versions = content.versions();
+    let mut entries: Vec<(String, Option<NaiveDate>, Option<&Vec<(usize, &crate::content::Permalink)>>)> =
+        Vec::new();
+    for home in content.languages.iter().map(|l| &l.home) {
+        entries.push((home.permalink.as_str().to_owned(), None, versions.get(home.original.as_path())));
+    }
+    entries.extend(content.topics.iter().map(|t| (t.permalink.as_str().to_owned(), None, versions.get(t.original.as_path()))));
     entries.extend(content.pages.iter().map(|p| {
         let front = &p.front;
-        (p.permalink.as_str().to_owned(), front.updated.or(front.last_reviewed).or(front.date))
+        let lastmod = front.updated.or(front.last_reviewed).or(front.date);
+        (p.permalink.as_str().to_owned(), lastmod, versions.get(p.original.as_path()))
     }));
-    if !tag_slugs.is_empty() {
-        entries.push(("tags/".into(), None));
-        entries.extend(tag_slugs.iter().map(|slug| (crate::sitepath::tag_path(slug), None)));
+    for (language, in_language) in config.languages.iter().zip(&content.languages) {
+        if !in_language.tags.is_empty() {
+            entries.push((format!("{}tags/", language.prefix), None, None));
+            entries.extend(in_language.tags.iter().map(|tag| (tag.site_path.clone(), None, None)));
+        }
     }
-    entries.sort();
-    let mut xml = String::from(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    let namespaces = if config.languages.len() > 1 { " xmlns:xhtml=\"http://www.w3.org/1999/xhtml\"" } else { "" };
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\"{namespaces}>\n",
     );
-    for (path, lastmod) in entries {
+    for (path, lastmod, alternates) in entries {
         let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", xml_escape(&config.base_url.join(&path)));
         if let Some(date) = lastmod {
             let _ = writeln!(xml, "    <lastmod>{}</lastmod>", date.format("%Y-%m-%d"));
+        }
+        for &(lang, permalink) in alternates.into_iter().flatten() {
+            let href = xml_escape(&config.base_url.join(permalink.as_str()));
+            let code = xml_escape(&config.languages[lang].code);
+            let _ = writeln!(xml, "    <xhtml:link rel=\"alternate\" hreflang=\"{code}\" href=\"{href}\"/>");
+            if lang == 0 {
+                let _ = writeln!(xml, "    <xhtml:link rel=\"alternate\" hreflang=\"x-default\" href=\"{href}\"/>");
+            }
         }
         xml.push_str("  </url>\n");
     }
@@ -77,17 +100,19 @@ fn timestamp(date: NaiveDate) -> FixedDateTime {
     Utc.from_utc_datetime(&date.and_time(NaiveTime::MIN)).fixed_offset()
 }
 
-fn atom(config: &Config, content: &Content, rendered: &[Rendered]) -> String {
+/// The Atom feed of language `lang`'s articles, newest first.
+fn atom(config: &Config, lang: usize, content: &Content, rendered: &[Rendered]) -> String {
+    let language = &config.languages[lang];
     let mut dated: Vec<(NaiveDate, usize)> = content
         .pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.topic.is_some())
+        .filter(|(_, p)| p.topic.is_some() && p.lang == lang)
         .filter_map(|(i, p)| p.front.updated.or(p.front.date).map(|d| (d, i)))
         .collect();
     dated.sort_by(|a, b| b.0.cmp(&a.0).then(content.pages[a.1].path.cmp(&content.pages[b.1].path)));
     dated.truncate(config.feed_limit);
-    let author = config.author.clone().unwrap_or_else(|| config.title.clone());
+    let author = config.author.clone().unwrap_or_else(|| language.title.clone());
     let entries: Vec<Entry> = dated
         .iter()
         .map(|&(updated, i)| {
@@ -110,16 +135,17 @@ fn atom(config: &Config, content: &Content, rendered: &[Rendered]) -> String {
         })
         .collect();
     let updated = dated.first().map_or_else(|| timestamp(NaiveDate::MIN), |&(d, _)| timestamp(d));
+    let home = config.base_url.join(&language.prefix);
     let feed = Feed {
-        title: Text::plain(config.title.clone()),
-        id: config.base_url.as_str().to_owned(),
+        title: Text::plain(language.title.clone()),
+        id: home.clone(),
         updated,
-        subtitle: (!config.description.is_empty()).then(|| Text::plain(config.description.clone())),
+        subtitle: (!language.description.is_empty()).then(|| Text::plain(language.description.clone())),
         links: vec![
-            Link { href: config.base_url.join("atom.xml"), rel: "self".into(), ..Link::default() },
-            Link { href: config.base_url.as_str().to_owned(), rel: "alternate".into(), ..Link::default() },
+            Link { href: config.base_url.join(&format!("{}atom.xml", language.prefix)), rel: "self".into(), ..Link::default() },
+            Link { href: home, rel: "alternate".into(), ..Link::default() },
         ],
-        lang: Some(config.language.clone()),
+        lang: Some(language.code.clone()),
         entries,
         ..Feed::default()
     };

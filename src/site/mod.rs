@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::config::{Config, LinkLevel};
-use crate::content::{Content, Permalink, Tag, Topic};
+use crate::content::{Content, Permalink, Tag};
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::Error;
 use crate::fingerprint::{CacheStats, Fingerprint, Kept, take_kept};
@@ -44,15 +44,27 @@ pub struct Site {
     pub search: Vec<crate::search::Record>,
 }
 
-/// Which template a rendered page comes from.
+/// Which template a rendered page comes from (and, for generated pages, in which language).
 enum Job {
-    Home,
+    Home(usize),
     Topic(usize),
     Page(usize),
-    Tags,
-    Tag(usize),
+    Tags(usize),
+    Tag(usize, usize),
     NotFound,
-    Search,
+    Search(usize),
+}
+
+impl Job {
+    /// The language of the page.
+    fn language(&self, content: &Content) -> usize {
+        match *self {
+            Self::Home(lang) | Self::Tags(lang) | Self::Tag(lang, _) | Self::Search(lang) => lang,
+            Self::Topic(t) => content.topics[t].lang,
+            Self::Page(p) => content.pages[p].lang,
+            Self::NotFound => 0,
+        }
+    }
 }
 
 /// What one render of the site lends the next (`tend serve` keeps one between saves):
@@ -147,7 +159,7 @@ impl Site {
                 .map(|site| Self { search, ..site })
         };
         if let (Some(cache), Some(fingerprints)) = (cache, fingerprints) {
-            cache.markdown = rendered.into_cache(content, fingerprints);
+            cache.markdown = rendered.into_cache(config, content, fingerprints);
             cache.stats = stats;
         }
         site
@@ -163,20 +175,32 @@ impl Site {
         stats: &mut CacheStats,
     ) -> Result<Self, Error> {
         let Inputs { config, theme, content, routes } = inputs;
-        let tags = &content.tags;
-        let views = Views::new(config, content, &rendered.pages);
+        let views = Views::new(config, content, &theme.strings, &rendered.pages);
         let previous = cache.as_ref().map(|cache| &cache.pages);
-        let shared = Shared::new(config, content, &views, tags, rendered, previous);
-        let mut jobs = vec![Job::Home, Job::Tags, Job::NotFound];
-        // The search page exists when the theme has one and the site has search.
-        if config.search.enabled && theme.has("search.html") {
-            jobs.push(Job::Search);
+        let caching = previous.is_some();
+        let topic_articles: Vec<SharedValue> =
+            content.topics.iter().map(|topic| SharedValue::new(&views.topic_articles(topic), caching)).collect();
+        let shared: Vec<Shared<'_>> = (0..content.languages.len())
+            .map(|lang| Shared::new(config, content, &views, lang, rendered, previous, &topic_articles))
+            .collect();
+        let mut jobs = Vec::new();
+        for lang in 0..content.languages.len() {
+            jobs.extend([Job::Home(lang), Job::Tags(lang)]);
+            if lang == 0 {
+                jobs.push(Job::NotFound);
+            }
+            // The search page exists when the theme has one and the site has search.
+            if config.search.enabled && theme.has("search.html") {
+                jobs.push(Job::Search(lang));
+            }
         }
         jobs.extend((0..content.topics.len()).map(Job::Topic));
         jobs.extend((0..content.pages.len()).map(Job::Page));
-        jobs.extend((0..tags.len()).map(Job::Tag));
+        for (lang, language) in content.languages.iter().enumerate() {
+            jobs.extend((0..language.tags.len()).map(|i| Job::Tag(lang, i)));
+        }
         let results: Vec<Result<RenderedPage, Diagnostic>> =
-            jobs.par_iter().map(|job| shared.render(theme, job)).collect();
+            jobs.par_iter().map(|job| shared[job.language(content)].render(theme, job)).collect();
         drop(shared);
         let mut files = Vec::with_capacity(results.len() + 16);
         let mut template_problems = Vec::new();
@@ -215,16 +239,16 @@ impl Site {
             warnings: problems,
             page_count: content.pages.len(),
             topic_count: content.topics.len(),
-            tag_count: tags.len(),
+            tag_count: content.languages.iter().map(|language| language.tags.len()).sum(),
             search: Vec::new(),
         })
     }
 }
 
-/// Markdown rendered for the home page, every topic and every page.
+/// Markdown rendered for the home pages, every topic and every page.
 pub struct RenderedContent {
-    /// The home page's.
-    pub home: Rendered,
+    /// Each language's home page's, in [`Content::languages`] order.
+    pub homes: Vec<Rendered>,
     /// Each topic's, in [`Content::topics`] order.
     pub topics: Vec<Rendered>,
     /// Each page's, in [`Content::pages`] order.
@@ -241,6 +265,8 @@ struct Input<'a> {
     text: &'a str,
     body_offset: usize,
     link_base: &'a Path,
+    /// The language code of a translation (`None` in the default language).
+    language: Option<&'a str>,
 }
 
 impl RenderedContent {
@@ -258,7 +284,7 @@ impl RenderedContent {
         routes: &Routes,
         mut previous: Option<Kept<Rendered>>,
     ) -> (Self, Option<Vec<u128>>) {
-        let targets = content.link_targets();
+        let targets = content.link_targets(config);
         let images = crate::images::measure(routes.statics());
         let settings = markdown::Settings {
             targets: &targets,
@@ -269,7 +295,7 @@ impl RenderedContent {
             snippets: &content.snippets,
             images: &images,
         };
-        let inputs = Self::inputs(content);
+        let inputs = Self::inputs(config, content);
         let fingerprints = previous.as_ref().map(|_| {
             let shared = settings_fingerprint(&settings);
             inputs
@@ -280,8 +306,8 @@ impl RenderedContent {
                     fingerprint.value(&input.body_offset).text(&display_path(input.link_base));
                     // The snippets it includes are rendered into it: their text is an input.
                     for name in markdown::included(input.text) {
-                        let snippet = content.snippets.get(name).map(|snippet| snippet.text.as_str());
-                        fingerprint.text(name).value(&snippet);
+                        let snippet = markdown::snippet(&content.snippets, name, input.language);
+                        fingerprint.text(name).value(&snippet.map(|snippet| snippet.text.as_str()));
                     }
                     fingerprint.finish()
                 })
@@ -304,43 +330,50 @@ impl RenderedContent {
                         text: input.text,
                         body_offset: input.body_offset,
                         link_base: input.link_base,
+                        language: input.language,
                     };
                     markdown::render(&source, &settings)
                 })
             })
             .collect();
         let mut all = all.into_iter();
-        let home = all.next().unwrap_or_default();
+        let homes = all.by_ref().take(content.languages.len()).collect();
         let topics = all.by_ref().take(content.topics.len()).collect();
         let pages = all.collect();
-        (Self { home, topics, pages, fresh, images }, fingerprints)
+        (Self { homes, topics, pages, fresh, images }, fingerprints)
     }
 
-    /// The home page, then every topic, then every page: the order of `new`'s output.
-    fn inputs(content: &Content) -> Vec<Input<'_>> {
-        fn topic(t: &Topic) -> Input<'_> {
-            Input { path: &t.path, text: &t.text, body_offset: t.body_offset, link_base: t.link_base() }
-        }
-        std::iter::once(topic(&content.home))
-            .chain(content.topics.iter().map(topic))
+    /// The home pages, then every topic, then every page: the order of `new`'s output.
+    fn inputs<'c>(config: &'c Config, content: &'c Content) -> Vec<Input<'c>> {
+        let language = |lang: usize| (lang > 0).then(|| config.languages[lang].code.as_str());
+        content
+            .sections()
+            .map(|t| Input {
+                path: &t.path,
+                text: &t.text,
+                body_offset: t.body_offset,
+                link_base: t.link_base(),
+                language: language(t.lang),
+            })
             .chain(content.pages.iter().map(|p| Input {
                 path: &p.path,
                 text: &p.text,
                 body_offset: p.body_offset,
                 link_base: p.link_base(),
+                language: language(p.lang),
             }))
             .collect()
     }
 
-    /// How many sources: the home page, topics and pages.
+    /// How many sources: the home pages, topics and pages.
     pub fn count(&self) -> usize {
-        1 + self.topics.len() + self.pages.len()
+        self.homes.len() + self.topics.len() + self.pages.len()
     }
 
     /// This render's Markdown, filed by source path for the next render.
-    fn into_cache(self, content: &Content, fingerprints: Vec<u128>) -> Kept<Rendered> {
-        let paths = Self::inputs(content).into_iter().map(|input| input.path.to_path_buf());
-        let rendered = std::iter::once(self.home).chain(self.topics).chain(self.pages);
+    fn into_cache(self, config: &Config, content: &Content, fingerprints: Vec<u128>) -> Kept<Rendered> {
+        let paths = Self::inputs(config, content).into_iter().map(|input| input.path.to_path_buf());
+        let rendered = self.homes.into_iter().chain(self.topics).chain(self.pages);
         paths.zip(fingerprints.into_iter().zip(rendered)).collect()
     }
 
@@ -348,11 +381,13 @@ impl RenderedContent {
     /// (reported at `links`' severity).
     pub fn diagnostics(&self, content: &Content, links: LinkLevel) -> Vec<Diagnostic> {
         let mut anchors: HashMap<&Path, &Rendered> = HashMap::new();
-        anchors.insert(&content.home.path, &self.home);
-        anchors.extend(content.topics.iter().map(|t| t.path.as_path()).zip(&self.topics));
+        let rendered_sections = self.homes.iter().chain(&self.topics);
+        anchors.extend(content.sections().map(|t| t.path.as_path()).zip(rendered_sections.clone()));
         anchors.extend(content.pages.iter().map(|p| p.path.as_path()).zip(&self.pages));
-        let sources = std::iter::once((&content.home.path, &content.home.text, &self.home))
-            .chain(content.topics.iter().zip(&self.topics).map(|(t, r)| (&t.path, &t.text, r)))
+        let sources = content
+            .sections()
+            .zip(rendered_sections)
+            .map(|(t, r)| (&t.path, &t.text, r))
             .chain(content.pages.iter().zip(&self.pages).map(|(p, r)| (&p.path, &p.text, r)));
         let mut problems = Vec::new();
         // Sorted once per target and indexed once per file: a page with thousands of
@@ -445,9 +480,9 @@ fn search_records(
     let (Some(markdown), Some(cache)) = (markdown, cache) else {
         return crate::search::records(config, content, &rendered.pages);
     };
-    let synonyms = crate::search::Synonyms::new(&config.search.synonyms);
-    let settings = Fingerprint::new().text(&format!("{:?}", config.search)).finish();
-    let first_page = 1 + content.topics.len();
+    let synonyms = crate::search::Synonyms::for_languages(config);
+    let settings = Fingerprint::new().text(&format!("{:?} {:?}", config.search, config.languages)).finish();
+    let first_page = content.languages.len() + content.topics.len();
     let fingerprints: Vec<u128> = content
         .pages
         .iter()
@@ -469,7 +504,7 @@ fn search_records(
         .zip(&rendered.pages)
         .zip(kept)
         .map(|((page, rendered), kept)| {
-            kept.unwrap_or_else(|| crate::search::record(config, content, page, rendered, &synonyms))
+            kept.unwrap_or_else(|| crate::search::record(config, content, page, rendered, &synonyms[page.lang]))
         })
         .collect();
     cache.records = content
@@ -496,10 +531,13 @@ fn settings_fingerprint(settings: &markdown::Settings<'_>) -> u128 {
 }
 
 /// Values computed once and shared by every render job.
+/// Values computed once per language and shared by every render job of that language.
 struct Shared<'a> {
     config: &'a Config,
     content: &'a Content,
     views: &'a Views<'a>,
+    /// The language (index into [`Config::languages`]).
+    lang: usize,
     tags: &'a [Tag],
     rendered: &'a RenderedContent,
     /// The previous render's pages, when caching.
@@ -508,7 +546,8 @@ struct Shared<'a> {
     site: SharedValue,
     tag_refs: Vec<TagRef>,
     tag_index: HashMap<String, usize>,
-    topic_articles: Vec<SharedValue>,
+    /// Each topic's articles (of every language, computed once).
+    topic_articles: &'a [SharedValue],
 }
 
 /// One page out of a render job.
@@ -533,25 +572,52 @@ impl<'a> Shared<'a> {
         config: &'a Config,
         content: &'a Content,
         views: &'a Views<'a>,
-        tags: &'a [Tag],
+        lang: usize,
         rendered: &'a RenderedContent,
         previous: Option<&'a Kept<Arc<[u8]>>>,
+        topic_articles: &'a [SharedValue],
     ) -> Self {
         let caching = previous.is_some();
+        let tags = &content.languages[lang].tags;
         let tag_refs: Vec<TagRef> = tags
             .iter()
-            .map(|t| TagRef {
-                name: t.name.clone(),
-                url: url(config, &crate::sitepath::tag_path(&t.slug)),
-                count: t.pages.len(),
-            })
+            .map(|t| TagRef { name: t.name.clone(), url: url(config, &t.site_path), count: t.pages.len() })
             .collect();
         let tag_index = tags.iter().enumerate().map(|(i, t)| (t.slug.clone(), i)).collect();
-        let topic_articles =
-            content.topics.iter().map(|topic| SharedValue::new(&views.topic_articles(topic), caching)).collect();
-        let site_view = views.site();
+        let site_view = views.site(lang);
         let site = SharedValue::new(&site_view, caching);
-        Self { config, content, views, tags, rendered, previous, site_view, site, tag_refs, tag_index, topic_articles }
+        Self {
+            config,
+            content,
+            views,
+            lang,
+            tags,
+            rendered,
+            previous,
+            site_view,
+            site,
+            tag_refs,
+            tag_index,
+            topic_articles,
+        }
+    }
+
+    /// The theme's string `key` in this language, or `fallback` when the theme has none.
+    fn text(&self, key: &str, values: &[(&str, String)], fallback: &str) -> String {
+        self.views.text(self.lang, key, values).unwrap_or_else(|| fallback.to_owned())
+    }
+
+    /// The view of a generated page at `path` under each language's prefix: the same page
+    /// exists in every language.
+    fn generated(&self, title: &str, description: &str, path: &str) -> context::PageView {
+        let prefix = &self.config.languages[self.lang].prefix;
+        let mut view = simple_page(self.config, title, description, &format!("{prefix}{path}"));
+        if self.config.languages.len() > 1 {
+            let paths: Vec<String> = self.config.languages.iter().map(|l| format!("{}{path}", l.prefix)).collect();
+            let versions: Vec<(usize, &str)> = paths.iter().map(String::as_str).enumerate().collect();
+            view.translations = self.views.translation_refs(&versions, self.lang);
+        }
+        view
     }
 
     fn page_tags(&self, names: &[String]) -> Vec<TagRef> {
@@ -569,38 +635,45 @@ impl<'a> Shared<'a> {
     fn render(&self, theme: &Theme, job: &Job) -> Result<RenderedPage, Diagnostic> {
         let mut context = Context::new(self.previous.is_some());
         context.insert_shared("site", &self.site);
+        context.insert("lang", self.site_view.language.as_str());
+        let prefix = &self.config.languages[self.lang].prefix;
         let (template, permalink, source) = match job {
-            Job::Home => self.home(&mut context),
+            Job::Home(_) => self.home(&mut context),
             Job::Topic(t) => self.topic(&mut context, *t),
             Job::Page(p) => self.page(&mut context, theme, *p),
-            Job::Tags => {
+            Job::Tags(_) => {
                 context.insert("kind", "tags");
                 context.insert("tags", &self.tag_refs);
-                context.insert_page(simple_page(self.config, "Tags", "Every tag used in this guide.", "tags/"), "");
-                ("tags.html", Permalink::from_site_path("tags/"), PathBuf::from("tags"))
+                let title = self.text("generated.tags_title", &[], "Tags");
+                let description = self.text("generated.tags_description", &[], "Every tag used in this guide.");
+                context.insert_page(self.generated(&title, &description, "tags/"), "");
+                ("tags.html", Permalink::from_site_path(&format!("{prefix}tags/")), PathBuf::from("tags"))
             }
-            Job::Tag(i) => {
+            Job::Tag(_, i) => {
                 let tag = &self.tags[*i];
                 let pages: Vec<&PageRef> = tag.pages.iter().map(|&p| &self.views.page_refs[p]).collect();
                 context.insert("kind", "tag");
                 context.insert("tag", &self.tag_refs[*i]);
                 context.insert("pages", pages);
-                let title = format!("Pages tagged “{}”", tag.name);
-                let site_path = crate::sitepath::tag_path(&tag.slug);
-                context.insert_page(simple_page(self.config, &title, &title, &site_path), "");
-                ("tag.html", Permalink::from_site_path(&site_path), PathBuf::from("tags"))
+                let title =
+                    self.text("generated.tag_title", &[("tag", tag.name.clone())], &format!("Pages tagged “{}”", tag.name));
+                context.insert_page(simple_page(self.config, &title, &title, &tag.site_path), "");
+                ("tag.html", Permalink::from_site_path(&tag.site_path), PathBuf::from("tags"))
             }
-            Job::Search => {
+            Job::Search(_) => {
                 context.insert("kind", "search");
                 context.insert("topics", &self.site_view.topics);
                 context.insert("search_topics", self.search_topics());
-                context.insert_page(simple_page(self.config, "Search", "Search the whole guide.", "search/"), "");
-                ("search.html", Permalink::from_site_path("search/"), PathBuf::from("search"))
+                let title = self.text("generated.search_title", &[], "Search");
+                let description = self.text("generated.search_description", &[], "Search the whole guide.");
+                context.insert_page(self.generated(&title, &description, "search/"), "");
+                ("search.html", Permalink::from_site_path(&format!("{prefix}search/")), PathBuf::from("search"))
             }
             Job::NotFound => {
                 context.insert("kind", "404");
-                let view = simple_page(self.config, "Page not found", "This page does not exist.", "404.html");
-                context.insert_page(view, "");
+                let title = self.text("generated.not_found_title", &[], "Page not found");
+                let description = self.text("generated.not_found_description", &[], "This page does not exist.");
+                context.insert_page(simple_page(self.config, &title, &description, "404.html"), "");
                 ("404.html", Permalink::from_site_path("404.html"), PathBuf::from("404.html"))
             }
         };
@@ -623,7 +696,7 @@ impl<'a> Shared<'a> {
     /// these, so they are in place before the index loads (no layout shift).
     fn search_topics(&self) -> Vec<context::SearchTopic> {
         let mut pages: HashMap<&str, usize> = HashMap::new();
-        for page in &self.content.pages {
+        for page in self.content.pages.iter().filter(|page| page.lang == self.lang) {
             if let Some(topic) = page.topic
                 && crate::search::is_searchable(&self.config.search, page)
             {
@@ -642,18 +715,19 @@ impl<'a> Shared<'a> {
     }
 
     fn home<'s>(&'s self, context: &mut Context<'s>) -> (&'static str, Permalink, PathBuf) {
-        let content = self.content;
-        let view = self.views.topic_page(&content.home, &self.rendered.home, Vec::new());
-        let topics: Vec<TopicWithArticles<'_>> = content
+        let language = &self.content.languages[self.lang];
+        let rendered = &self.rendered.homes[self.lang];
+        let view = self.views.topic_page(&language.home, rendered, Vec::new());
+        let topics: Vec<TopicWithArticles<'_>> = language
             .root_topics
             .iter()
             .zip(&self.site_view.topics)
             .map(|(&t, nav)| TopicWithArticles { nav, articles: self.topic_articles[t].value() })
             .collect();
         context.insert("kind", "home");
-        context.insert_page(view, &self.rendered.home.html);
+        context.insert_page(view, &rendered.html);
         context.insert("topics", topics);
-        ("home.html", Permalink::home(), content.home.path.clone())
+        ("home.html", language.home.permalink.clone(), language.home.path.clone())
     }
 
     fn topic<'s>(&'s self, context: &mut Context<'s>, index: usize) -> (&'static str, Permalink, PathBuf) {

@@ -147,7 +147,7 @@ impl Templates<'_> {
         let known: &[&str] = match what {
             "filter" => FILTERS,
             "test" => TESTS,
-            "function" => &["asset", "url", "range", "throw"],
+            "function" => &["asset", "url", "t", "range", "throw"],
             "template" => &templates,
             _ => return None,
         };
@@ -325,7 +325,7 @@ mod tests {
         let texts = files.iter().map(|(name, text)| ((*name).to_owned(), (*text).to_owned())).collect();
         let templates = Templates { sources: &sources, texts: &texts };
         let owned: Vec<(String, String)> = files.iter().map(|(n, t)| ((*n).to_owned(), (*t).to_owned())).collect();
-        let problems = match super::super::compile(&owned, &[], "/", &BTreeMap::new()) {
+        let problems = match super::super::compile(&owned, &[], "/", &BTreeMap::new(), &std::sync::Arc::default()) {
             Err(error) => templates.errors(&error, None),
             Ok(tera) => {
                 let mut context = tera::Context::new();

@@ -16,6 +16,7 @@
 pub mod builtin;
 mod errors;
 mod manifest;
+pub mod strings;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::{Error, fs};
 use errors::Templates;
+pub use strings::Strings;
 pub use manifest::Manifest;
 
 /// Templates every theme must provide.
@@ -48,6 +50,8 @@ pub struct Theme {
     fingerprint: u128,
     /// Theme CSS and JavaScript (site path → fingerprinted site path), see [`Theme::asset`].
     assets: BTreeMap<String, String>,
+    /// The themes' strings in each language (`i18n/<code>.yaml`), which `t()` looks up.
+    pub strings: std::sync::Arc<Strings>,
 }
 
 /// One theme of the chain: the site's theme, its parent, the parent's parent…
@@ -95,10 +99,15 @@ impl Theme {
                 Err(error) => problems.push(Diagnostic::error(rel, error.to_string())),
             }
         }
+        let dirs: Vec<&Path> = layers.iter().map(|layer| layer.dir.as_path()).collect();
+        let (strings, mut found) = Strings::load(&dirs, &config.root, &config.language);
+        problems.append(&mut found);
+        let strings = std::sync::Arc::new(strings);
         let mut fingerprint = crate::fingerprint::Fingerprint::new();
         for (name, text) in &files {
             fingerprint.text(name).text(text);
         }
+        fingerprint.value(&strings.sorted()).text(&config.language);
         let theme_statics: Vec<PathBuf> =
             layers.iter().rev().map(|layer| layer.dir.join("static")).filter(|dir| dir.is_dir()).collect();
         let static_dirs: Vec<PathBuf> =
@@ -115,7 +124,7 @@ impl Theme {
         let templates = Templates { sources: &sources, texts: &texts };
         let tera = match reused {
             Some(theme) => Some(theme.tera),
-            None => compile(&files, &prefixes, config.base_url.path(), &assets)
+            None => compile(&files, &prefixes, config.base_url.path(), &assets, &strings)
                 .map_err(|error| problems.extend(templates.compile_errors(&error, &files)))
                 .ok(),
         };
@@ -123,7 +132,7 @@ impl Theme {
             return Err(Error::Site(problems));
         };
         let manifest = Manifest::merged(layers.into_iter().map(|layer| layer.manifest).collect());
-        Ok((Self { tera, sources, texts, prefixes, static_dirs, manifest, fingerprint, assets }, compiled))
+        Ok((Self { tera, sources, texts, prefixes, static_dirs, manifest, fingerprint, assets, strings }, compiled))
     }
 
     /// Where a static file at site path `rel` is published: a theme's CSS or JavaScript
@@ -256,6 +265,7 @@ fn compile(
     prefixes: &[String],
     base_path: &str,
     assets: &BTreeMap<String, String>,
+    strings: &std::sync::Arc<Strings>,
 ) -> Result<tera::Tera, tera::Error> {
     let mut tera = tera::Tera::new();
     tera.set_fallback_prefixes(prefixes.to_vec())?;
@@ -281,6 +291,7 @@ fn compile(
         let path = path.trim_start_matches('/');
         Ok(format!("{base_path}{}", assets.get(path).map_or(path, String::as_str)))
     });
+    tera.register_function("t", strings::function(std::sync::Arc::clone(strings)));
     tera.add_raw_templates(files.iter().map(|(name, text)| (name.as_str(), text.as_str())))?;
     Ok(tera)
 }
