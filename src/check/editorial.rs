@@ -27,9 +27,38 @@ pub(super) fn check(
     if file.kind != Kind::Section {
         problems.extend(review(file, settings, today));
         problems.extend(date_order(file, today));
-        problems.extend(readability(file, facts, settings));
+        // The Flesch-Kincaid grade measures English; other languages need other formulas.
+        if file.language == "en" || file.language.starts_with("en-") {
+            problems.extend(readability(file, facts, settings));
+        }
     }
     problems
+}
+
+/// A translation last updated before its original's last meaningful update (`updated`)
+/// may say what the original no longer does: for health content, a safety problem.
+pub(super) fn stale_translation(file: &SourceFile<'_>, original: &SourceFile<'_>) -> Option<Diagnostic> {
+    let changed = original.front.updated?;
+    let (key, translated) = match (file.front.updated, file.front.date) {
+        (Some(updated), _) => ("updated", Some(updated)),
+        (None, Some(date)) => ("date", Some(date)),
+        (None, None) => ("title", None),
+    };
+    if translated.is_some_and(|translated| translated >= changed) {
+        return None;
+    }
+    let since = match translated {
+        Some(date) => format!("this translation's `{key}` is {date}"),
+        None => "this translation has no `updated` or `date`".to_owned(),
+    };
+    let message = format!(
+        "translation may be out of date: `{}` was updated on {changed}, and {since}",
+        crate::diagnostic::display_path(original.path)
+    );
+    Some(
+        file.at_key(Severity::Warning, key, message)
+            .with_hint("bring the original's changes across, then set `updated:` to the day you did"),
+    )
 }
 
 /// The template shows the title as the page's only `h1`; body headings start at `h2` and

@@ -15,7 +15,7 @@ mod git;
 mod links;
 mod words;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -149,6 +149,10 @@ struct SourceFile<'a> {
     front: &'a FrontMatter,
     permalink: &'a Permalink,
     kind: Kind,
+    /// Its language's code (`en`, `es`).
+    language: &'a str,
+    /// For a translation, the file it translates.
+    original: Option<&'a Path>,
     /// Line starts, computed on the first diagnostic and shared by the rest.
     lines: std::sync::OnceLock<crate::diagnostic::LineIndex>,
 }
@@ -172,8 +176,8 @@ impl SourceFile<'_> {
 }
 
 /// Every Markdown file: the home page, then topics, then pages (the order `links` indexes).
-fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
-    fn section(t: &crate::content::Topic) -> SourceFile<'_> {
+fn source_files<'c>(config: &'c Config, content: &'c Content) -> Vec<SourceFile<'c>> {
+    let section = |t: &'c crate::content::Topic| -> SourceFile<'c> {
         SourceFile {
             path: &t.path,
             text: &t.text,
@@ -182,9 +186,11 @@ fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
             front: &t.front,
             permalink: &t.permalink,
             kind: Kind::Section,
+            language: &config.languages[t.lang].code,
+            original: (t.lang > 0).then_some(t.original.as_path()),
             lines: std::sync::OnceLock::new(),
         }
-    }
+    };
     let pages = content.pages.iter().map(|p| SourceFile {
         path: &p.path,
         text: &p.text,
@@ -193,6 +199,8 @@ fn source_files(content: &Content) -> Vec<SourceFile<'_>> {
         front: &p.front,
         permalink: &p.permalink,
         kind: if p.topic.is_some() { Kind::Article } else { Kind::Page },
+        language: &config.languages[p.lang].code,
+        original: (p.lang > 0).then_some(p.original.as_path()),
         lines: std::sync::OnceLock::new(),
     });
     content.sections().map(section).chain(pages).collect()
@@ -219,7 +227,9 @@ pub(crate) fn content(
     scope: &Scope,
     today: NaiveDate,
 ) -> ContentFindings {
-    let files = source_files(content);
+    let files = source_files(config, content);
+    let originals: HashMap<&Path, &SourceFile<'_>> =
+        files.iter().filter(|file| file.original.is_none()).map(|file| (file.path, file)).collect();
     let rendered: Vec<&Rendered> = markdown.homes.iter().chain(&markdown.topics).chain(&markdown.pages).collect();
     let published = links::Published::new(routes, content);
     let mut diagnostics = Vec::new();
@@ -230,6 +240,13 @@ pub(crate) fn content(
             let mut found = links::destinations(file, facts, &published, (&files, &rendered), &markdown.images, config);
             // A language's home page made from site.yaml has no file to check.
             let in_scope = scope.includes(file) && !file.text.is_empty();
+            // A change to an original can leave its translations behind.
+            let original = file.original.and_then(|path| originals.get(path));
+            if let Some(original) = original
+                && (in_scope || scope.includes(original))
+            {
+                found.extend(editorial::stale_translation(file, original));
+            }
             if in_scope {
                 found.extend(editorial::check(file, facts, &config.check, today));
                 found.extend(words::check(file, facts, &config.check.avoid));
