@@ -536,7 +536,8 @@ fn languages_of(
     }];
     for (code, settings) in extra {
         let error_at = |message: String| source.at_key(&["languages", &code], Severity::Error, message);
-        if !is_language_tag(&code) {
+        let primary = code.split('-').next().unwrap_or_default();
+        if !is_language_tag(&code) || !(2..=3).contains(&primary.len()) {
             problems.push(
                 error_at(format!("`languages` key `{code}` is not a language tag like `es` or `pt-BR`"))
                     .with_hint("name each language by its code; its own name goes in `name:`"),

@@ -18,3 +18,4 @@ mod serve;
 mod site_content;
 mod templates;
 mod themes;
+mod translations;

@@ -11,7 +11,8 @@ fn bundled() -> Content {
 fn bundled_with_config() -> (Config, Content) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let config = Config::load(root, &Overrides::default()).expect("site.yaml is valid");
-    let content = Content::load(&config).unwrap_or_else(|e| panic!("content loads: {}", crate::support::render_error(&e)));
+    let content =
+        Content::load(&config).unwrap_or_else(|e| panic!("content loads: {}", crate::support::render_error(&e)));
     (config, content)
 }
 

@@ -271,7 +271,8 @@ impl Content {
                 continue;
             }
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let base = parent.map_or_else(|| self.languages[lang].home.permalink.clone(), |p| self.topics[p].permalink.clone());
+            let base = parent
+                .map_or_else(|| self.languages[lang].home.permalink.clone(), |p| self.topics[p].permalink.clone());
             let segment = self.topics[i].front.slug.clone().unwrap_or_else(|| page::slugify(&name));
             self.topics[i].permalink = base.child(&segment);
             self.topics[i].parent = parent;
@@ -313,8 +314,8 @@ impl Content {
                 self.failed.push(page.path);
                 continue;
             }
-            let base =
-                topic.map_or_else(|| self.languages[page.lang].home.permalink.clone(), |t| self.topics[t].permalink.clone());
+            let base = topic
+                .map_or_else(|| self.languages[page.lang].home.permalink.clone(), |t| self.topics[t].permalink.clone());
             let stem = if page.original.file_name().is_some_and(|n| n == "index.md") {
                 page.original.parent().and_then(Path::file_name)
             } else {
@@ -593,7 +594,8 @@ fn language_of(rel: &Path, config: &Config) -> Result<(usize, PathBuf), Diagnost
                      or rename the file without the `.{code}` (file names may not end in a language code)"
                 ),
             };
-            Err(Diagnostic::error(rel, format!("`.{code}.md`: `{code}` is not one of the site's languages")).with_hint(hint))
+            Err(Diagnostic::error(rel, format!("`.{code}.md`: `{code}` is not one of the site's languages"))
+                .with_hint(hint))
         }
         None => Ok((0, rel.to_path_buf())),
     }
@@ -634,7 +636,11 @@ fn untranslated_topic(config: &Config, path: &Path, topic_dir: &Path, lang: usiz
 fn generated_home(config: &Config, lang: usize) -> Topic {
     let language = &config.languages[lang];
     let path = PathBuf::from(format!("content/_index.{}.md", language.code));
-    let front = FrontMatter { title: language.title.clone(), description: language.description.clone(), ..FrontMatter::default() };
+    let front = FrontMatter {
+        title: language.title.clone(),
+        description: language.description.clone(),
+        ..FrontMatter::default()
+    };
     Topic {
         path: path.clone(),
         lang,
@@ -726,7 +732,8 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
         let dir = rel.parent().unwrap_or(Path::new("")).to_path_buf();
         let is_markdown = rel.extension().is_some_and(|e| e == "md");
         // Markdown in an article folder, besides its `index.md`, is one of its files.
-        let bundle_file = in_bundle(&rel) && !rel.file_name().is_some_and(|n| n.to_string_lossy().starts_with("index."));
+        let bundle_file =
+            in_bundle(&rel) && !rel.file_name().is_some_and(|n| n.to_string_lossy().starts_with("index."));
         let (lang, original) = if is_markdown && !rel.starts_with(&snippets_dir) && !bundle_file {
             match language_of(&rel, config) {
                 Ok(found) => found,
@@ -793,8 +800,12 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
     }
     // A translation needs its original: the original is the page; the translation is its
     // version in another language.
-    let originals: std::collections::HashSet<&Path> =
-        files.iter().filter(|f| f.lang == 0).map(|f| f.rel.as_path()).chain(orphans.iter().map(PathBuf::as_path)).collect();
+    let originals: std::collections::HashSet<&Path> = files
+        .iter()
+        .filter(|f| f.lang == 0)
+        .map(|f| f.rel.as_path())
+        .chain(orphans.iter().map(PathBuf::as_path))
+        .collect();
     let mut orphaned_translations = Vec::new();
     for (rel, original) in &translations {
         if originals.contains(original.as_path()) || !files.iter().any(|f| &f.rel == rel) {

@@ -488,8 +488,13 @@ impl<'s> State<'s> {
             );
         }
         let link_base = snippet.path.parent().unwrap_or(Path::new("content"));
-        let source =
-            Source { path: &snippet.path, text: &snippet.text, body_offset: 0, link_base, language: self.source.language };
+        let source = Source {
+            path: &snippet.path,
+            text: &snippet.text,
+            body_offset: 0,
+            link_base,
+            language: self.source.language,
+        };
         let ids = std::mem::replace(&mut self.ids, UniqueIds::new(&[]));
         let (part, ids) = render_part(&source, self.settings, ids, Some(self.source.path));
         self.ids = ids;

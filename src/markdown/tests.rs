@@ -7,8 +7,13 @@ fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
     let mut targets = HashMap::new();
     targets.insert(PathBuf::from("content/t/other.md"), Permalink::home().child("t").child("other"));
     let text = format!("---\ntitle: A\n---\n{body}");
-    let source =
-        Source { path: Path::new("content/t/a.md"), text: &text, body_offset: 16, link_base: Path::new("content/t"), language: None };
+    let source = Source {
+        path: Path::new("content/t/a.md"),
+        text: &text,
+        body_offset: 16,
+        link_base: Path::new("content/t"),
+        language: None,
+    };
     let settings = Settings {
         targets: &targets,
         drafts: &[],

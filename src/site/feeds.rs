@@ -55,12 +55,13 @@ fn xml_escape(text: &str) -> String {
 /// alternates (as search engines read them), the default language's as `x-default`.
 fn sitemap(config: &Config, content: &Content) -> String {
     let versions = content.versions();
-    let mut entries: Vec<(String, Option<NaiveDate>, Option<&Vec<(usize, &crate::content::Permalink)>>)> =
-        Vec::new();
+    let mut entries: Vec<(String, Option<NaiveDate>, Option<&Vec<(usize, &crate::content::Permalink)>>)> = Vec::new();
     for home in content.languages.iter().map(|l| &l.home) {
         entries.push((home.permalink.as_str().to_owned(), None, versions.get(home.original.as_path())));
     }
-    entries.extend(content.topics.iter().map(|t| (t.permalink.as_str().to_owned(), None, versions.get(t.original.as_path()))));
+    entries.extend(
+        content.topics.iter().map(|t| (t.permalink.as_str().to_owned(), None, versions.get(t.original.as_path()))),
+    );
     entries.extend(content.pages.iter().map(|p| {
         let front = &p.front;
         let lastmod = front.updated.or(front.last_reviewed).or(front.date);
@@ -142,7 +143,11 @@ fn atom(config: &Config, lang: usize, content: &Content, rendered: &[Rendered]) 
         updated,
         subtitle: (!language.description.is_empty()).then(|| Text::plain(language.description.clone())),
         links: vec![
-            Link { href: config.base_url.join(&format!("{}atom.xml", language.prefix)), rel: "self".into(), ..Link::default() },
+            Link {
+                href: config.base_url.join(&format!("{}atom.xml", language.prefix)),
+                rel: "self".into(),
+                ..Link::default()
+            },
             Link { href: home, rel: "alternate".into(), ..Link::default() },
         ],
         lang: Some(language.code.clone()),

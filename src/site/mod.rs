@@ -655,8 +655,11 @@ impl<'a> Shared<'a> {
                 context.insert("kind", "tag");
                 context.insert("tag", &self.tag_refs[*i]);
                 context.insert("pages", pages);
-                let title =
-                    self.text("generated.tag_title", &[("tag", tag.name.clone())], &format!("Pages tagged “{}”", tag.name));
+                let title = self.text(
+                    "generated.tag_title",
+                    &[("tag", tag.name.clone())],
+                    &format!("Pages tagged “{}”", tag.name),
+                );
                 context.insert_page(simple_page(self.config, &title, &title, &tag.site_path), "");
                 ("tag.html", Permalink::from_site_path(&tag.site_path), PathBuf::from("tags"))
             }

@@ -25,8 +25,8 @@ use crate::config::Config;
 use crate::diagnostic::{Diagnostic, display_path};
 use crate::error::{Error, fs};
 use errors::Templates;
-pub use strings::Strings;
 pub use manifest::Manifest;
+pub use strings::Strings;
 
 /// Templates every theme must provide.
 pub const REQUIRED: &[&str] = &["home.html", "topic.html", "article.html", "tags.html", "tag.html", "404.html"];

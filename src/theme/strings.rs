@@ -27,10 +27,8 @@ impl Strings {
     /// Reads `<dir>/i18n/*.yaml` of each theme folder in `dirs` (the site's theme first,
     /// then its parents); `root` makes the paths in diagnostics relative.
     pub fn load(dirs: &[&Path], root: &Path, default_language: &str) -> (Self, Vec<Diagnostic>) {
-        let mut strings = Self {
-            by_language: HashMap::new(),
-            fallback: vec![default_language.to_owned(), LAST_RESORT.to_owned()],
-        };
+        let mut strings =
+            Self { by_language: HashMap::new(), fallback: vec![default_language.to_owned(), LAST_RESORT.to_owned()] };
         let mut problems = Vec::new();
         // Outermost parent first, so each nearer theme's keys replace its parent's.
         for dir in dirs.iter().rev() {
@@ -106,7 +104,9 @@ impl Strings {
     pub fn sorted(&self) -> BTreeMap<(&str, &str), String> {
         self.by_language
             .iter()
-            .flat_map(|(code, keys)| keys.iter().map(move |(key, value)| ((code.as_str(), key.as_str()), format!("{value:?}"))))
+            .flat_map(|(code, keys)| {
+                keys.iter().map(move |(key, value)| ((code.as_str(), key.as_str()), format!("{value:?}")))
+            })
             .collect()
     }
 }
@@ -156,7 +156,9 @@ fn flatten(prefix: &str, map: serde_yaml::Mapping, into: &mut HashMap<String, se
 
 /// The `t(key="…")` template function: the string for the page's language (`lang` in the
 /// context), other keyword arguments filling `{name}` placeholders.
-pub(super) fn function(strings: std::sync::Arc<Strings>) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<String> {
+pub(super) fn function(
+    strings: std::sync::Arc<Strings>,
+) -> impl Fn(tera::Kwargs, &tera::State) -> tera::TeraResult<String> {
     move |kwargs: tera::Kwargs, state: &tera::State| {
         let key: &str = kwargs
             .get("key")?

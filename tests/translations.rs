@@ -1,0 +1,139 @@
+//! Translations: `x.<code>.md` beside `x.md`, published under `/<code>/`, linked both ways,
+//! with a feed, tags, search and vocabulary per language, and located errors for files
+//! that cannot be placed.
+
+use tend::Overrides;
+use tend::check::{CheckOptions, Format};
+
+use crate::support::SiteTest;
+
+fn built() -> SiteTest {
+    let site = SiteTest::fixture("translations").build();
+    site.report();
+    site
+}
+
+/// The lines of an HTML page that tell its language and its versions in other languages.
+fn language_lines(html: &str) -> String {
+    html.lines()
+        .filter(|line| line.contains("<html") || line.contains("hreflang"))
+        .map(str::trim)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_language_gets_its_pages_feed_tags_and_search() {
+    let site = built();
+    insta::assert_snapshot!(site.listing());
+}
+
+#[test]
+fn a_translation_links_the_same_languages_pages_and_snippets() {
+    let site = built();
+    let html = site.read("es/care/washing/index.html");
+    // Its own language's home and page; the original where there is no translation.
+    assert!(html.contains("href=\"/guide/es/\""), "{html}");
+    assert!(html.contains("href=\"/guide/care/drying/\""), "{html}");
+    assert!(html.contains("href=\"/guide/es/care/washing/#why-water\""), "{html}");
+    assert!(html.contains("Una nota escrita una vez."), "{html}");
+    assert!(!html.contains("A note written once."), "{html}");
+    // The original is untouched by its translation.
+    let original = site.read("care/washing/index.html");
+    assert!(original.contains("A note written once."), "{original}");
+    assert!(original.contains("href=\"/guide/\""), "{original}");
+    // Its own slug, under its language.
+    assert!(site.read("es/acerca/index.html").contains("Quién escribe esta guía."));
+}
+
+#[test]
+fn pages_name_their_language_and_every_version() {
+    let site = built();
+    insta::assert_snapshot!(format!(
+        "--- es/care/washing\n{}\n--- care/washing\n{}\n--- care/drying (no translation)\n{}\n--- fr (no home page file)\n{}\n--- es/search\n{}",
+        language_lines(&site.read("es/care/washing/index.html")),
+        language_lines(&site.read("care/washing/index.html")),
+        language_lines(&site.read("care/drying/index.html")),
+        language_lines(&site.read("fr/index.html")),
+        language_lines(&site.read("es/search/index.html")),
+    ));
+}
+
+#[test]
+fn the_sitemap_lists_alternates_and_each_language_has_its_feed() {
+    let site = built();
+    insta::assert_snapshot!(format!("{}\n--- es/atom.xml\n{}", site.read("sitemap.xml"), site.read("es/atom.xml")));
+    // A language lists only the pages it has.
+    let spanish_tags = site.read("es/tags/index.html");
+    assert!(spanish_tags.contains("/guide/es/tags/agua/"), "{spanish_tags}");
+    assert!(!spanish_tags.contains("/guide/tags/water/"), "{spanish_tags}");
+    assert!(!site.read("es/index.html").contains("/guide/talk/"), "the Spanish navigation lists no English topic");
+}
+
+#[test]
+fn search_keeps_an_index_and_a_vocabulary_per_language() {
+    let site = built();
+    let entry = site.read("pagefind/pagefind-entry.json");
+    let entry: serde_json::Value = serde_json::from_str(&entry).expect("json");
+    let languages = entry["languages"].as_object().expect("languages");
+    assert_eq!(languages["en"]["page_count"], 4, "{entry}");
+    assert_eq!(languages["es"]["page_count"], 2, "{entry}");
+    let spanish = site.read("es/search/words.txt");
+    assert!(spanish.lines().any(|w| w == "agua"), "{spanish}");
+    assert!(!spanish.lines().any(|w| w == "water"), "{spanish}");
+    assert!(site.read("search/words.txt").lines().any(|w| w == "water"));
+}
+
+#[test]
+fn translations_that_cannot_be_placed_are_located_errors() {
+    let errors = SiteTest::fixture("translations")
+        .write("content/care/rinsing.es.md", "---\ntitle: Enjuague\ndescription: d\n---\nx\n")
+        .write("content/care/drying.de.md", "---\ntitle: Trocknen\ndescription: d\n---\nx\n")
+        .write("content/care/drying.en.md", "---\ntitle: Drying\ndescription: d\n---\nx\n")
+        .write("content/talk/listening.es.md", "---\ntitle: Escuchar\ndescription: d\n---\nx\n")
+        .write("content/care/drying.es.md", "---\ntitle: Secado\ndescription: d\nslug: washing\n---\nx\n")
+        .build()
+        .errors();
+    insta::assert_snapshot!(errors);
+}
+
+#[test]
+fn an_unknown_language_in_site_yaml_is_located() {
+    let errors = SiteTest::fixture("translations")
+        .write(
+            "site.yaml",
+            "title: t\nbase_url: https://example.org/\nlanguages:\n  en: {}\n  espanol: {title: x}\n  es: {titel: y}\n",
+        )
+        .build()
+        .errors();
+    insta::assert_snapshot!(errors);
+}
+
+#[test]
+fn check_warns_when_a_translation_is_older_than_its_original() {
+    let site = SiteTest::fixture("translations");
+    let options = CheckOptions {
+        root: site.root.clone(),
+        overrides: Overrides::default(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+        changed_since: None,
+    };
+    let report = tend::check(&options).expect("check runs");
+    let shown = report.render(Format::Human, "");
+    let stale: Vec<_> = report.diagnostics.iter().filter(|d| d.message.starts_with("translation may be")).collect();
+    assert_eq!(stale.len(), 1, "{shown}");
+    assert_eq!(stale[0].location(), "content/care/washing.es.md:7:1", "{shown}");
+    // Brought up to date, it is not reported.
+    let site = site.write(
+        "content/care/washing.es.md",
+        &std::fs::read_to_string(site_path(&options.root, "content/care/washing.es.md"))
+            .expect("read")
+            .replace("updated: 2026-11-10", "updated: 2026-11-25"),
+    );
+    let report = tend::check(&CheckOptions { root: site.root.clone(), ..options }).expect("check runs");
+    assert!(!report.diagnostics.iter().any(|d| d.message.starts_with("translation may be")));
+}
+
+fn site_path(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
+    root.join(rel)
+}
