@@ -61,6 +61,8 @@ pub struct Report {
     pub topics: usize,
     /// Tags.
     pub tags: usize,
+    /// Languages.
+    pub languages: usize,
     /// Files in the output.
     pub files: usize,
     /// Files unchanged since the previous build.
@@ -87,6 +89,13 @@ pub struct Stages {
     /// Writing and swapping in the output (the pages are written while the index is
     /// still being built).
     pub publish: Duration,
+}
+
+/// "31 pages in 10 topics (2 languages, 69 tags": how `build` and `serve` count a site
+/// (the caller closes the parenthesis after its own counts).
+pub fn counted(pages: usize, topics: usize, languages: usize, tags: usize) -> String {
+    let languages = if languages > 1 { format!("{languages} languages, ") } else { String::new() };
+    format!("{pages} pages in {topics} topics ({languages}{tags} tags")
 }
 
 /// Builds the site at `options.root` into `options.output`.
@@ -119,6 +128,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
         pages: site.page_count,
         topics: site.topic_count,
         tags: site.tag_count,
+        languages: site.language_count,
         files: written.files,
         unchanged: written.unchanged,
         warnings: site.warnings,

@@ -175,10 +175,8 @@ fn build(options: &BuildOptions, quiet: bool) -> Result<(), Error> {
             format!("search index +{} ms", report.stages.search.as_millis())
         };
         eprintln!(
-            "built {} pages in {} topics ({} tags, {} files, {} unchanged) in {} ms (render {} ms, {search}, write {} ms)",
-            report.pages,
-            report.topics,
-            report.tags,
+            "built {}, {} files, {} unchanged) in {} ms (render {} ms, {search}, write {} ms)",
+            tend::counted(report.pages, report.topics, report.languages, report.tags),
             report.files,
             report.unchanged,
             report.elapsed.as_millis(),

@@ -91,7 +91,7 @@ struct Rebuilt {
     /// What was rendered afresh and what was reused; `None` when the build failed.
     stats: Option<CacheStats>,
     /// Articles and root pages, topics and tags, counted as `tend build` counts them.
-    counts: (usize, usize, usize),
+    counts: (usize, usize, usize, usize),
     /// Whether the build before this one had failed (and this one did not).
     fixed: bool,
 }
@@ -99,10 +99,11 @@ struct Rebuilt {
 /// The terminal's line for the first build, as `tend build` words its summary.
 fn log_first_build(rebuilt: Rebuilt, took: Duration) {
     let took = took.as_millis();
-    let (pages, topics, tags) = rebuilt.counts;
+    let (pages, topics, languages, tags) = rebuilt.counts;
     match rebuilt.stats {
         Some(stats) => eprintln!(
-            "built {pages} pages in {topics} topics ({tags} tags, {} HTML files) in {took} ms",
+            "built {}, {} HTML files) in {took} ms",
+            crate::counted(pages, topics, languages, tags),
             stats.pages_rendered + stats.pages_reused
         ),
         None => eprintln!("the first build failed ({took} ms): serving its errors until a save fixes them"),
@@ -167,7 +168,7 @@ impl Builder {
         match result {
             Ok((config, files, mut site)) => {
                 show_warnings(&mut memo.warnings, &site.warnings);
-                let counts = (site.page_count, site.topic_count, site.tag_count);
+                let counts = (site.page_count, site.topic_count, site.language_count, site.tag_count);
                 if let Some(generation) = self.publish(files) {
                     let records = std::mem::take(&mut site.search);
                     self.index.submit(Job { config, records, generation });
@@ -176,7 +177,7 @@ impl Builder {
             }
             Err(error) => {
                 self.fail(describe(&error));
-                Rebuilt { stats: None, counts: (0, 0, 0), fixed: false }
+                Rebuilt { stats: None, counts: (0, 0, 0, 0), fixed: false }
             }
         }
     }

@@ -38,8 +38,10 @@ pub struct Site {
     pub page_count: usize,
     /// Topics rendered.
     pub topic_count: usize,
-    /// Tags.
+    /// Tags (each language's own).
     pub tag_count: usize,
+    /// Languages the site is published in.
+    pub language_count: usize,
     /// What the search index should hold (empty when search is off).
     pub search: Vec<crate::search::Record>,
 }
@@ -240,6 +242,7 @@ impl Site {
             page_count: content.pages.len(),
             topic_count: content.topics.len(),
             tag_count: content.languages.iter().map(|language| language.tags.len()).sum(),
+            language_count: content.languages.len(),
             search: Vec::new(),
         })
     }
