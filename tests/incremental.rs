@@ -235,6 +235,9 @@ enum Edit {
     /// A link to another article's heading (which may not exist).
     LinkTo(usize, usize, String),
     Search(bool),
+    /// A Spanish version of an article (and of its topics, and `es` in site.yaml, when
+    /// missing), with `words` as its title.
+    Translate(usize, String),
 }
 
 const TOPICS: &[&str] = &["content/care", "content/talk", "content/care/deeper"];
@@ -244,7 +247,10 @@ fn articles(root: &Path) -> Vec<PathBuf> {
         .into_iter()
         .filter_map(Result::ok)
         .map(|e| e.into_path())
-        .filter(|p| p.extension().is_some_and(|e| e == "md") && p.file_name().is_some_and(|n| n != "_index.md"))
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "md")
+                && p.file_name().is_some_and(|n| !n.to_string_lossy().starts_with("_index."))
+        })
         .collect();
     found.sort();
     found
@@ -332,6 +338,31 @@ fn apply(root: &Path, edit_: &Edit) {
             let link = format!("{}{target}#{anchor}", "../".repeat(depth));
             rewrite(&from, &|t| format!("{t}\nSee [this]({link}).\n"));
         }
+        Edit::Translate(i, words) => {
+            let original = pick(i);
+            let name = original.file_name().expect("name").to_string_lossy().into_owned();
+            let Some(stem) = name.strip_suffix(".md").filter(|stem| !stem.contains('.')) else { return };
+            rewrite(&root.join("site.yaml"), &|t| {
+                if t.contains("\nlanguages:") { t } else { format!("{t}languages:\n  es: {{title: Guía}}\n") }
+            });
+            std::fs::write(
+                original.with_file_name(format!("{stem}.es.md")),
+                format!("---\ntitle: {words}\ndescription: En español.\n---\nHola. Mira [esto]({name}).\n"),
+            )
+            .expect("write");
+            let content = root.join("content");
+            let mut dir = original.parent().expect("folder").to_path_buf();
+            if name == "index.md" {
+                dir.pop();
+            }
+            while dir != content {
+                let index = dir.join("_index.es.md");
+                if !index.exists() {
+                    std::fs::write(&index, "---\ntitle: Tema\ndescription: Un tema.\n---\nHola.\n").expect("write");
+                }
+                dir.pop();
+            }
+        }
         Edit::Search(on) => rewrite(&root.join("site.yaml"), &|t| {
             let kept: Vec<&str> = t.lines().filter(|l| !l.starts_with("  enabled:")).collect();
             kept.join("\n").replacen("search:\n", &format!("search:\n  enabled: {on}\n"), 1) + "\n"
@@ -361,6 +392,7 @@ fn edits() -> impl Strategy<Value = Edit> {
         (any::<usize>(), any::<usize>(), prop_oneof![Just("why-water".to_owned()), "[a-z]{3,6}"])
             .prop_map(|(f, t, a)| Edit::LinkTo(f, t, a)),
         any::<bool>().prop_map(Edit::Search),
+        (any::<usize>(), words).prop_map(|(i, w)| Edit::Translate(i, w)),
     ]
 }
 
