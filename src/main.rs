@@ -91,13 +91,18 @@ enum Command {
         #[arg(long)]
         eject_theme: bool,
     },
-    /// Create a new article from the template: tend new <topic>/<slug>.
+    /// Create a new article from the template: tend new <topic>/<slug>; or, with --lang,
+    /// start a translation of an existing article, topic or home page (/).
     New {
         /// Where the article goes, e.g. feelings/feeling-low.
         path: String,
         /// The article's title (default: from the slug).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "lang")]
         title: Option<String>,
+        /// Start the translation of PATH into this language (one of site.yaml's languages):
+        /// writes <name>.<lang>.md beside it, as a draft.
+        #[arg(long)]
+        lang: Option<String>,
         /// Site root (default: the nearest folder upwards holding site.yaml).
         #[arg(long)]
         root: Option<PathBuf>,
@@ -142,7 +147,21 @@ fn main() -> ExitCode {
                 eprintln!("next: cd {} && tend serve (preview), tend check, tend build", dir.display());
             })
         }
-        Command::New { path, title, root } => find_root(root).and_then(|root| {
+        Command::New { path, lang: Some(language), root, .. } => find_root(root).and_then(|root| {
+            let today = chrono::Local::now().date_naive();
+            let request = tend::new::NewTranslation { root: root.clone(), path, language: language.clone(), today };
+            let started = tend::new::create_translation(&request)?;
+            let shown = started.file.strip_prefix(&root).unwrap_or(&started.file);
+            let then = if started.draft { ", then remove `draft: true`" } else { "" };
+            eprintln!("created {}: translate it{then}", shown.display());
+            for topic in &started.untranslated_topics {
+                eprintln!(
+                    "note: the topic `{topic}` has no `{language}` version yet: tend new --lang {language} {topic}"
+                );
+            }
+            Ok(())
+        }),
+        Command::New { path, title, root, .. } => find_root(root).and_then(|root| {
             let today = chrono::Local::now().date_naive();
             let file = tend::new::create(&tend::new::NewArticle { root: root.clone(), path, title, today })?;
             let shown = file.strip_prefix(&root).unwrap_or(&file);

@@ -235,3 +235,163 @@ mod tests {
         }
     }
 }
+
+/// What `tend new --lang <code>` was asked to create: a translation of an existing file.
+#[derive(Debug, Clone)]
+pub struct NewTranslation {
+    /// The site root.
+    pub root: PathBuf,
+    /// The original: `<topic>/<slug>` for an article, `<topic>` for a topic, `/` for the
+    /// home page (`.md` may be written).
+    pub path: String,
+    /// The language code, one of `site.yaml`'s `languages`.
+    pub language: String,
+    /// Today's date, for `date` and `updated`.
+    pub today: NaiveDate,
+}
+
+/// A translation started by [`create_translation`].
+#[derive(Debug, Clone)]
+pub struct Started {
+    /// The file written.
+    pub file: PathBuf,
+    /// Whether it was written as a draft (all but a home page, which cannot be one).
+    pub draft: bool,
+    /// The original's topic folders (relative to `content/`) that have no version in the
+    /// language yet: the translation is not published until they do.
+    pub untranslated_topics: Vec<String>,
+}
+
+/// Writes `<name>.<code>.md` beside the original: its text with `date` and `updated` set
+/// to today, its `aliases` left out (they belong to the original) and `draft: true`, so
+/// nothing is published in the new language until it is translated.
+pub fn create_translation(request: &NewTranslation) -> Result<Started, Error> {
+    let usage = |message: String| Error::Usage(escape_invisible(&message).into_owned());
+    let config = crate::config::Config::load(&request.root, &crate::config::Overrides::default())?;
+    let code = request.language.as_str();
+    let others: Vec<&str> = config.languages[1..].iter().map(|l| l.code.as_str()).collect();
+    match config.language_index(code) {
+        Some(0) => {
+            return Err(usage(format!("`{code}` is the site's default language: its pages are the originals")));
+        }
+        Some(_) => {}
+        None if others.is_empty() => {
+            return Err(usage(format!(
+                "the site has one language; add `{code}` under `languages:` in site.yaml first, e.g. `languages: {{{code}: {{title: …}}}}`"
+            )));
+        }
+        None => return Err(usage(format!("`{code}` is not one of the site's languages: {}", others.join(", ")))),
+    }
+    let trimmed = request.path.trim().trim_matches('/').trim_end_matches(".md");
+    if trimmed.split('/').any(|part| part == ".." || part == ".") {
+        return Err(usage(format!("`{}` must be a path inside content/, like `feelings/feeling-low`", request.path)));
+    }
+    let content = request.root.join("content");
+    let base = if trimmed.is_empty() { content.clone() } else { content.join(trimmed) };
+    let candidates = [
+        (!trimmed.is_empty()).then(|| {
+            base.with_file_name(format!("{}.md", base.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()))
+        }),
+        Some(base.join("index.md")),
+        Some(base.join("_index.md")),
+    ];
+    let Some(original) = candidates.into_iter().flatten().find(|path| path.is_file()) else {
+        return Err(usage(format!(
+            "there is no page `{}` to translate: give an article as `<topic>/<slug>`, a topic as `<topic>`, the home page as `/`",
+            request.path
+        )));
+    };
+    let rel = original.strip_prefix(&request.root).unwrap_or(&original).to_path_buf();
+    let target = crate::content::translated_path(&original, code).ok_or_else(|| usage("not a Markdown file".into()))?;
+    if let Some(link) = crate::error::fs::linked_folder(&request.root, &target) {
+        let shown = link.strip_prefix(&request.root).unwrap_or(&link).display().to_string();
+        return Err(usage(format!(
+            "`{shown}` is a symbolic link; tend new never writes through links, which can lead outside the site"
+        )));
+    }
+    if std::fs::symlink_metadata(&target).is_ok() {
+        return Err(usage(format!("`{}` already exists; tend new never overwrites a file", target.display())));
+    }
+    let bytes =
+        std::fs::read(&original).map_err(|source| Error::Io { action: "could not read", path: rel.clone(), source })?;
+    let text = crate::diagnostic::decode_utf8(&bytes, &rel).map_err(Error::one)?;
+    let home = original == content.join("_index.md");
+    write_new(&target, translation_text(&text, request.today, home).as_bytes())?;
+    // The topic folders above the original, nearest last, that lack this language.
+    let mut untranslated_topics = Vec::new();
+    let mut dir = original.parent().map(Path::to_path_buf);
+    if original.file_name().is_some_and(|n| n == "index.md" || n == "_index.md") {
+        dir = dir.and_then(|d| d.parent().map(Path::to_path_buf));
+    }
+    while let Some(folder) = dir.filter(|d| d.starts_with(&content) && *d != content) {
+        if !folder.join(format!("_index.{code}.md")).is_file() {
+            let shown = folder.strip_prefix(&content).map(crate::diagnostic::display_path).unwrap_or_default();
+            untranslated_topics.insert(0, shown);
+        }
+        dir = folder.parent().map(Path::to_path_buf);
+    }
+    Ok(Started { file: target, draft: !home, untranslated_topics })
+}
+
+/// The original's text as a translation starts: `draft: true` (not for the home page, which
+/// cannot be a draft), `date` and `updated` of today where the original has them, no
+/// `aliases`; the rest (title, body, references) to translate.
+fn translation_text(original: &str, today: NaiveDate, home: bool) -> String {
+    let today = today.format("%Y-%m-%d").to_string();
+    let mut lines = original.lines();
+    let mut out = Vec::new();
+    if lines.next().map(str::trim_end) != Some("---") {
+        return original.to_owned();
+    }
+    out.push("---".to_owned());
+    let mut in_front = true;
+    let mut skipping = false;
+    // `draft: true` is written (or must not be); the original has `date`, `updated`.
+    let (mut draft, mut dated, mut updated) = (home, false, false);
+    for line in lines {
+        if !in_front {
+            out.push(line.to_owned());
+            continue;
+        }
+        if line.trim_end() == "---" {
+            if !draft {
+                out.push("draft: true".to_owned());
+            }
+            if dated && !updated {
+                out.push(format!("updated: {today}"));
+            }
+            out.push(line.to_owned());
+            in_front = false;
+            continue;
+        }
+        let top_level = !line.starts_with([' ', '\t', '-', '#']) && !line.trim().is_empty();
+        if skipping && !top_level {
+            continue;
+        }
+        skipping = false;
+        let key = line.split(':').next().unwrap_or_default().trim();
+        match key {
+            "aliases" if top_level => skipping = true,
+            "draft" if top_level => {
+                draft = true;
+                if !home {
+                    out.push("draft: true".to_owned());
+                }
+            }
+            "date" if top_level => {
+                dated = true;
+                out.push(format!("date: {today}"));
+            }
+            "updated" if top_level => {
+                updated = true;
+                out.push(format!("updated: {today}"));
+            }
+            _ => out.push(line.to_owned()),
+        }
+    }
+    let mut text = out.join("\n");
+    if original.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}

@@ -134,6 +134,35 @@ fn check_warns_when_a_translation_is_older_than_its_original() {
     assert!(!report.diagnostics.iter().any(|d| d.message.starts_with("translation may be")));
 }
 
+#[test]
+fn new_starts_a_translation_from_its_original() {
+    let site = SiteTest::fixture("translations");
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).expect("date");
+    let start = |path: &str, language: &str| {
+        let request =
+            tend::new::NewTranslation { root: site.root.clone(), path: path.into(), language: language.into(), today };
+        tend::new::create_translation(&request)
+    };
+    let started = start("talk/listening", "es").expect("written");
+    assert_eq!(started.untranslated_topics, ["talk"]);
+    let text = std::fs::read_to_string(&started.file).expect("read");
+    insta::assert_snapshot!(text);
+    // The topic next; then the draft translation is placed, and nothing is published yet.
+    assert!(start("talk", "es").expect("topic").untranslated_topics.is_empty());
+    let refused: Vec<String> =
+        [("talk/listening", "es"), ("talk/listening", "de"), ("talk/listening", "en"), ("talk/nope", "es")]
+            .iter()
+            .map(|(path, language)| match start(path, language) {
+                Ok(_) => "written".to_owned(),
+                Err(error) => error.to_string().replace(&site.root.display().to_string(), "<site>"),
+            })
+            .collect();
+    insta::assert_snapshot!(refused.join("\n"));
+    let built = site.build();
+    let report = built.report();
+    assert_eq!(report.pages, 6, "a draft translation is not published");
+}
+
 fn site_path(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
     root.join(rel)
 }

@@ -51,11 +51,14 @@ fn xml_escape(text: &str) -> String {
     quick_xml::escape::escape(text).into_owned()
 }
 
+/// A page's versions: language and permalink.
+type Versions<'c> = Vec<(usize, &'c crate::content::Permalink)>;
+
 /// Every page's URL, with each translated page's language versions as `xhtml:link`
 /// alternates (as search engines read them), the default language's as `x-default`.
 fn sitemap(config: &Config, content: &Content) -> String {
     let versions = content.versions();
-    let mut entries: Vec<(String, Option<NaiveDate>, Option<&Vec<(usize, &crate::content::Permalink)>>)> = Vec::new();
+    let mut entries: Vec<(String, Option<NaiveDate>, Option<&Versions<'_>>)> = Vec::new();
     for home in content.languages.iter().map(|l| &l.home) {
         entries.push((home.permalink.as_str().to_owned(), None, versions.get(home.original.as_path())));
     }
