@@ -536,8 +536,7 @@ fn languages_of(
     }];
     for (code, settings) in extra {
         let error_at = |message: String| source.at_key(&["languages", &code], Severity::Error, message);
-        let primary = code.split('-').next().unwrap_or_default();
-        if !is_language_tag(&code) || !(2..=3).contains(&primary.len()) {
+        if !is_language_tag(&code) || iso_language(&code).is_none() {
             problems.push(
                 error_at(format!("`languages` key `{code}` is not a language tag like `es` or `pt-BR`"))
                     .with_hint("name each language by its code; its own name goes in `name:`"),
@@ -601,49 +600,26 @@ fn language_settings_problem(code: &str, error: &serde_yaml::Error, source: &Sit
     }
 }
 
-/// A language's name in itself, for the common ones; otherwise its code (`name:` in
-/// `languages:` gives it).
+/// A language's name in itself (`Español`, from ISO 639's autonyms), capitalised for a
+/// menu; its code when ISO 639 has none (`name:` in `languages:` gives it).
 fn language_name(code: &str) -> String {
-    let primary = code.split('-').next().unwrap_or(code).to_ascii_lowercase();
-    let name = match primary.as_str() {
-        "ar" => "العربية",
-        "bn" => "বাংলা",
-        "ca" => "Català",
-        "cs" => "Čeština",
-        "cy" => "Cymraeg",
-        "da" => "Dansk",
-        "de" => "Deutsch",
-        "el" => "Ελληνικά",
-        "en" => "English",
-        "es" => "Español",
-        "fa" => "فارسی",
-        "fi" => "Suomi",
-        "fr" => "Français",
-        "ga" => "Gaeilge",
-        "he" => "עברית",
-        "hi" => "हिन्दी",
-        "hu" => "Magyar",
-        "id" => "Bahasa Indonesia",
-        "it" => "Italiano",
-        "ja" => "日本語",
-        "ko" => "한국어",
-        "nb" | "no" => "Norsk",
-        "nl" => "Nederlands",
-        "pl" => "Polski",
-        "pt" => "Português",
-        "ro" => "Română",
-        "ru" => "Русский",
-        "sv" => "Svenska",
-        "sw" => "Kiswahili",
-        "th" => "ไทย",
-        "tr" => "Türkçe",
-        "uk" => "Українська",
-        "ur" => "اردو",
-        "vi" => "Tiếng Việt",
-        "zh" => "中文",
-        _ => return code.to_owned(),
-    };
-    name.to_owned()
+    match iso_language(code).and_then(|language| language.to_autonym()) {
+        Some(name) => {
+            let mut chars = name.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+        None => code.to_owned(),
+    }
+}
+
+/// The ISO 639 language of a tag's primary subtag (`pt` of `pt-BR`), if it names one.
+pub(crate) fn iso_language(tag: &str) -> Option<isolang::Language> {
+    let primary = tag.split('-').next().unwrap_or_default().to_ascii_lowercase();
+    match primary.len() {
+        2 => isolang::Language::from_639_1(&primary),
+        3 => isolang::Language::from_639_3(&primary),
+        _ => None,
+    }
 }
 
 impl Config {

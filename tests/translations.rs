@@ -166,3 +166,12 @@ fn new_starts_a_translation_from_its_original() {
 fn site_path(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
     root.join(rel)
 }
+
+#[test]
+fn a_dot_that_is_not_a_language_is_part_of_the_name() {
+    let site = SiteTest::fixture("translations")
+        .write("content/talk/node.js.md", "---\ntitle: Node\ndescription: d\n---\nx\n")
+        .build();
+    site.report();
+    assert!(site.read("talk/node-js/index.html").contains("Node"));
+}

@@ -601,11 +601,10 @@ fn language_of(rel: &Path, config: &Config) -> Result<(usize, PathBuf), Diagnost
     }
 }
 
-/// A suffix a file name could mean as a language: two or three letters, perhaps with
-/// subtags (`fr`, `pt-BR`, `zh-Hant`).
+/// A suffix a file name could mean as a language: a language tag whose primary subtag is
+/// an ISO 639 code (`fr`, `pt-BR`, `zh-Hant`; not `js` of `node.js.md`).
 fn looks_like_language_code(text: &str) -> bool {
-    let primary = text.split('-').next().unwrap_or_default();
-    (2..=3).contains(&primary.len()) && crate::config::is_language_tag(text)
+    crate::config::is_language_tag(text) && crate::config::iso_language(text).is_some()
 }
 
 /// `x.md`'s version in the language `code`: `x.<code>.md` (`_index.md`, `index.md` alike).
