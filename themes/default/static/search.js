@@ -15,7 +15,9 @@
  * Pagefind (pagefind/pagefind.js, its WebAssembly and the index, all from this site, never
  * another origin) loads only when a reader starts to search: when a search box gets focus,
  * or at once on /search/. The base path comes from data-base on #search (or on the
- * /search/ page's [data-search-page]).
+ * /search/ page's [data-search-page]), the search page of the page's language from
+ * data-search-url, and every word shown from the page's #tend-strings block (English
+ * without one).
  *
  * `find()` is exported so the browser tests run their queries through the same code the
  * readers use. The same file serves the default and the book themes (book/static/search.js
@@ -25,7 +27,82 @@
 const region = document.getElementById("search");
 const pageRoot = document.querySelector("[data-search-page]");
 const BASE = withSlash((region && region.dataset.base) || (pageRoot && pageRoot.dataset.base) || "/");
-const SEARCH_PAGE = BASE + "search/";
+const SEARCH_PAGE = withSlash((region && region.dataset.searchUrl) || (pageRoot && pageRoot.dataset.searchUrl) || BASE + "search/");
+
+/* ---------- Words ---------- */
+
+/* What the reader is told, in the page's language: base.html renders the theme's i18n
+ * strings into <script type="application/json" id="tend-strings">. These are the English
+ * ones, for a page without it. {name} is filled in by say() and sayParts(). */
+const ENGLISH = {
+  "search.unavailable": "Search isn’t available right now.",
+  "search.browse_all": "Browse all topics",
+  "search.browse_instead": "{link} instead.",
+  "search.did_you_mean": "Did you mean {suggestion}?",
+  "search.quoted": "“{query}”",
+  "search.in_topic": "in {topic}",
+  "search.results.one": "{n} result",
+  "search.results.other": "{n} results",
+  "count.pages.one": "{n} page",
+  "count.pages.other": "{n} pages",
+  "search.summary.all": "{results} for {query}{where}",
+  "search.summary.none": "No results for {query}{where}",
+  "search.summary.similar": "No pages match {query}{where}. {results} for similar words",
+  "search.summary.some": "No page has every word of {query}{where}. {results} with some of them",
+  "search.summary.filter": "{pages}{where}",
+  "search.sections": "Sections of “{title}”",
+  "search.top_results": "Top results",
+  "search.results_label": "Results",
+  "search.show_more": "Show more results",
+  "search.see_all": "See all {n} results",
+  "search.open_page": "Open on the search page",
+  "search.spoken_top": "Top {n} below; press Down arrow to reach them.",
+  "search.spoken_below": "Below; press Down arrow to reach them.",
+  "search.filters.legend": "Topic",
+  "search.filters.note": "(pages in each)",
+  "search.filters.note_match": "(pages that match)",
+  "search.filters.all": "All topics",
+  "search.filters.page.one": "page",
+  "search.filters.page.other": "pages",
+  "search.filters.match.one": "page matches",
+  "search.filters.match.other": "pages match",
+  "search.stop_words":
+    "a an and are as at be but by can could do does did for from had has have how i if im in is it its " +
+    "me my of on or should so that the them then there this to was we what when where which who why " +
+    "will with would you your",
+};
+
+const STRINGS = (() => {
+  try {
+    const block = document.getElementById("tend-strings");
+    return { ...ENGLISH, ...(block ? JSON.parse(block.textContent) : {}) };
+  } catch {
+    return ENGLISH;
+  }
+})();
+
+/** `key`'s words with each {name} replaced by values[name], as a list of strings and
+ * nodes (a value may be a link), ready for append(). */
+function sayParts(key, values = {}) {
+  const text = typeof STRINGS[key] === "string" ? STRINGS[key] : ENGLISH[key];
+  return text
+    .split(/(\{\w+\})/)
+    .filter(Boolean)
+    .map((part) => {
+      const name = /^\{(\w+)\}$/.exec(part);
+      return name && Object.prototype.hasOwnProperty.call(values, name[1]) ? values[name[1]] : part;
+    });
+}
+
+/** `key`'s words as text, with each {name} replaced by values[name]. */
+function say(key, values = {}) {
+  return sayParts(key, values).join("");
+}
+
+/** The singular (`key`.one) or plural (`key`.other) words for `n`, with {n} filled in. */
+function plural(key, n) {
+  return say(`${key}.${n === 1 ? "one" : "other"}`, { n });
+}
 
 /* Changes to Pagefind's ranking (its defaults: termSimilarity 1, pageLength 0.75,
  * termSaturation 1.4, termFrequency 1). Empty: on tests/e2e/relevance.json no setting did
@@ -38,11 +115,7 @@ const SUB_RESULTS = 3;
 
 /* Little words that say nothing about what a reader wants. Pagefind wants every word of
  * a query on a page, so they are left out of a query that has other words. */
-const STOP_WORDS = new Set(
-  ("a an and are as at be but by can could do does did for from had has have how i if im in is it its " +
-    "me my of on or should so that the them then there this to was we what when where which who why " +
-    "will with would you your").split(" "),
-);
+const STOP_WORDS = new Set(say("search.stop_words").toLowerCase().split(/\s+/).filter(Boolean));
 
 function withSlash(path) {
   return path.endsWith("/") ? path : path + "/";
@@ -171,11 +244,12 @@ async function startsAWord(result, part) {
 
 let vocabulary = null;
 
-/** The site's words, most used first (search/words.txt, which tend writes with the index);
+/** The site's words, most used first (words.txt beside the search page, which tend writes
+ * with the index);
  * loaded once, the first time a query finds nothing or only similar words. */
 function loadVocabulary() {
   if (!vocabulary) {
-    vocabulary = fetch(BASE + "search/words.txt")
+    vocabulary = fetch(SEARCH_PAGE + "words.txt")
       .then((response) => (response.ok ? response.text() : ""))
       .then((text) => text.split("\n").filter(Boolean));
     vocabulary.catch(() => {
@@ -248,7 +322,7 @@ function didYouMean(suggestion, onChoose) {
       onChoose(suggestion);
     });
   }
-  return [" Did you mean ", a, "?"];
+  return [" ", ...sayParts("search.did_you_mean", { suggestion: a })];
 }
 
 /** A suggestion for a search that found nothing, or only pages for similar words. */
@@ -348,7 +422,7 @@ function renderResult(data, { heading, sectionExcerpts }) {
   const subs = subResults(data);
   if (subs.length) {
     const list = el("ul", "search-subresults");
-    list.setAttribute("aria-label", `Sections of “${title}”`);
+    list.setAttribute("aria-label", say("search.sections", { title }));
     for (const sub of subs) {
       const li = el("li", "", link(sub.url, "search-subresult-link", sub.title || title));
       if (sectionExcerpts && sub.excerpt) li.append(el("p", "search-result-excerpt", excerpt(sub.excerpt)));
@@ -359,27 +433,22 @@ function renderResult(data, { heading, sectionExcerpts }) {
   return item;
 }
 
-function plural(n, word) {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
-}
-
 /** What the reader is told about a search, in words. */
 function summary(found, asked, topic) {
   const n = found.results.length;
-  const where = topic ? ` in ${topic}` : "";
-  const said = `“${asked}”`;
-  switch (found.mode) {
-    case "filter":
-      return `${plural(n, "page")}${where}`;
-    case "similar":
-      return `No pages match ${said}${where}. ${plural(n, "result")} for similar words`;
-    case "some":
-      return `No page has every word of ${said}${where}. ${plural(n, "result")} with some of them`;
-    case "none":
-      return `No results for ${said}${where}`;
-    default:
-      return `${plural(n, "result")} for ${said}${where}`;
-  }
+  const values = {
+    where: topic ? ` ${say("search.in_topic", { topic })}` : "",
+    query: say("search.quoted", { query: asked }),
+    results: plural("search.results", n),
+    pages: plural("count.pages", n),
+  };
+  const mode = ["filter", "similar", "some", "none"].includes(found.mode) ? found.mode : "all";
+  return say(`search.summary.${mode}`, values);
+}
+
+/** "Browse all topics instead." with the link, after a space. */
+function browseInstead(browseUrl) {
+  return [" ", ...sayParts("search.browse_instead", { link: link(browseUrl, "", say("search.browse_all")) })];
 }
 
 /* ---------- Keyboard: arrows between the links of a list of results ---------- */
@@ -438,10 +507,10 @@ function headerSearch() {
   function showFailure() {
     failed = true;
     panel.replaceChildren(
-      el("p", "search-panel-note", "Search isn’t available right now. ", link(browseUrl, "", "Browse all topics"), " instead."),
+      el("p", "search-panel-note", say("search.unavailable"), ...browseInstead(browseUrl)),
     );
     open();
-    announce("Search isn’t available right now.");
+    announce(say("search.unavailable"));
   }
 
   async function run() {
@@ -474,21 +543,21 @@ function headerSearch() {
     if (found.mode === "similar" || found.mode === "some") children.push(el("p", "search-panel-note", suggestion ? `${said}.` : `${said}:`, ...didYouMean(suggestion)));
     if (datas.length) {
       const list = el("ul", "search-results");
-      list.setAttribute("aria-label", "Top results");
+      list.setAttribute("aria-label", say("search.top_results"));
       for (const data of datas) list.append(renderResult(data, { heading: null, sectionExcerpts: false }));
       children.push(list);
-      const more = found.results.length > shown.length ? `See all ${found.results.length} results` : "Open on the search page";
+      const more = found.results.length > shown.length ? say("search.see_all", { n: found.results.length }) : say("search.open_page");
       children.push(el("p", "search-panel-all", link(all, "search-all-link", more)));
     } else {
-      const instead = suggestion ? didYouMean(suggestion) : [" ", link(browseUrl, "", "Browse all topics"), " instead."];
-      children.push(el("p", "search-panel-note", `No results for “${query}”.`, ...instead));
+      const instead = suggestion ? didYouMean(suggestion) : browseInstead(browseUrl);
+      children.push(el("p", "search-panel-note", `${summary({ results: [], mode: "none" }, query)}.`, ...instead));
     }
     panel.replaceChildren(...children);
     panel.dataset.query = query;
     open();
     let spoken = summary(found, query);
-    if (suggestion) spoken += `. Did you mean ${suggestion}?`;
-    if (datas.length) spoken += `. ${datas.length < found.results.length ? `Top ${datas.length} below` : "Below"}; press Down arrow to reach them.`;
+    if (suggestion) spoken += `. ${say("search.did_you_mean", { suggestion })}`;
+    if (datas.length) spoken += `. ${datas.length < found.results.length ? say("search.spoken_top", { n: datas.length }) : say("search.spoken_below")}`;
     announce(spoken);
   }
 
@@ -549,8 +618,8 @@ function searchPage() {
   let radios = [];
 
   const list = el("ol", "search-results");
-  list.setAttribute("aria-label", "Results");
-  const moreButton = el("button", "button search-show-more", "Show more results");
+  list.setAttribute("aria-label", say("search.results_label"));
+  const moreButton = el("button", "button search-show-more", say("search.show_more"));
   moreButton.type = "button";
   moreButton.hidden = true;
   output.replaceChildren(list, moreButton);
@@ -589,7 +658,7 @@ function searchPage() {
       found = await find(query, { filters, debounce, stale: () => mine !== seq });
     } catch (error) {
       if (mine !== seq) return;
-      status.replaceChildren("Search isn’t available right now. ", link(browseUrl, "", "Browse all topics"), " instead.");
+      status.replaceChildren(say("search.unavailable"), ...browseInstead(browseUrl));
       list.replaceChildren();
       moreButton.hidden = true;
       return;
@@ -612,7 +681,7 @@ function searchPage() {
         }),
       );
     } else if (found.mode === "none") {
-      status.append(" ", link(browseUrl, "", "Browse all topics"), " instead.");
+      status.append(...browseInstead(browseUrl));
     }
     countTopics(found.mode === "empty" || found.mode === "filter" ? "" : query, mine).catch(() => {});
   }
@@ -643,9 +712,9 @@ function searchPage() {
       return (ia < 0 ? 1e6 : ia) - (ib < 0 ? 1e6 : ib) || a.localeCompare(b);
     });
     const fieldset = el("fieldset", "search-filters");
-    const note = el("span", "search-filters-note", "(pages in each)");
+    const note = el("span", "search-filters-note", say("search.filters.note"));
     note.dataset.searchFiltersNote = "";
-    fieldset.append(el("legend", "search-filters-legend", "Topic ", note));
+    fieldset.append(el("legend", "search-filters-legend", `${say("search.filters.legend")} `, note));
     const group = el("div", "search-filter-options");
     const option = (value, label, count) => {
       const radio = document.createElement("input");
@@ -657,13 +726,13 @@ function searchPage() {
       if (count !== null) {
         const number = el("span", "", String(count));
         number.dataset.count = "";
-        const unit = el("span", "visually-hidden", count === 1 ? " page" : " pages");
+        const unit = el("span", "visually-hidden", ` ${say(`search.filters.page.${count === 1 ? "one" : "other"}`)}`);
         unit.dataset.countUnit = "";
         parts.push(el("span", "search-filter-count", number, unit));
       }
       group.append(el("label", "search-filter", ...parts));
     };
-    option("", "All topics", null);
+    option("", say("search.filters.all"), null);
     for (const name of names) option(name, name, counts[name]);
     fieldset.append(group);
     filterBox.replaceChildren(fieldset);
@@ -696,11 +765,11 @@ function searchPage() {
       const n = counts.get(radio.value);
       label.querySelector("[data-count]").textContent = String(n);
       const unit = label.querySelector("[data-count-unit]");
-      if (unit) unit.textContent = `${n === 1 ? " page" : " pages"}${query ? " match" : ""}`;
+      if (unit) unit.textContent = ` ${say(`search.filters.${query ? "match" : "page"}.${n === 1 ? "one" : "other"}`)}`;
       label.classList.toggle("search-filter-none", n === 0);
     }
     const note = filterBox.querySelector("[data-search-filters-note]");
-    if (note) note.textContent = query ? "(pages that match)" : "(pages in each)";
+    if (note) note.textContent = say(query ? "search.filters.note_match" : "search.filters.note");
     filterBox.dataset.counted = query;
   }
 

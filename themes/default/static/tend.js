@@ -37,9 +37,35 @@
     if (current === "auto") return other;
     return current === other ? systemScheme() : "auto";
   }
-  var NAMES = { light: "Light", dark: "Dark", auto: "Auto" };
+  /* The words, in the page's language: the page's #tend-strings block (base.html renders
+   * it from the theme's i18n files, in <head> before this script), else English. */
+  var ENGLISH = {
+    "theme.light": "Light",
+    "theme.dark": "Dark",
+    "theme.auto": "Auto",
+    "theme.next.light": "light",
+    "theme.next.dark": "dark",
+    "theme.next.auto": "auto",
+    "theme.hint_auto": ", following the system; press for {next}",
+    "theme.hint_chosen": ", chosen; press for {next}",
+    "theme.status": "Colours: {state}",
+    "theme.auto_as_system": "Auto ({scheme}, as the system)"
+  };
+  var strings = null;
+  function say(key, values) {
+    if (!strings) {
+      var block = document.getElementById("tend-strings");
+      if (block) {
+        try { strings = JSON.parse(block.textContent) || {}; } catch (e) { strings = {}; }
+      }
+    }
+    var text = strings && typeof strings[key] === "string" ? strings[key] : ENGLISH[key];
+    return text.replace(/\{(\w+)\}/g, function (all, name) {
+      return values && Object.prototype.hasOwnProperty.call(values, name) ? values[name] : all;
+    });
+  }
   function describe(state) {
-    return state === "auto" ? "Auto (" + systemScheme() + ", as the system)" : NAMES[state];
+    return state === "auto" ? say("theme.auto_as_system", { scheme: say("theme.next." + systemScheme()) }) : say("theme." + state);
   }
   function sync(announce) {
     var state = choice();
@@ -47,13 +73,13 @@
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].setAttribute("data-state", state);
       var label = buttons[i].querySelector("[data-theme-state]");
-      if (label) label.textContent = NAMES[state];
+      if (label) label.textContent = say("theme." + state);
       var hint = buttons[i].querySelector("[data-theme-hint]");
-      if (hint) hint.textContent = ", " + (state === "auto" ? "following the system" : "chosen") + "; press for " + NAMES[next(state)].toLowerCase();
+      if (hint) hint.textContent = say(state === "auto" ? "theme.hint_auto" : "theme.hint_chosen", { next: say("theme.next." + next(state)) });
     }
     if (announce) {
       var status = document.querySelector("[data-theme-status]");
-      if (status) status.textContent = "Colours: " + describe(state);
+      if (status) status.textContent = say("theme.status", { state: describe(state) });
     }
   }
   if (system && system.addEventListener) system.addEventListener("change", function () { sync(false); });
