@@ -647,8 +647,8 @@ impl<'a> Shared<'a> {
             Job::Tags(_) => {
                 context.insert("kind", "tags");
                 context.insert("tags", &self.tag_refs);
-                let title = self.text("generated.tags_title", &[], "Tags");
-                let description = self.text("generated.tags_description", &[], "Every tag used in this guide.");
+                let title = self.text("tags.title", &[], "Tags");
+                let description = self.text("tags.description", &[], "Every tag used in this guide.");
                 context.insert_page(self.generated(&title, &description, "tags/"), "");
                 ("tags.html", Permalink::from_site_path(&format!("{prefix}tags/")), PathBuf::from("tags"))
             }
@@ -658,11 +658,8 @@ impl<'a> Shared<'a> {
                 context.insert("kind", "tag");
                 context.insert("tag", &self.tag_refs[*i]);
                 context.insert("pages", pages);
-                let title = self.text(
-                    "generated.tag_title",
-                    &[("tag", tag.name.clone())],
-                    &format!("Pages tagged “{}”", tag.name),
-                );
+                let title =
+                    self.text("tag.title", &[("name", tag.name.clone())], &format!("Pages tagged “{}”", tag.name));
                 context.insert_page(simple_page(self.config, &title, &title, &tag.site_path), "");
                 ("tag.html", Permalink::from_site_path(&tag.site_path), PathBuf::from("tags"))
             }
@@ -670,15 +667,15 @@ impl<'a> Shared<'a> {
                 context.insert("kind", "search");
                 context.insert("topics", &self.site_view.topics);
                 context.insert("search_topics", self.search_topics());
-                let title = self.text("generated.search_title", &[], "Search");
-                let description = self.text("generated.search_description", &[], "Search the whole guide.");
+                let title = self.text("search.title", &[], "Search");
+                let description = self.text("search.description", &[], "Search the whole guide.");
                 context.insert_page(self.generated(&title, &description, "search/"), "");
                 ("search.html", Permalink::from_site_path(&format!("{prefix}search/")), PathBuf::from("search"))
             }
             Job::NotFound => {
                 context.insert("kind", "404");
-                let title = self.text("generated.not_found_title", &[], "Page not found");
-                let description = self.text("generated.not_found_description", &[], "This page does not exist.");
+                let title = self.text("not_found.title", &[], "Page not found");
+                let description = self.text("not_found.description", &[], "This page does not exist.");
                 context.insert_page(simple_page(self.config, &title, &description, "404.html"), "");
                 ("404.html", Permalink::from_site_path("404.html"), PathBuf::from("404.html"))
             }

@@ -26,6 +26,12 @@ fn theme(name: &str) -> Option<&'static Dir<'static>> {
     (name == "default").then_some(&DEFAULT)
 }
 
+/// The built-in default theme's strings files (`i18n/<code>.yaml`): the words every theme
+/// can fall back on.
+pub fn strings() -> impl Iterator<Item = (&'static Path, &'static [u8])> {
+    DEFAULT.get_dir("i18n").into_iter().flat_map(|dir| dir.files()).map(|file| (file.path(), file.contents()))
+}
+
 /// Whether `name` is a built-in theme.
 pub fn has(name: &str) -> bool {
     theme(name).is_some()

@@ -25,11 +25,21 @@ const LAST_RESORT: &str = "en";
 
 impl Strings {
     /// Reads `<dir>/i18n/*.yaml` of each theme folder in `dirs` (the site's theme first,
-    /// then its parents); `root` makes the paths in diagnostics relative.
+    /// then its parents), over the built-in default theme's strings (so a theme of its own
+    /// still has every word the default theme has); `root` makes the paths in diagnostics
+    /// relative.
     pub fn load(dirs: &[&Path], root: &Path, default_language: &str) -> (Self, Vec<Diagnostic>) {
         let mut strings =
             Self { by_language: HashMap::new(), fallback: vec![default_language.to_owned(), LAST_RESORT.to_owned()] };
         let mut problems = Vec::new();
+        for (path, bytes) in super::builtin::strings() {
+            let code = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+            let shown = Path::new("(built-in default theme)").join(path);
+            match parse(&bytes_text(bytes, &shown), &shown) {
+                Ok(found) => strings.by_language.entry(code).or_default().extend(found),
+                Err(problem) => problems.push(problem),
+            }
+        }
         // Outermost parent first, so each nearer theme's keys replace its parent's.
         for dir in dirs.iter().rev() {
             let folder = dir.join("i18n");
@@ -115,13 +125,23 @@ impl Strings {
 fn read(file: &Path, shown: &Path) -> Result<HashMap<String, serde_yaml::Value>, Diagnostic> {
     let bytes = fs::read(file).map_err(|error| Diagnostic::error(shown, error.to_string()))?;
     let text = crate::diagnostic::decode_utf8(&bytes, shown)?;
+    parse(&text, shown)
+}
+
+/// The built-in strings as text (they are valid UTF-8: `tend`'s own files).
+fn bytes_text(bytes: &[u8], shown: &Path) -> String {
+    crate::diagnostic::decode_utf8(bytes, shown).unwrap_or_default()
+}
+
+/// One strings file's text, flattened to dotted keys.
+fn parse(text: &str, shown: &Path) -> Result<HashMap<String, serde_yaml::Value>, Diagnostic> {
     let value: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|error| {
         let problem = Diagnostic::error(shown, format!("this strings file is not valid YAML: {error}"))
             .with_hint("write one `key: text` per line; group keys under a parent key to nest them");
         match error.location() {
             Some(at) => {
                 let span = crate::diagnostic::Span { line: at.line(), col: at.column(), len: 1 };
-                problem.at(&text, span)
+                problem.at(text, span)
             }
             None => problem,
         }
