@@ -135,7 +135,7 @@ fn bytes_text(bytes: &[u8], shown: &Path) -> String {
 
 /// One strings file's text, flattened to dotted keys.
 fn parse(text: &str, shown: &Path) -> Result<HashMap<String, serde_yaml::Value>, Diagnostic> {
-    let value: serde_yaml::Value = serde_yaml::from_str(&text).map_err(|error| {
+    let value: serde_yaml::Value = serde_yaml::from_str(text).map_err(|error| {
         let problem = Diagnostic::error(shown, format!("this strings file is not valid YAML: {error}"))
             .with_hint("write one `key: text` per line; group keys under a parent key to nest them");
         match error.location() {
