@@ -177,7 +177,11 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
         None => config,
     };
     let routes = Routes::new(&config, theme.as_ref(), &content)?;
-    let markdown = site::RenderedContent::render(&config, &content, &routes);
+    let strings = match &theme {
+        Some(theme) => std::sync::Arc::clone(&theme.strings),
+        None => std::sync::Arc::new(theme::Strings::builtin(&config.language)),
+    };
+    let markdown = site::RenderedContent::render(&config, &content, &routes, &strings);
     problems.extend(content.problems.iter().cloned());
     problems.extend(routes.problems.iter().cloned());
     problems.extend(markdown.diagnostics(&content, config.links.internal));

@@ -69,6 +69,8 @@ fn readability_of_every_article() {
         links: tend::config::LinkLevel::Error,
         snippets: &content.snippets,
         images: &tend::images::Images::new(),
+        words: &std::collections::BTreeMap::new(),
+        default_language: "en",
     };
     let mut report = vec![format!("{:<60} {:>6} {:>6}", "article", "words", "grade")];
     let mut too_hard = Vec::new();

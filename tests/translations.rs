@@ -38,6 +38,8 @@ fn a_translation_links_the_same_languages_pages_and_snippets() {
     assert!(html.contains("href=\"/guide/es/care/washing/#why-water\""), "{html}");
     assert!(html.contains("Una nota escrita una vez."), "{html}");
     assert!(!html.contains("A note written once."), "{html}");
+    // The words tend writes into the page are Spanish too.
+    assert!(html.contains("Sección «Por qué agua»"), "{html}");
     // The original is untouched by its translation.
     let original = site.read("care/washing/index.html");
     assert!(original.contains("A note written once."), "{original}");

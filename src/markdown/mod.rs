@@ -180,6 +180,51 @@ pub struct Settings<'a> {
     pub snippets: &'a Snippets,
     /// The site's image files, for `<img>`'s `width` and `height`.
     pub images: &'a Images,
+    /// The words tend writes into pages, by language code.
+    pub words: &'a std::collections::BTreeMap<String, Words>,
+    /// The default language's code (the language of a source whose `language` is `None`).
+    pub default_language: &'a str,
+}
+
+/// The words tend writes into a page's HTML (callout titles, labels for screen readers),
+/// in one language: the theme's `markdown.*` strings.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Words {
+    /// Callout titles: note, tip, important, warning, caution.
+    pub callouts: [String; 5],
+    /// A table's label, with `{n}` for its number.
+    pub table: String,
+    /// A heading anchor's label, with `{title}` for the heading.
+    pub section: String,
+    /// A task list item's state: done, not done.
+    pub task: [String; 2],
+}
+
+impl Words {
+    /// The English words.
+    pub fn english() -> Self {
+        Self {
+            callouts: ["Note", "Tip", "Important", "Warning", "Caution"].map(str::to_owned),
+            table: "Table {n}".into(),
+            section: "Section titled “{title}”".into(),
+            task: ["done", "not done"].map(str::to_owned),
+        }
+    }
+
+    /// The words of `language` in `strings`, English where they have none.
+    pub fn of(strings: &crate::theme::Strings, language: &str) -> Self {
+        let english = Self::english();
+        let text = |key: &str, fallback: &str| {
+            strings.text(language, &format!("markdown.{key}"), &[]).unwrap_or_else(|| fallback.to_owned())
+        };
+        let kinds = ["note", "tip", "important", "warning", "caution"];
+        Self {
+            callouts: std::array::from_fn(|i| text(&format!("callout.{}", kinds[i]), &english.callouts[i])),
+            table: text("table", &english.table),
+            section: text("section", &english.section),
+            task: [text("task.done", &english.task[0]), text("task.not_done", &english.task[1])],
+        }
+    }
 }
 
 /// pulldown-cmark's extensions that tend enables.
@@ -625,7 +670,8 @@ impl<'s> State<'s> {
     fn push<'e>(&mut self, event: Event<'e>, out: &mut Vec<Event<'e>>) {
         match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
-                let (class, label) = callout(kind);
+                let (class, index) = callout(kind);
+                let label = escape(&self.words().callouts[index]);
                 out.push(Event::Html(
                     format!("<div class=\"callout callout-{class}\" role=\"note\">\n<p class=\"callout-title\">{label}</p>\n")
                         .into(),
@@ -634,10 +680,9 @@ impl<'s> State<'s> {
             Event::End(TagEnd::BlockQuote(Some(_))) => out.push(Event::Html("</div>\n".into())),
             Event::Start(Tag::Table(alignments)) => {
                 self.tables += 1;
-                let open = format!(
-                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table {}\">\n",
-                    self.tables
-                );
+                let label = escape(&self.words().table.replace("{n}", &self.tables.to_string()));
+                let open =
+                    format!("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"{label}\">\n");
                 out.push(Event::Html(open.into()));
                 out.push(Event::Start(Tag::Table(alignments)));
             }
@@ -651,7 +696,9 @@ impl<'s> State<'s> {
             }
             // pulldown-cmark's checkbox has no accessible name; say its state in words.
             Event::TaskListMarker(done) => {
-                let (checked, label) = if done { (" checked", "done") } else { ("", "not done") };
+                let words = &self.words().task;
+                let (checked, label) = if done { (" checked", &words[0]) } else { ("", &words[1]) };
+                let label = escape(label);
                 out.push(Event::InlineHtml(
                     format!("<input type=\"checkbox\" disabled{checked} aria-label=\"{label}\"> ").into(),
                 ));
@@ -689,10 +736,10 @@ impl<'s> State<'s> {
         out.push(Event::Start(Tag::Heading { level, id: Some(id.clone().into()), classes, attrs: Vec::new() }));
         out.extend(inner);
         out.push(Event::End(TagEnd::Heading(level)));
-        let label = escape(&title);
+        let label = escape(&self.words().section.replace("{title}", &title));
         out.push(Event::Html(
             format!(
-                "<a class=\"heading-anchor\" href=\"#{id}\" data-pagefind-ignore><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">Section titled “{label}”</span></a></div>\n",
+                "<a class=\"heading-anchor\" href=\"#{id}\" data-pagefind-ignore><span aria-hidden=\"true\">#</span><span class=\"visually-hidden\">{label}</span></a></div>\n",
                 id = escape(&id)
             )
             .into(),
@@ -824,6 +871,12 @@ impl<'s> State<'s> {
         }
     }
 
+    /// The words of this page's language.
+    fn words(&self) -> &'s Words {
+        let language = self.source.language.unwrap_or(self.settings.default_language);
+        self.settings.words.get(language).unwrap_or(&ENGLISH)
+    }
+
     fn error(&mut self, range: &Range<usize>, message: String, hint: &str) {
         self.reporter.error(range, message, hint);
     }
@@ -863,15 +916,19 @@ fn leaves_the_site(shown: &str, host: &str, url: &str) -> (String, String) {
 /// The schemes links and raw HTML URLs may use.
 const SCHEMES: &[&str] = &["http", "https", "mailto", "tel"];
 
-fn callout(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+/// A callout's class and the index of its title in [`Words::callouts`].
+fn callout(kind: BlockQuoteKind) -> (&'static str, usize) {
     match kind {
-        BlockQuoteKind::Note => ("note", "Note"),
-        BlockQuoteKind::Tip => ("tip", "Tip"),
-        BlockQuoteKind::Important => ("important", "Important"),
-        BlockQuoteKind::Warning => ("warning", "Warning"),
-        BlockQuoteKind::Caution => ("caution", "Caution"),
+        BlockQuoteKind::Note => ("note", 0),
+        BlockQuoteKind::Tip => ("tip", 1),
+        BlockQuoteKind::Important => ("important", 2),
+        BlockQuoteKind::Warning => ("warning", 3),
+        BlockQuoteKind::Caution => ("caution", 4),
     }
 }
+
+/// English, for settings that give no words for a language.
+static ENGLISH: std::sync::LazyLock<Words> = std::sync::LazyLock::new(Words::english);
 
 /// The plain text of a heading's or term's events.
 fn plain(events: &[Event<'_>]) -> String {

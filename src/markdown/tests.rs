@@ -22,6 +22,8 @@ fn render_with(body: &str, raw_html: RawHtml) -> Rendered {
         links: LinkLevel::Error,
         snippets: &Snippets::new(),
         images: &Images::new(),
+        words: &std::collections::BTreeMap::new(),
+        default_language: "en",
     };
     render(&source, &settings)
 }
@@ -591,4 +593,42 @@ fn raw_html_urls_with_no_address_are_removed_and_told() {
     assert!(rendered.html.contains("href=\"//evil.example/x\""), "{}", rendered.html);
     let found = warnings(&rendered);
     assert!(found.iter().any(|w| w.contains("leads to the site `evil.example`")), "{found:?}");
+}
+
+#[test]
+fn the_words_tend_writes_are_in_the_pages_language() {
+    let text = "---\ntitle: t\n---\n> [!TIP]\n> Agua.\n\n## Por qué\n\n| a |\n|---|\n| b |\n\n- [x] hecho\n";
+    let targets = HashMap::new();
+    let spanish = Words {
+        callouts: ["Nota", "Consejo", "Importante", "Advertencia", "Precaución"].map(str::to_owned),
+        table: "Tabla {n}".into(),
+        section: "Sección «{title}»".into(),
+        task: ["hecho", "sin hacer"].map(str::to_owned),
+    };
+    let words = std::collections::BTreeMap::from([("es".to_owned(), spanish)]);
+    let settings = Settings {
+        targets: &targets,
+        drafts: &[],
+        base_path: "/",
+        raw_html: RawHtml::Sanitize,
+        links: LinkLevel::Error,
+        snippets: &Snippets::new(),
+        images: &Images::new(),
+        words: &words,
+        default_language: "en",
+    };
+    let source = |language| Source {
+        path: Path::new("content/t/a.es.md"),
+        text,
+        body_offset: 16,
+        link_base: Path::new("content/t"),
+        language,
+    };
+    let html = render(&source(Some("es")), &settings).html;
+    for said in ["Consejo", "aria-label=\"Tabla 1\"", "Sección «Por qué»", "aria-label=\"hecho\""] {
+        assert!(html.contains(said), "{said} missing from {html}");
+    }
+    // A language with no words of its own (and the default language here) gets English.
+    let html = render(&source(None), &settings).html;
+    assert!(html.contains("Tip") && html.contains("Table 1") && html.contains("Section titled “Por qué”"), "{html}");
 }

@@ -126,7 +126,8 @@ impl Site {
     ) -> Result<Self, Error> {
         let Inputs { config, content, .. } = inputs;
         let previous = cache.as_deref_mut().map(|cache| std::mem::take(&mut cache.markdown));
-        let (rendered, fingerprints) = RenderedContent::new(config, content, inputs.routes, previous);
+        let (rendered, fingerprints) =
+            RenderedContent::new(config, content, inputs.routes, &inputs.theme.strings, previous);
         let loaded = cache.as_deref().map(|cache| cache.stats).unwrap_or_default();
         let mut stats = CacheStats {
             theme_compiled: loaded.theme_compiled,
@@ -275,8 +276,8 @@ struct Input<'a> {
 impl RenderedContent {
     /// The Markdown stage on its own (what `tend check` needs): every source rendered once,
     /// links resolved, with [`RenderedContent::diagnostics`] holding the problems.
-    pub fn render(config: &Config, content: &Content, routes: &Routes) -> Self {
-        Self::new(config, content, routes, None).0
+    pub fn render(config: &Config, content: &Content, routes: &Routes, strings: &crate::theme::Strings) -> Self {
+        Self::new(config, content, routes, strings, None).0
     }
 
     /// Renders every source in parallel, reusing what `previous` holds for sources whose
@@ -285,9 +286,15 @@ impl RenderedContent {
         config: &Config,
         content: &Content,
         routes: &Routes,
+        strings: &crate::theme::Strings,
         mut previous: Option<Kept<Rendered>>,
     ) -> (Self, Option<Vec<u128>>) {
         let targets = content.link_targets(config);
+        let words: std::collections::BTreeMap<String, markdown::Words> = config
+            .languages
+            .iter()
+            .map(|language| (language.code.clone(), markdown::Words::of(strings, &language.code)))
+            .collect();
         let images = crate::images::measure(routes.statics());
         let settings = markdown::Settings {
             targets: &targets,
@@ -297,6 +304,8 @@ impl RenderedContent {
             links: config.links.internal,
             snippets: &content.snippets,
             images: &images,
+            words: &words,
+            default_language: &config.language,
         };
         let inputs = Self::inputs(config, content);
         let fingerprints = previous.as_ref().map(|_| {
@@ -530,6 +539,7 @@ fn settings_fingerprint(settings: &markdown::Settings<'_>) -> u128 {
     let mut images: Vec<(&String, &crate::images::Image)> = settings.images.iter().collect();
     images.sort_unstable();
     fingerprint.value(&targets).value(&drafts).text(settings.base_path).value(&images);
+    fingerprint.text(&format!("{:?} {}", settings.words, settings.default_language));
     fingerprint.text(&format!("{:?} {:?}", settings.raw_html, settings.links)).finish()
 }
 

@@ -62,6 +62,12 @@ impl Strings {
         (strings, problems)
     }
 
+    /// The built-in default theme's strings alone (for `tend check` when the theme does
+    /// not load).
+    pub fn builtin(default_language: &str) -> Self {
+        Self::load(&[], Path::new(""), default_language).0
+    }
+
     /// The value of `key` in `language`, else in the fallback languages.
     pub fn get(&self, language: &str, key: &str) -> Option<&serde_yaml::Value> {
         std::iter::once(language)
