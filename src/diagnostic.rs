@@ -1,6 +1,8 @@
 //! Diagnostics: what went wrong, where, and how to fix it.
 //!
-//! Owns [`Diagnostic`], [`Span`] and [`LineIndex`] and their one human rendering.
+//! Owns [`Diagnostic`], [`Span`] and [`LineIndex`], their one human rendering (drawn by
+//! `annotate-snippets`, as rustc's are), and the one way they reach a terminal
+//! ([`eprint()`], in colour when stderr wants it).
 //! Every stage reports problems as diagnostics with paths relative to the site root,
 //! so that a whole run's problems can be collected, sorted and printed together.
 //! It does not decide *what* is an error; the stages do.
@@ -92,18 +94,26 @@ impl Diagnostic {
 
     /// Points the diagnostic at a place in `source`, the file's full text.
     #[must_use]
-    pub fn at(mut self, source: &str, span: Span) -> Self {
-        if let Some(line) = source.lines().nth(span.line.saturating_sub(1)) {
-            // Keep some context before the span, and as much of it as fits.
-            let long = line.len() > WHOLE_LINE_CHARS && line.chars().nth(WHOLE_LINE_CHARS).is_some();
-            let skip = if long { span.col.saturating_sub(1).saturating_sub(SHOWN_CHARS / 3) } else { 0 };
-            let keep = if long { SHOWN_CHARS } else { WHOLE_LINE_CHARS + 1 };
-            let mut chars = line.char_indices().skip(skip);
-            let start = chars.next().map_or(line.len(), |(at, _)| at);
-            let end = chars.nth(keep.saturating_sub(2)).map_or(line.len(), |(at, _)| at);
-            self.source_line = Some(line[start..end].to_owned());
-            self.source_cut = (if start == 0 { 0 } else { skip }, end < line.len());
+    pub fn at(self, source: &str, span: Span) -> Self {
+        match source.lines().nth(span.line.saturating_sub(1)) {
+            Some(line) => self.at_line(line, span),
+            None => Self { span: Some(span), ..self },
         }
+    }
+
+    /// Points the diagnostic at `span`, on `line` (the text of line `span.line`, without
+    /// its line break), keeping only a window of the line when it is long.
+    #[must_use]
+    pub fn at_line(mut self, line: &str, span: Span) -> Self {
+        // Keep some context before the span, and as much of it as fits.
+        let long = line.len() > WHOLE_LINE_CHARS && line.chars().nth(WHOLE_LINE_CHARS).is_some();
+        let skip = if long { span.col.saturating_sub(1).saturating_sub(SHOWN_CHARS / 3) } else { 0 };
+        let keep = if long { SHOWN_CHARS } else { WHOLE_LINE_CHARS + 1 };
+        let mut chars = line.char_indices().skip(skip);
+        let start = chars.next().map_or(line.len(), |(at, _)| at);
+        let end = chars.nth(keep.saturating_sub(2)).map_or(line.len(), |(at, _)| at);
+        self.source_line = Some(line[start..end].to_owned());
+        self.source_cut = (if start == 0 { 0 } else { skip }, end < line.len());
         self.span = Some(span);
         self
     }
@@ -147,51 +157,73 @@ pub fn display_path(path: &Path) -> String {
 }
 
 impl fmt::Display for Diagnostic {
-    /// The diagnostic as plain text: [`Diagnostic::render`] without colour.
+    /// The diagnostic as plain text: [`Diagnostic::render`] with [`Look::PLAIN`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.render(Paint::Plain))
+        f.write_str(&self.render(Look::PLAIN))
     }
 }
 
 /// Whether rendered diagnostics carry ANSI colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Paint {
-    /// Plain text: for pipes, files, snapshots and the browser overlay.
+    /// Plain text.
     Plain,
     /// Coloured like rustc, for a terminal.
     Colour,
 }
 
-impl Paint {
-    /// How standard error should be painted, decided once per process by `anstream`:
-    /// colour on a terminal whose `TERM` is not `dumb`; none when piped or when `NO_COLOR`
-    /// is set (to anything but the empty string); colour anyway with `CLICOLOR_FORCE`,
-    /// unless `NO_COLOR` is set too (the [NO_COLOR](https://no-color.org) rule: only a
-    /// program's own option may override it, and tend has none).
+/// How diagnostics are drawn for where they go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    /// Colour or not.
+    pub paint: Paint,
+    /// The columns a source line may fill; a longer one is cut around the caret.
+    pub width: usize,
+}
+
+impl Look {
+    /// Plain text, lines cut at 140 columns: for pipes, files, snapshots and the browser
+    /// overlay.
+    pub const PLAIN: Self = Self { paint: Paint::Plain, width: annotate_snippets::renderer::DEFAULT_TERM_WIDTH };
+
+    /// How standard error should look. Colour is decided once per process, by `anstream`:
+    /// on for a terminal whose `TERM` is not `dumb`; off when piped or when `NO_COLOR` is
+    /// set (to anything but the empty string); on anyway with `CLICOLOR_FORCE`, unless
+    /// `NO_COLOR` is set too (the [NO_COLOR](https://no-color.org) rule: only a program's
+    /// own option may override it, and tend has none). The width is the terminal's, read
+    /// each time (a window can be resized while `tend serve` runs), or 140 columns.
     pub fn stderr() -> Self {
-        static CHOICE: std::sync::OnceLock<Paint> = std::sync::OnceLock::new();
-        *CHOICE.get_or_init(|| match anstream::AutoStream::choice(&std::io::stderr()) {
-            anstream::ColorChoice::Never => Self::Plain,
-            _ => Self::Colour,
-        })
+        static PAINT: std::sync::OnceLock<Paint> = std::sync::OnceLock::new();
+        let paint = *PAINT.get_or_init(|| match anstream::AutoStream::choice(&std::io::stderr()) {
+            anstream::ColorChoice::Never => Paint::Plain,
+            _ => Paint::Colour,
+        });
+        let width = terminal_size::terminal_size_of(std::io::stderr())
+            .map_or(Self::PLAIN.width, |(terminal_size::Width(columns), _)| usize::from(columns).max(MIN_WIDTH));
+        Self { paint, width }
     }
 
     fn renderer(self) -> Renderer {
-        match self {
-            Self::Plain => Renderer::plain(),
-            Self::Colour => Renderer::styled(),
-        }
+        let renderer = match self.paint {
+            Paint::Plain => Renderer::plain(),
+            Paint::Colour => Renderer::styled(),
+        };
+        renderer.term_width(self.width)
     }
 }
 
+/// The narrowest a line is cut to, whatever the terminal says: below this the caret's
+/// context would be lost.
+const MIN_WIDTH: usize = 40;
+
 /// Prints `diagnostics` to standard error, in the order given, each followed by a blank
-/// line. Every diagnostic a person sees in the terminal goes through here, so colour is
-/// decided in one place ([`Paint::stderr`]).
+/// line. Every diagnostic a person sees in the terminal goes through here, so how it
+/// looks is decided in one place ([`Look::stderr`]).
 pub fn eprint(diagnostics: &[Diagnostic]) {
-    let paint = Paint::stderr();
+    let look = Look::stderr();
     let mut text = String::new();
     for diagnostic in diagnostics {
-        text.push_str(&diagnostic.render(paint));
+        text.push_str(&diagnostic.render(look));
         text.push('\n');
     }
     write_stderr(&text);
@@ -201,7 +233,7 @@ pub fn eprint(diagnostics: &[Diagnostic]) {
 /// that is not about a file), painted like the diagnostics around it.
 pub fn eprint_message(severity: Severity, message: &str) {
     let title = severity.level().primary_title(escape_invisible(message));
-    let mut text = Paint::stderr().renderer().render(&[Group::with_title(title)]);
+    let mut text = Look::stderr().renderer().render(&[Group::with_title(title)]);
     text.push('\n');
     write_stderr(&text);
 }
@@ -228,28 +260,26 @@ impl Diagnostic {
     /// direction marks from the site's files are shown escaped (`\u{1b}`), so a diagnostic
     /// can never drive the terminal or reorder what it shows; the caret stays under the
     /// same text. Ends with a newline.
-    pub fn render(&self, paint: Paint) -> String {
+    pub fn render(&self, look: Look) -> String {
         let message = shown_text(&self.message);
         let path = escape_invisible(&display_path(&self.path)).into_owned();
         let mut group = Group::with_title(self.severity.level().primary_title(message));
-        // The header names the true place. `annotate-snippets` would compute it from the
-        // snippet, which holds only a window of a long line and shows invisible characters
-        // escaped, so the column could be wrong; see `place_header`.
-        let snippet = self.span.zip(self.source_line.as_deref()).map(|(span, line)| {
-            let (source, range) = snippet_source(line, span, self.source_cut);
-            let column = source[..range.start].chars().count() + 1;
-            let snippet = Snippet::source(source)
-                .path(path.clone())
-                .line_start(span.line)
-                .annotation(AnnotationKind::Primary.span(range));
-            (snippet, column)
-        });
-        let computed = match (snippet, self.span) {
-            (Some((snippet, column)), Some(span)) => {
-                group = group.element(snippet);
+        // What `annotate-snippets` will put in the header, when it is drawn from a snippet:
+        // the column counted in the snippet, which holds only a window of a long line and
+        // shows invisible characters escaped. `place_header` puts the true one there.
+        let computed = match (self.span, self.source_line.as_deref()) {
+            (Some(span), Some(line)) => {
+                let (source, range) = snippet_source(line, span, self.source_cut);
+                let column = source[..range.start].chars().count() + 1;
+                group = group.element(
+                    Snippet::source(source)
+                        .path(path.clone())
+                        .line_start(span.line)
+                        .annotation(AnnotationKind::Primary.span(range)),
+                );
                 Some(format!("{path}:{}:{column}", span.line))
             }
-            (_, span) => {
+            (span, _) => {
                 let origin = Origin::path(path.clone());
                 group = group.element(match span {
                     Some(span) => origin.line(span.line).char_column(span.col),
@@ -261,7 +291,7 @@ impl Diagnostic {
         if let Some(hint) = &self.hint {
             group = group.element(Level::HELP.message(shown_text(hint)));
         }
-        let mut text = paint.renderer().render(&[group]);
+        let mut text = look.renderer().render(&[group]);
         if let Some(computed) = computed {
             text = place_header(text, &computed, &escape_invisible(&self.location()));
         }
@@ -281,7 +311,9 @@ fn place_header(text: String, computed: &str, location: &str) -> String {
     }
     let Some(header_start) = text.find('\n').map(|at| at + 1) else { return text };
     let header_end = text[header_start..].find('\n').map_or(text.len(), |at| header_start + at);
-    match text[header_start..header_end].rfind(computed) {
+    let found = text[header_start..header_end].rfind(computed);
+    debug_assert!(found.is_some(), "no `{computed}` in the header of {text:?}");
+    match found {
         Some(at) => {
             let at = header_start + at;
             format!("{}{location}{}", &text[..at], &text[at + computed.len()..])
@@ -493,10 +525,29 @@ mod tests {
         let diagnostic = Diagnostic::warning("content/a.md", "unknown key `titel`")
             .at("---\ntitel: Hello\n---\n", Span { line: 2, col: 1, len: 5 })
             .with_hint("did you mean `title`?");
-        let coloured = diagnostic.render(Paint::Colour);
-        assert!(coloured.contains("\u{1b}["), "{coloured:?}");
-        assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), diagnostic.render(Paint::Plain));
-        assert!(!diagnostic.render(Paint::Plain).contains('\u{1b}'));
+        let line = format!("{}\u{7}[x](nope.md)", "a".repeat(5000));
+        let cut = Diagnostic::error("a.md", "broken").at(&line, Span { line: 1, col: 5002, len: 12 });
+        assert!(cut.to_string().contains(" --> a.md:1:5002\n"), "{cut}");
+        for diagnostic in [diagnostic, cut] {
+            let coloured = diagnostic.render(Look { paint: Paint::Colour, ..Look::PLAIN });
+            assert!(coloured.contains("\u{1b}["), "{coloured:?}");
+            assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), diagnostic.to_string());
+            assert!(!diagnostic.to_string().contains('\u{1b}'));
+        }
+    }
+
+    #[test]
+    fn a_line_wider_than_the_terminal_is_cut_around_the_caret() {
+        let line = format!("{}[x](nope.md){}", "word ".repeat(100), " word".repeat(100));
+        let diagnostic = Diagnostic::error("a.md", "broken").at_line(&line, Span { line: 7, col: 501, len: 12 });
+        for width in [60, 80, 140] {
+            let shown = diagnostic.render(Look { width, ..Look::PLAIN });
+            let lines: Vec<&str> = shown.lines().collect();
+            assert!(lines[3].starts_with("7 | ...") && lines[3].ends_with("..."), "{shown}");
+            assert!(lines[3].chars().count() <= width, "{width}: {shown}");
+            let caret = lines[4].find('^').expect("caret");
+            assert_eq!(&lines[3][caret..caret + 12], "[x](nope.md)", "{shown}");
+        }
     }
 
     #[test]

@@ -17,4 +17,5 @@ mod search;
 mod serve;
 mod site_content;
 mod templates;
+mod terminal;
 mod themes;
