@@ -1,12 +1,17 @@
 //! Diagnostics: what went wrong, where, and how to fix it.
 //!
-//! Owns [`Diagnostic`], [`Span`] and [`LineIndex`] and their one human rendering.
+//! Owns [`Diagnostic`], [`Span`] and [`LineIndex`], their one human rendering (drawn by
+//! `annotate-snippets`, as rustc's are), and the one way they reach a terminal
+//! ([`eprint()`], in colour when stderr wants it).
 //! Every stage reports problems as diagnostics with paths relative to the site root,
 //! so that a whole run's problems can be collected, sorted and printed together.
 //! It does not decide *what* is an error; the stages do.
 
 use std::fmt;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+
+use annotate_snippets::{AnnotationKind, Group, Level, Origin, Renderer, Snippet};
 
 /// How bad a diagnostic is. Errors fail the run; warnings never do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
@@ -89,18 +94,26 @@ impl Diagnostic {
 
     /// Points the diagnostic at a place in `source`, the file's full text.
     #[must_use]
-    pub fn at(mut self, source: &str, span: Span) -> Self {
-        if let Some(line) = source.lines().nth(span.line.saturating_sub(1)) {
-            // Keep some context before the span, and as much of it as fits.
-            let long = line.len() > WHOLE_LINE_CHARS && line.chars().nth(WHOLE_LINE_CHARS).is_some();
-            let skip = if long { span.col.saturating_sub(1).saturating_sub(SHOWN_CHARS / 3) } else { 0 };
-            let keep = if long { SHOWN_CHARS } else { WHOLE_LINE_CHARS + 1 };
-            let mut chars = line.char_indices().skip(skip);
-            let start = chars.next().map_or(line.len(), |(at, _)| at);
-            let end = chars.nth(keep.saturating_sub(2)).map_or(line.len(), |(at, _)| at);
-            self.source_line = Some(line[start..end].to_owned());
-            self.source_cut = (if start == 0 { 0 } else { skip }, end < line.len());
+    pub fn at(self, source: &str, span: Span) -> Self {
+        match source.lines().nth(span.line.saturating_sub(1)) {
+            Some(line) => self.at_line(line, span),
+            None => Self { span: Some(span), ..self },
         }
+    }
+
+    /// Points the diagnostic at `span`, on `line` (the text of line `span.line`, without
+    /// its line break), keeping only a window of the line when it is long.
+    #[must_use]
+    pub fn at_line(mut self, line: &str, span: Span) -> Self {
+        // Keep some context before the span, and as much of it as fits.
+        let long = line.len() > WHOLE_LINE_CHARS && line.chars().nth(WHOLE_LINE_CHARS).is_some();
+        let skip = if long { span.col.saturating_sub(1).saturating_sub(SHOWN_CHARS / 3) } else { 0 };
+        let keep = if long { SHOWN_CHARS } else { WHOLE_LINE_CHARS + 1 };
+        let mut chars = line.char_indices().skip(skip);
+        let start = chars.next().map_or(line.len(), |(at, _)| at);
+        let end = chars.nth(keep.saturating_sub(2)).map_or(line.len(), |(at, _)| at);
+        self.source_line = Some(line[start..end].to_owned());
+        self.source_cut = (if start == 0 { 0 } else { skip }, end < line.len());
         self.span = Some(span);
         self
     }
@@ -144,38 +157,178 @@ pub fn display_path(path: &Path) -> String {
 }
 
 impl fmt::Display for Diagnostic {
-    /// rustc-style: severity and message, `--> path:line:col`, the source line with a caret
-    /// under the problem, then the hint. Control characters and invisible direction marks
-    /// from the site's files are shown escaped (`\u{1b}`), so a diagnostic can never
-    /// drive the terminal or reorder what it shows; the caret stays under the same text.
+    /// The diagnostic as plain text: [`Diagnostic::render`] with [`Look::PLAIN`].
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let label = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
+        f.write_str(&self.render(Look::PLAIN))
+    }
+}
+
+/// Whether rendered diagnostics carry ANSI colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paint {
+    /// Plain text.
+    Plain,
+    /// Coloured like rustc, for a terminal.
+    Colour,
+}
+
+/// How diagnostics are drawn for where they go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Look {
+    /// Colour or not.
+    pub paint: Paint,
+    /// The columns a source line may fill; a longer one is cut around the caret.
+    pub width: usize,
+}
+
+impl Look {
+    /// Plain text, lines cut at 140 columns: for pipes, files, snapshots and the browser
+    /// overlay.
+    pub const PLAIN: Self = Self { paint: Paint::Plain, width: annotate_snippets::renderer::DEFAULT_TERM_WIDTH };
+
+    /// How standard error should look. Colour is decided once per process, by `anstream`:
+    /// on for a terminal whose `TERM` is not `dumb`; off when piped or when `NO_COLOR` is
+    /// set (to anything but the empty string); on anyway with `CLICOLOR_FORCE`, unless
+    /// `NO_COLOR` is set too (the [NO_COLOR](https://no-color.org) rule: only a program's
+    /// own option may override it, and tend has none). The width is the terminal's, read
+    /// each time (a window can be resized while `tend serve` runs), or 140 columns.
+    pub fn stderr() -> Self {
+        static PAINT: std::sync::OnceLock<Paint> = std::sync::OnceLock::new();
+        let paint = *PAINT.get_or_init(|| match anstream::AutoStream::choice(&std::io::stderr()) {
+            anstream::ColorChoice::Never => Paint::Plain,
+            _ => Paint::Colour,
+        });
+        let width = terminal_size::terminal_size_of(std::io::stderr())
+            .map_or(Self::PLAIN.width, |(terminal_size::Width(columns), _)| usize::from(columns).max(MIN_WIDTH));
+        Self { paint, width }
+    }
+
+    fn renderer(self) -> Renderer {
+        let renderer = match self.paint {
+            Paint::Plain => Renderer::plain(),
+            Paint::Colour => Renderer::styled(),
         };
-        writeln!(f, "{label}: {}", escape_invisible(&shorten(&self.message, MESSAGE_CHARS)))?;
-        let gutter = self.span.map_or(1, |s| s.line.to_string().len());
-        let pad = " ".repeat(gutter);
-        writeln!(f, "{pad}--> {}", escape_invisible(&self.location()))?;
-        if let (Some(span), Some(line)) = (self.span, &self.source_line) {
-            let (skipped, cut_after) = self.source_cut;
-            let inside = Span { col: span.col.saturating_sub(skipped).max(1), ..span };
-            let (shown, before, under) = shown_line(line, inside, cut_after);
-            let (open, close) = (if skipped > 0 { "…" } else { "" }, if cut_after { "…" } else { "" });
-            let before = before + usize::from(skipped > 0);
-            writeln!(f, "{pad} |")?;
-            writeln!(f, "{} | {open}{}{close}", span.line, if cut_after { &shown } else { shown.trim_end() })?;
-            writeln!(f, "{pad} | {}{}", " ".repeat(before), "^".repeat(under.max(1)))?;
+        renderer.term_width(self.width)
+    }
+}
+
+/// The narrowest a line is cut to, whatever the terminal says: below this the caret's
+/// context would be lost.
+const MIN_WIDTH: usize = 40;
+
+/// Prints `diagnostics` to standard error, in the order given, each followed by a blank
+/// line. Every diagnostic a person sees in the terminal goes through here, so how it
+/// looks is decided in one place ([`Look::stderr`]).
+pub fn eprint(diagnostics: &[Diagnostic]) {
+    let look = Look::stderr();
+    let mut text = String::new();
+    for diagnostic in diagnostics {
+        text.push_str(&diagnostic.render(look));
+        text.push('\n');
+    }
+    write_stderr(&text);
+}
+
+/// Prints a one-line `error: …` or `warning: …` without a place (a summary, a failure
+/// that is not about a file), painted like the diagnostics around it.
+pub fn eprint_message(severity: Severity, message: &str) {
+    let title = severity.level().primary_title(escape_invisible(message));
+    let mut text = Look::stderr().renderer().render(&[Group::with_title(title)]);
+    text.push('\n');
+    write_stderr(&text);
+}
+
+/// Writes `text` to standard error in one call; a closed stderr is not worth a panic.
+fn write_stderr(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
+impl Severity {
+    fn level(self) -> Level<'static> {
+        match self {
+            Self::Error => Level::ERROR,
+            Self::Warning => Level::WARNING,
         }
+    }
+}
+
+impl Diagnostic {
+    /// rustc-style, drawn by `annotate-snippets`: severity and message, `--> path:line:col`,
+    /// the source line with a caret under the problem, then the hint as `help:`. A line
+    /// wider than the terminal is cut around the caret. Control characters and invisible
+    /// direction marks from the site's files are shown escaped (`\u{1b}`), so a diagnostic
+    /// can never drive the terminal or reorder what it shows; the caret stays under the
+    /// same text. Ends with a newline.
+    pub fn render(&self, look: Look) -> String {
+        let message = shown_text(&self.message);
+        let path = escape_invisible(&display_path(&self.path)).into_owned();
+        let mut group = Group::with_title(self.severity.level().primary_title(message));
+        // What `annotate-snippets` will put in the header, when it is drawn from a snippet:
+        // the column counted in the snippet, which holds only a window of a long line and
+        // shows invisible characters escaped. `place_header` puts the true one there.
+        let computed = match (self.span, self.source_line.as_deref()) {
+            (Some(span), Some(line)) => {
+                let (source, range) = snippet_source(line, span, self.source_cut);
+                let column = source[..range.start].chars().count() + 1;
+                group = group.element(
+                    Snippet::source(source)
+                        .path(path.clone())
+                        .line_start(span.line)
+                        .annotation(AnnotationKind::Primary.span(range)),
+                );
+                Some(format!("{path}:{}:{column}", span.line))
+            }
+            (span, _) => {
+                let origin = Origin::path(path.clone());
+                group = group.element(match span {
+                    Some(span) => origin.line(span.line).char_column(span.col),
+                    None => origin,
+                });
+                None
+            }
+        };
         if let Some(hint) = &self.hint {
-            writeln!(f, "{pad} = hint: {}", escape_invisible(&shorten(hint, MESSAGE_CHARS)))?;
+            group = group.element(Level::HELP.message(shown_text(hint)));
         }
-        Ok(())
+        let mut text = look.renderer().render(&[group]);
+        if let Some(computed) = computed {
+            text = place_header(text, &computed, &escape_invisible(&self.location()));
+        }
+        text.push('\n');
+        text
+    }
+}
+
+/// `text` with the `path:line:col` that `annotate-snippets` computed from the snippet
+/// (`computed`) replaced by the true one, in the header line only (the line after the
+/// title, which is one line: its newlines are escaped). `annotate-snippets` 0.12 has no
+/// way to give a snippet's column yet: an `Origin` beside a snippet draws a second,
+/// empty `:::` header.
+fn place_header(text: String, computed: &str, location: &str) -> String {
+    if computed == location {
+        return text;
+    }
+    let Some(header_start) = text.find('\n').map(|at| at + 1) else { return text };
+    let header_end = text[header_start..].find('\n').map_or(text.len(), |at| header_start + at);
+    let found = text[header_start..header_end].rfind(computed);
+    debug_assert!(found.is_some(), "no `{computed}` in the header of {text:?}");
+    match found {
+        Some(at) => {
+            let at = header_start + at;
+            format!("{}{location}{}", &text[..at], &text[at + computed.len()..])
+        }
+        None => text,
     }
 }
 
 /// The longest message or hint shown whole; they quote the author's text, which may be huge.
 const MESSAGE_CHARS: usize = 2000;
+
+/// A message or hint as shown: cut to [`MESSAGE_CHARS`], invisible characters escaped.
+fn shown_text(text: &str) -> String {
+    escape_invisible(&shorten(text, MESSAGE_CHARS)).into_owned()
+}
 
 /// `text` cut to `max` characters, with `…` where it was cut.
 pub fn shorten(text: &str, max: usize) -> std::borrow::Cow<'_, str> {
@@ -201,48 +354,46 @@ pub fn escape_invisible(text: &str) -> std::borrow::Cow<'_, str> {
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
-        shown_char(c, &mut out, "\t");
+        shown_char(c, &mut out);
     }
     std::borrow::Cow::Owned(out)
 }
 
-/// Appends `c` as it is shown: escaped if invisible, `tab` in place of a tab.
-fn shown_char(c: char, out: &mut String, tab: &str) {
-    if c == '\t' {
-        out.push_str(tab);
-    } else if is_invisible(c) {
+/// Appends `c` as it is shown: escaped if invisible.
+fn shown_char(c: char, out: &mut String) {
+    if c != '\t' && is_invisible(c) {
         out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
     } else {
         out.push(c);
     }
 }
 
-/// The source line as shown (tabs as one space, invisible characters escaped), with the
-/// number of columns before the caret and under it, counted in the shown text.
-fn shown_line(line: &str, span: Span, cut_after: bool) -> (String, usize, usize) {
-    let start = span.col.saturating_sub(1);
-    let end = start + span.len.max(1);
-    let (mut shown, mut before, mut under) = (String::with_capacity(line.len()), 0, 0);
-    let mut chars = 0;
+/// The kept window of a source line as shown (invisible characters escaped, `…` where
+/// the line was cut), with the byte range of `span` in it. A span past the end of the
+/// line (a missing value) points just after it.
+fn snippet_source(line: &str, span: Span, (skipped, cut_after): (usize, bool)) -> (String, Range<usize>) {
+    let first = span.col.saturating_sub(1).saturating_sub(skipped);
+    let last = first + span.len.max(1);
+    let mut shown = String::with_capacity(line.len() + 8);
+    if skipped > 0 {
+        shown.push_str("...");
+    }
+    let (mut start, mut end) = (None, None);
     for (i, c) in line.chars().enumerate() {
-        let before_push = shown.len();
-        shown_char(c, &mut shown, " ");
-        // Escapes are ASCII, so bytes pushed = columns shown (one for any other character).
-        let width = if is_invisible(c) { shown.len() - before_push } else { 1 };
-        if i < start {
-            before += width;
-        } else if i < end {
-            under += width;
+        if i == first {
+            start = Some(shown.len());
         }
-        chars = i + 1;
+        if i == last {
+            end = Some(shown.len());
+        }
+        shown_char(c, &mut shown);
     }
-    // A span past the end of the line (a missing value) is underlined in blank columns;
-    // past the end of a line cut short, only what is shown is.
-    if !cut_after {
-        before += start.saturating_sub(chars);
-        under += end.saturating_sub(start.max(chars));
+    let text_end = shown.len();
+    if cut_after {
+        shown.push_str("...");
     }
-    (shown, before, under)
+    let start = start.unwrap_or(text_end);
+    (shown, start..end.unwrap_or(text_end).max(start))
 }
 
 /// A file's bytes as text, with an error at the first byte that is not UTF-8 (and a
@@ -338,7 +489,7 @@ mod tests {
             .with_hint("did you mean `title`?");
         assert_eq!(
             diagnostic.to_string(),
-            "error: unknown front-matter key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^^^^^\n  = hint: did you mean `title`?\n"
+            "error: unknown front-matter key `titel`\n --> content/a.md:2:1\n  |\n2 | titel: Hello\n  | ^^^^^\n  |\n  = help: did you mean `title`?\n"
         );
     }
 
@@ -359,8 +510,44 @@ mod tests {
         );
         assert_eq!(
             shown,
-            "error: unknown front matter key `\\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x`\n --> content/\\u{1b}]0;pwned\\u{7}.md:2:8\n  |\n2 | title: \\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x:  1\n  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  = hint: did you mean `\\u{1b}[0m`?\n"
+            "error: unknown front matter key `\\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x`\n --> content/\\u{1b}]0;pwned\\u{7}.md:2:8\n  |\n2 | title: \\u{1b}[31mred\\u{d}\\u{7}\\u{202e}x:     1\n  |        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  |\n  = help: did you mean `\\u{1b}[0m`?\n"
         );
+    }
+
+    #[test]
+    fn the_header_names_the_place_in_the_file_not_in_the_escaped_line() {
+        let shown = Diagnostic::error("a.md", "m").at("\u{7}\u{7}x: 1\n", Span { line: 1, col: 3, len: 1 }).to_string();
+        assert_eq!(shown, "error: m\n --> a.md:1:3\n  |\n1 | \\u{7}\\u{7}x: 1\n  |           ^\n");
+    }
+
+    #[test]
+    fn colour_only_adds_escape_codes() {
+        let diagnostic = Diagnostic::warning("content/a.md", "unknown key `titel`")
+            .at("---\ntitel: Hello\n---\n", Span { line: 2, col: 1, len: 5 })
+            .with_hint("did you mean `title`?");
+        let line = format!("{}\u{7}[x](nope.md)", "a".repeat(5000));
+        let cut = Diagnostic::error("a.md", "broken").at(&line, Span { line: 1, col: 5002, len: 12 });
+        assert!(cut.to_string().contains(" --> a.md:1:5002\n"), "{cut}");
+        for diagnostic in [diagnostic, cut] {
+            let coloured = diagnostic.render(Look { paint: Paint::Colour, ..Look::PLAIN });
+            assert!(coloured.contains("\u{1b}["), "{coloured:?}");
+            assert_eq!(anstream::adapter::strip_str(&coloured).to_string(), diagnostic.to_string());
+            assert!(!diagnostic.to_string().contains('\u{1b}'));
+        }
+    }
+
+    #[test]
+    fn a_line_wider_than_the_terminal_is_cut_around_the_caret() {
+        let line = format!("{}[x](nope.md){}", "word ".repeat(100), " word".repeat(100));
+        let diagnostic = Diagnostic::error("a.md", "broken").at_line(&line, Span { line: 7, col: 501, len: 12 });
+        for width in [60, 80, 140] {
+            let shown = diagnostic.render(Look { width, ..Look::PLAIN });
+            let lines: Vec<&str> = shown.lines().collect();
+            assert!(lines[3].starts_with("7 | ...") && lines[3].ends_with("..."), "{shown}");
+            assert!(lines[3].chars().count() <= width, "{width}: {shown}");
+            let caret = lines[4].find('^').expect("caret");
+            assert_eq!(&lines[3][caret..caret + 12], "[x](nope.md)", "{shown}");
+        }
     }
 
     #[test]
@@ -371,9 +558,17 @@ mod tests {
         let shown = diagnostic.to_string();
         let lines: Vec<&str> = shown.lines().collect();
         assert_eq!(lines[1], " --> a.md:1:1000001");
-        assert!(lines[3].starts_with("1 | …aaa") && lines[3].ends_with("bbb…"), "{}", lines[3]);
+        assert!(lines[3].starts_with("1 | ...aaa") && lines[3].ends_with("bbb..."), "{}", lines[3]);
         let caret = lines[4].find('^').expect("caret");
-        assert_eq!(&lines[3][caret + 2..caret + 2 + 12], "[x](nope.md)", "{shown}");
+        assert_eq!(&lines[3][caret..caret + 12], "[x](nope.md)", "{shown}");
+        assert_eq!(&lines[4][caret..], "^".repeat(12), "{shown}");
+        // Near the end of the line the window fits the terminal: the cut is marked all the same.
+        let diagnostic = Diagnostic::error("a.md", "broken").at(&line, Span { line: 1, col: 2_000_012, len: 1 });
+        let shown = diagnostic.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        assert_eq!(lines[1], " --> a.md:1:2000012", "{shown}");
+        assert!(lines[3].starts_with("1 | ...bbb") && lines[3].ends_with('b'), "{shown}");
+        assert_eq!(lines[4].find('^'), Some(lines[3].len() - 1), "{shown}");
         let key = format!("? {}\n", "k".repeat(1_000_000));
         let shown = Diagnostic::error("a.md", "k".repeat(1_000_000))
             .at(&key, Span { line: 1, col: 3, len: 1_000_000 })

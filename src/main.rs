@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 // their cost compared with the system allocator.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use tend::diagnostic::{Severity, eprint_message};
 use tend::{BuildOptions, Diagnostic, Error, Overrides};
 
 /// A fast static site generator for evidence-based guides.
@@ -208,12 +209,14 @@ fn build(options: &BuildOptions, quiet: bool) -> Result<(), Error> {
 
 fn serve(options: &tend::serve::ServeOptions, open: bool) -> Result<(), Error> {
     if !options.bind.is_loopback() {
-        eprintln!("warning: listening on {}: anyone on your network can read this site, drafts included", options.bind);
+        let message =
+            format!("listening on {}: anyone on your network can read this site, drafts included", options.bind);
+        eprint_message(Severity::Warning, &message);
     }
     let server = tend::serve::Server::start(options)?;
     eprintln!("serving {} (watching for changes; Ctrl-C to stop)", server.url);
     if open && let Err(error) = open::that(&server.url) {
-        eprintln!("warning: could not open a browser: {error}");
+        eprint_message(Severity::Warning, &format!("could not open a browser: {error}"));
     }
     server.wait();
     eprintln!("stopped");
@@ -248,18 +251,15 @@ impl LinkLevelArg {
 /// summary line on stderr. Exit 1 when there are errors; warnings never fail.
 fn check(options: &tend::check::CheckOptions, format: CheckFormat) -> Result<ExitCode, Error> {
     let report = tend::check(options)?;
-    let text = match format {
-        CheckFormat::Human => report.render(tend::check::Format::Human, ""),
-        CheckFormat::Github => report.render(tend::check::Format::Github, &repository_prefix(&options.root)),
-        CheckFormat::Json => report.render(tend::check::Format::Json, ""),
-    };
     match format {
-        CheckFormat::Human if !text.is_empty() => eprintln!("{text}"),
-        CheckFormat::Human => {}
-        CheckFormat::Github | CheckFormat::Json => print!("{text}"),
+        CheckFormat::Human => tend::diagnostic::eprint(&report.diagnostics),
+        CheckFormat::Github => {
+            print!("{}", report.render(tend::check::Format::Github, &repository_prefix(&options.root)))
+        }
+        CheckFormat::Json => print!("{}", report.render(tend::check::Format::Json, "")),
     }
     if report.errors() > 0 {
-        eprintln!("error: {}", report.summary());
+        eprint_message(Severity::Error, &report.summary());
         return Ok(ExitCode::from(1));
     }
     eprintln!("{}", report.summary());
@@ -306,9 +306,7 @@ fn find_root(root: Option<PathBuf>) -> Result<PathBuf, Error> {
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
     let mut sorted = diagnostics.to_vec();
     tend::diagnostic::sort(&mut sorted);
-    for diagnostic in &sorted {
-        eprintln!("{diagnostic}");
-    }
+    tend::diagnostic::eprint(&sorted);
 }
 
 fn report(error: &Error) -> ExitCode {
@@ -316,15 +314,15 @@ fn report(error: &Error) -> ExitCode {
         Error::Site(diagnostics) => {
             print_diagnostics(diagnostics);
             let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            eprintln!("error: build failed with {errors} error(s); nothing was published");
+            eprint_message(Severity::Error, &format!("build failed with {errors} error(s); nothing was published"));
             ExitCode::from(1)
         }
         Error::Usage(message) => {
-            eprintln!("error: {message}");
+            eprint_message(Severity::Error, message);
             ExitCode::from(2)
         }
         Error::Io { .. } => {
-            eprintln!("error: {error}");
+            eprint_message(Severity::Error, &error.to_string());
             ExitCode::from(1)
         }
     }

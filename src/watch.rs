@@ -156,9 +156,9 @@ impl Watcher {
                     // Lost events or a watch that could not be added: say so, since
                     // saves may then not rebuild, and read everything again.
                     for error in errors {
-                        eprintln!(
-                            "warning: watching for changes: {error}; if a save does not show, restart tend serve"
-                        );
+                        let message =
+                            format!("watching for changes: {error}; if a save does not show, restart tend serve");
+                        crate::diagnostic::eprint_message(crate::diagnostic::Severity::Warning, &message);
                     }
                     on_change(Change { rescan: true, ..Change::default() });
                     return;

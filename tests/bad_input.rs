@@ -201,7 +201,7 @@ fn a_linked_theme_yaml_is_not_followed() {
     let errors = site.build().errors();
     assert!(
         errors.starts_with(
-            "error: theme.yaml is a symbolic link; tend does not follow links\n --> themes/plain/theme.yaml\n"
+            "error: theme.yaml is a symbolic link; tend does not follow links\n--> themes/plain/theme.yaml\n"
         ),
         "{errors}"
     );

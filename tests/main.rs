@@ -17,5 +17,6 @@ mod search;
 mod serve;
 mod site_content;
 mod templates;
+mod terminal;
 mod themes;
 mod translations;

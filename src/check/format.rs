@@ -1,5 +1,6 @@
 //! A check report in each output format: human (rustc-style, via [`Diagnostic`]'s
-//! `Display`), GitHub workflow annotations, and one JSON document.
+//! `Display`: plain text; `tend check` prints it in colour on a terminal through
+//! [`crate::diagnostic::eprint()`]), GitHub workflow annotations, and one JSON document.
 
 use std::fmt::Write as _;
 

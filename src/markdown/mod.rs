@@ -379,8 +379,7 @@ impl<'s> Reporter<'s> {
         let start = self.text.floor_char_boundary(range.start.min(self.text.len()));
         let line_start = self.text[..start].rfind('\n').map_or(0, |at| at + 1);
         let line_end = self.text[start..].find('\n').map_or(self.text.len(), |at| start + at);
-        let line = self.text[line_start..line_end].trim_end_matches('\r').to_owned();
-        Diagnostic { span: Some(span), source_line: Some(line), ..diagnostic }
+        diagnostic.at_line(self.text[line_start..line_end].trim_end_matches('\r'), span)
     }
 
     /// Everything found, with a count of what was not listed.

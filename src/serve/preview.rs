@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::{Notice, Published, Snapshot};
 use crate::cache::RenderCache;
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::error::Error;
 use crate::fingerprint::CacheStats;
 use crate::output::{Contents, OutputFile};
@@ -67,7 +68,7 @@ fn watch(builder: &Arc<Builder>) -> Result<Arc<Mutex<Watcher>>, Error> {
             if let Some(watcher) = loop_watcher.upgrade()
                 && let Err(error) = watcher.lock().unwrap_or_else(PoisonError::into_inner).refresh(&paths)
             {
-                eprintln!("warning: {error}");
+                crate::diagnostic::eprint_message(Severity::Warning, &error.to_string());
             }
             let started = Instant::now();
             let rebuilt = builder.rebuild((!rescan).then_some(&paths));
@@ -176,7 +177,7 @@ impl Builder {
                 Rebuilt { stats: Some(stats), counts, fixed: failing }
             }
             Err(error) => {
-                self.fail(describe(&error));
+                self.fail(&error);
                 Rebuilt { stats: None, counts: (0, 0, 0, 0), fixed: false }
             }
         }
@@ -209,41 +210,56 @@ impl Builder {
 
     /// Keeps the last good site and reports the error (in the terminal once, to the tabs
     /// after every save that still fails).
-    fn fail(&self, text: String) {
+    fn fail(&self, error: &Error) {
+        let text = describe(error);
         let repeated = self.published.update(|state| {
             let repeated = state.error.as_deref() == Some(text.as_str());
             state.error = Some(text.clone());
             repeated
         });
         if !repeated {
-            eprintln!("{text}");
+            print_failure(error);
         }
         self.published.notify(Notice::Failed(text));
     }
 }
 
 /// Prints the warnings of a good build when they differ from the last ones shown.
-fn show_warnings(shown: &mut String, warnings: &[crate::Diagnostic]) {
+fn show_warnings(shown: &mut String, warnings: &[Diagnostic]) {
     let mut sorted = warnings.to_vec();
     crate::diagnostic::sort(&mut sorted);
-    let text = sorted.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n");
+    let text = plain(&sorted);
     if text != *shown {
-        if !text.is_empty() {
-            eprintln!("{text}");
-        }
+        crate::diagnostic::eprint(&sorted);
         *shown = text;
     }
 }
 
-/// Every diagnostic of a failed build, as the terminal shows them.
+/// Every error of a failed build, sorted.
+fn errors_of(diagnostics: &[Diagnostic]) -> Vec<Diagnostic> {
+    let mut errors: Vec<Diagnostic> = diagnostics.iter().filter(|d| d.is_error()).cloned().collect();
+    crate::diagnostic::sort(&mut errors);
+    errors
+}
+
+/// Diagnostics as plain text, for the tabs' overlay and to tell one failure from the next.
+fn plain(diagnostics: &[Diagnostic]) -> String {
+    diagnostics.iter().map(ToString::to_string).collect::<Vec<_>>().join("\n")
+}
+
+/// A failed build as the tabs show it: every error, in plain text.
 fn describe(error: &Error) -> String {
     match error {
-        Error::Site(diagnostics) => {
-            let mut sorted = diagnostics.clone();
-            crate::diagnostic::sort(&mut sorted);
-            sorted.iter().filter(|d| d.is_error()).map(ToString::to_string).collect::<Vec<_>>().join("\n")
-        }
+        Error::Site(diagnostics) => plain(&errors_of(diagnostics)),
         other => format!("error: {other}"),
+    }
+}
+
+/// A failed build in the terminal: every error, coloured when the terminal wants it.
+fn print_failure(error: &Error) {
+    match error {
+        Error::Site(diagnostics) => crate::diagnostic::eprint(&errors_of(diagnostics)),
+        other => crate::diagnostic::eprint_message(Severity::Error, &other.to_string()),
     }
 }
 
@@ -353,10 +369,13 @@ impl Indexer {
                         files.extend(vocabulary);
                         merge_index(&published, files, generation)
                     }
-                    Err(error) => eprintln!(
-                        "warning: the preview's search index could not be built; search shows the last one that could\n{}",
-                        describe(&error)
-                    ),
+                    Err(error) => {
+                        crate::diagnostic::eprint_message(
+                            Severity::Warning,
+                            "the preview's search index could not be built; search shows the last one that could",
+                        );
+                        print_failure(&error);
+                    }
                 }
             }
         })?;
