@@ -177,3 +177,19 @@ fn a_dot_that_is_not_a_language_is_part_of_the_name() {
     site.report();
     assert!(site.read("talk/node-js/index.html").contains("Node"));
 }
+
+#[test]
+fn each_language_has_its_own_synonyms() {
+    let site = SiteTest::fixture("translations");
+    let options =
+        tend::BuildOptions { root: site.root.clone(), output: "public".into(), overrides: Overrides::default() };
+    let (_, rendered) = tend::render(&options).expect("renders");
+    let record = |url: &str| {
+        let found = rendered.search.iter().find(|record| record.url == url);
+        found.unwrap_or_else(|| panic!("no record for {url}")).html.to_string()
+    };
+    // "lavado" is on the Spanish page: its group's other word goes in its indexed copy.
+    assert!(record("/es/care/washing/").contains("aseo"));
+    assert!(!record("/care/washing/").contains("aseo"));
+    assert!(record("/es/care/washing/").starts_with("<html lang=\"es\">"));
+}
