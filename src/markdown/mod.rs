@@ -198,6 +198,8 @@ pub struct Words {
     pub section: String,
     /// A task list item's state: done, not done.
     pub task: [String; 2],
+    /// The language's name in itself, after a link to a page in it from another language.
+    pub name: String,
 }
 
 impl Words {
@@ -208,11 +210,13 @@ impl Words {
             table: "Table {n}".into(),
             section: "Section titled “{title}”".into(),
             task: ["done", "not done"].map(str::to_owned),
+            name: "English".into(),
         }
     }
 
-    /// The words of `language` in `strings`, English where they have none.
-    pub fn of(strings: &crate::theme::Strings, language: &str) -> Self {
+    /// The words of `language` (named `name` in itself) in `strings`, English where they
+    /// have none.
+    pub fn of(strings: &crate::theme::Strings, language: &str, name: &str) -> Self {
         let english = Self::english();
         let text = |key: &str, fallback: &str| {
             strings.text(language, &format!("markdown.{key}"), &[]).unwrap_or_else(|| fallback.to_owned())
@@ -223,6 +227,7 @@ impl Words {
             table: text("table", &english.table),
             section: text("section", &english.section),
             task: [text("task.done", &english.task[0]), text("task.not_done", &english.task[1])],
+            name: name.to_owned(),
         }
     }
 }
@@ -415,6 +420,12 @@ struct State<'s> {
     page: Option<&'s Path>,
     /// Images written so far.
     images_seen: usize,
+    /// The language of the page the link being rewritten leads to, when it is not this
+    /// page's (a translation linking an untranslated original).
+    link_language: Option<String>,
+    /// The language of the open link when it was written as HTML (to carry `hreflang`),
+    /// so its end is too, with the language's name.
+    raw_link_open: Option<String>,
 }
 
 impl<'s> State<'s> {
@@ -432,6 +443,8 @@ impl<'s> State<'s> {
             image: None,
             page,
             images_seen: 0,
+            link_language: None,
+            raw_link_open: None,
         }
     }
 
@@ -563,12 +576,36 @@ impl<'s> State<'s> {
             Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
                 self.destination(&dest_url, None, range);
                 let dest_url = self.link_url(link_type, dest_url, range);
-                Event::Start(Tag::Link { link_type, dest_url, title, id })
+                // A page in another language: say so, to browsers and screen readers
+                // (`hreflang`) and to readers (the language's name after the link text).
+                match self.link_language.take() {
+                    Some(code) => {
+                        self.raw_link_open = Some(code.clone());
+                        let title =
+                            if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(&title)) };
+                        Event::InlineHtml(
+                            format!("<a href=\"{}\" hreflang=\"{}\"{title}>", escape(&dest_url), escape(&code)).into(),
+                        )
+                    }
+                    None => Event::Start(Tag::Link { link_type, dest_url, title, id }),
+                }
+            }
+            Event::End(TagEnd::Link) if self.raw_link_open.is_some() => {
+                let code = self.raw_link_open.take().unwrap_or_default();
+                let name = self.settings.words.get(&code).map_or(code.as_str(), |words| words.name.as_str());
+                let note = format!(
+                    " <span class=\"link-language\" lang=\"{}\" data-pagefind-ignore>({})</span>",
+                    escape(&code),
+                    escape(name)
+                );
+                Event::InlineHtml(format!("{note}</a>").into())
             }
             Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
                 self.image = Some(self.rendered.destinations.len());
                 self.destination(&dest_url, Some(String::new()), range);
                 let dest_url = self.link_url(link_type, dest_url, range);
+                // An image leading to a page carries no language note.
+                self.link_language = None;
                 Event::Start(Tag::Image { link_type, dest_url, title, id })
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
@@ -841,6 +878,9 @@ impl<'s> State<'s> {
             }
             return None;
         };
+        let target_language = self.language_of(&target);
+        self.link_language = (target_language != self.source.language)
+            .then(|| target_language.unwrap_or(self.settings.default_language).to_owned());
         let mut href = format!("{}{}", self.settings.base_path, permalink.as_str());
         if let Some(query) = query {
             href.push('?');
@@ -868,6 +908,15 @@ impl<'s> State<'s> {
             Some(best) => format!("did you mean `{best}`? Paths are relative to this file"),
             None => "check the file name; paths are relative to this file".into(),
         }
+    }
+
+    /// The language of content file `path`: `Some(code)` for a translation (`x.<code>.md`),
+    /// `None` for the default language.
+    fn language_of(&self, path: &Path) -> Option<&'s str> {
+        let name = path.file_name()?.to_str()?.strip_suffix(".md")?;
+        let (_, code) = name.rsplit_once('.')?;
+        let (code, _) = self.settings.words.get_key_value(code)?;
+        (code != self.settings.default_language).then_some(code.as_str())
     }
 
     /// The words of this page's language.

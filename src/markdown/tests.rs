@@ -604,6 +604,7 @@ fn the_words_tend_writes_are_in_the_pages_language() {
         table: "Tabla {n}".into(),
         section: "Sección «{title}»".into(),
         task: ["hecho", "sin hacer"].map(str::to_owned),
+        name: "Español".into(),
     };
     let words = std::collections::BTreeMap::from([("es".to_owned(), spanish)]);
     let settings = Settings {
