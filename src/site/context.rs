@@ -138,6 +138,9 @@ pub struct SiteView {
     pub base_path: String,
     /// The page's language tag.
     pub language: String,
+    /// The page's language's writing direction: `rtl` (Arabic, Hebrew, Persian, Urdu…) or
+    /// `ltr`, for `<html dir>`.
+    pub direction: &'static str,
     /// The site's default language tag.
     pub default_language: String,
     /// The page's language's home page URL path (`/guide/`, `/guide/es/`).
@@ -305,6 +308,7 @@ impl<'a> Views<'a> {
             base_url: config.base_url.as_str().to_owned(),
             base_path: config.base_url.path().to_owned(),
             language: language.code.clone(),
+            direction: direction(&language.code),
             default_language: config.language.clone(),
             home_url: at(""),
             search_url: at("search/"),
@@ -523,6 +527,16 @@ impl HasFront for Topic {
     }
 }
 
+/// The writing direction of language `code`: `rtl` for the languages written right to
+/// left in their usual script, `ltr` for every other (a `-Latn` tag is left to right).
+fn direction(code: &str) -> &'static str {
+    const RIGHT_TO_LEFT: &[&str] = &["ar", "arc", "ckb", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"];
+    let mut parts = code.split('-');
+    let primary = parts.next().unwrap_or_default().to_ascii_lowercase();
+    let latin = parts.any(|part| part.eq_ignore_ascii_case("latn"));
+    if RIGHT_TO_LEFT.contains(&primary.as_str()) && !latin { "rtl" } else { "ltr" }
+}
+
 /// The view of a generated page (tags, a tag, 404, search), which has no source file.
 pub fn simple_page(config: &Config, title: &str, description: &str, site_path: &str) -> PageView {
     PageView {
@@ -631,6 +645,15 @@ impl<'a> Context<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn right_to_left_languages_are_told() {
+        assert_eq!(direction("ar"), "rtl");
+        assert_eq!(direction("he-IL"), "rtl");
+        assert_eq!(direction("ku-Arab"), "ltr", "only the languages usually written right to left");
+        assert_eq!(direction("ur-Latn"), "ltr");
+        assert_eq!(direction("es"), "ltr");
+    }
 
     #[test]
     fn contexts_differ_when_any_value_differs() {
