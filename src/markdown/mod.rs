@@ -214,13 +214,12 @@ impl Words {
         }
     }
 
-    /// The words of `language` (named `name` in itself) in `strings`, English where they
-    /// have none.
-    pub fn of(strings: &crate::theme::Strings, language: &str, name: &str) -> Self {
+    /// The words a language named `name` in itself has for each `markdown.*` key (`lookup`
+    /// gives the theme's string for a key, `markdown.table`), English where it has none.
+    pub fn of(lookup: impl Fn(&str) -> Option<String>, name: &str) -> Self {
         let english = Self::english();
-        let text = |key: &str, fallback: &str| {
-            strings.text(language, &format!("markdown.{key}"), &[]).unwrap_or_else(|| fallback.to_owned())
-        };
+        let text =
+            |key: &str, fallback: &str| lookup(&format!("markdown.{key}")).unwrap_or_else(|| fallback.to_owned());
         let kinds = ["note", "tip", "important", "warning", "caution"];
         Self {
             callouts: std::array::from_fn(|i| text(&format!("callout.{}", kinds[i]), &english.callouts[i])),

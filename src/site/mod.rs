@@ -293,7 +293,12 @@ impl RenderedContent {
         let words: std::collections::BTreeMap<String, markdown::Words> = config
             .languages
             .iter()
-            .map(|language| (language.code.clone(), markdown::Words::of(strings, &language.code, &language.name)))
+            .map(|language| {
+                (
+                    language.code.clone(),
+                    markdown::Words::of(|key| strings.text(&language.code, key, &[]), &language.name),
+                )
+            })
             .collect();
         let images = crate::images::measure(routes.statics());
         let settings = markdown::Settings {
