@@ -78,6 +78,14 @@ pub struct PageRef {
     pub date: Option<DateView>,
     /// Minutes to read.
     pub reading_time: usize,
+    /// The page's site path in the default language (`get-help/`), the same for every
+    /// version of it whatever its own `slug`: what `extra` settings such as `help_page`
+    /// name, matched in any language.
+    pub key: String,
+    /// Its language's code.
+    pub lang: String,
+    /// Its language's name in itself (to say so when a page of another language is listed).
+    pub lang_name: String,
 }
 
 /// A topic in navigation: no articles, so the whole tree is cheap to share.
@@ -269,6 +277,15 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// Computes the shared page refs.
     pub fn new(config: &'a Config, content: &'a Content, strings: &'a Strings, rendered: &[Rendered]) -> Self {
+        let originals: HashMap<&Path, &str> =
+            content.pages.iter().filter(|p| p.lang == 0).map(|p| (p.path.as_path(), p.permalink.as_str())).collect();
+        let key = |page: &Page| match originals.get(page.original.as_path()) {
+            Some(site_path) => (*site_path).to_owned(),
+            None => {
+                let own = page.permalink.as_str();
+                own.strip_prefix(config.languages[page.lang].prefix.as_str()).unwrap_or(own).to_owned()
+            }
+        };
         let page_refs = content
             .pages
             .iter()
@@ -280,6 +297,9 @@ impl<'a> Views<'a> {
                 topic: page.topic.map(|t| content.topics[t].front.title.clone()),
                 date: page.front.date.map(|date| DateView::new(date, strings, &config.languages[page.lang].code)),
                 reading_time: rendered.reading_time(),
+                key: key(page),
+                lang: config.languages[page.lang].code.clone(),
+                lang_name: config.languages[page.lang].name.clone(),
             })
             .collect();
         let versions = content
@@ -328,10 +348,30 @@ impl<'a> Views<'a> {
             author: config.author.clone(),
             repository: config.repository.clone(),
             topics: in_language.root_topics.iter().map(|&t| self.topic_nav(t)).collect(),
-            pages: in_language.root_pages.iter().map(|&p| self.page_refs[p].clone()).collect(),
+            pages: self.root_pages(lang),
             extra: serde_json::to_value(&config.extra).unwrap_or_default(),
             search: config.search.enabled,
         }
+    }
+
+    /// The root pages (About, Get help…) of language `lang`, then those of the default
+    /// language that have no `lang` version: a reader of a translation still finds help,
+    /// in the default language (`PageRef::lang` says which).
+    fn root_pages(&self, lang: usize) -> Vec<PageRef> {
+        let own = &self.content.languages[lang].root_pages;
+        let mut pages: Vec<PageRef> = own.iter().map(|&p| self.page_refs[p].clone()).collect();
+        if lang > 0 {
+            let translated: std::collections::HashSet<&str> = pages.iter().map(|p| p.key.as_str()).collect();
+            let missing: Vec<PageRef> = self.content.languages[0]
+                .root_pages
+                .iter()
+                .map(|&p| &self.page_refs[p])
+                .filter(|p| !translated.contains(p.key.as_str()))
+                .cloned()
+                .collect();
+            pages.extend(missing);
+        }
+        pages
     }
 
     /// The language versions of the page translating `original`, seen from `lang`'s;
