@@ -192,7 +192,7 @@ struct RawConfig {
     check: CheckSettings,
     extra: BTreeMap<String, serde_yaml::Value>,
     /// Read entry by entry (see [`languages_of`]), so each entry's problems are told.
-    languages: BTreeMap<String, serde_yaml::Value>,
+    languages: serde_yaml::Value,
 }
 
 /// The error for a `site.yaml` without a title.
@@ -236,7 +236,7 @@ impl Default for RawConfig {
             search: SearchOptions::default(),
             check: CheckSettings::default(),
             extra: BTreeMap::new(),
-            languages: BTreeMap::new(),
+            languages: serde_yaml::Value::Null,
         }
     }
 }
@@ -522,7 +522,7 @@ fn languages_of(
     title: &str,
     description: &str,
     search: &SearchOptions,
-    extra: BTreeMap<String, serde_yaml::Value>,
+    extra: serde_yaml::Value,
     source: &SiteSource,
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Language> {
@@ -534,8 +534,43 @@ fn languages_of(
         synonyms: search.synonyms.clone(),
         prefix: String::new(),
     }];
-    for (code, settings) in extra {
+    let entries = match extra {
+        serde_yaml::Value::Null => serde_yaml::Mapping::new(),
+        serde_yaml::Value::Mapping(entries) => entries,
+        _ => {
+            problems.push(
+                source
+                    .at_value(
+                        &["languages"],
+                        Severity::Error,
+                        "`languages` must map each language's code to its settings",
+                    )
+                    .with_hint(
+                        "write it as `languages: {es: {name: Español, title: …, description: …}}`, one code a line",
+                    ),
+            );
+            serde_yaml::Mapping::new()
+        }
+    };
+    let mut entries: Vec<(String, serde_yaml::Value)> = entries
+        .into_iter()
+        .map(|(code, settings)| (code.as_str().map_or_else(|| format!("{code:?}"), str::to_owned), settings))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(&b.0));
+    for (code, settings) in entries {
         let error_at = |message: String| source.at_key(&["languages", &code], Severity::Error, message);
+        if !matches!(settings, serde_yaml::Value::Mapping(_) | serde_yaml::Value::Null) {
+            problems.push(
+                source
+                    .at_value(
+                        &["languages", &code],
+                        Severity::Error,
+                        format!("`languages.{code}` must be a map of settings"),
+                    )
+                    .with_hint(format!("write it as `{code}: {{name: …, title: …, description: …}}`")),
+            );
+            continue;
+        }
         if !is_language_tag(&code) || iso_language(&code).is_none() {
             problems.push(
                 error_at(format!("`languages` key `{code}` is not a language tag like `es` or `pt-BR`"))
@@ -552,6 +587,16 @@ fn languages_of(
             problems.push(
                 error_at(message)
                     .with_hint("list under `languages:` only the languages other than the default, once each"),
+            );
+            continue;
+        }
+        let primary = code.split('-').next().unwrap_or_default();
+        if primary.chars().any(|c| c.is_ascii_uppercase()) && is_language_tag(&code) {
+            let lower = format!("{}{}", primary.to_ascii_lowercase(), &code[primary.len()..]);
+            problems.push(
+                error_at(format!("write the language code `{code}` in lower case: `{lower}`")).with_hint(
+                    "it names the folder its pages are published in and the suffix of its files (`x.es.md`)",
+                ),
             );
             continue;
         }
@@ -602,7 +647,7 @@ fn language_settings_problem(code: &str, error: &serde_yaml::Error, source: &Sit
 
 /// A language's name in itself (`Español`, from ISO 639's autonyms), capitalised for a
 /// menu; its code when ISO 639 has none (`name:` in `languages:` gives it).
-fn language_name(code: &str) -> String {
+pub(crate) fn language_name(code: &str) -> String {
     match iso_language(code).and_then(|language| language.to_autonym()) {
         Some(name) => {
             let mut chars = name.chars();
@@ -648,6 +693,15 @@ fn name_problems(theme: &str, language: &str, report_form: Option<&str>, source:
         };
         let message = format!("`language` must be a language tag like `en` or `pt-BR`, found `{language}`");
         problems.push(error_at(&["language"], message).with_hint(hint));
+    } else if iso_language(language).is_none() {
+        let message = format!("`language` `{language}` does not start with an ISO 639 language code");
+        problems.push(error_at(&["language"], message).with_hint(
+            "use the language's two-letter code (`en`, `es`, `fr`), or its three-letter one when it has none",
+        ));
+    } else if language.split('-').next().is_some_and(|primary| primary.chars().any(|c| c.is_ascii_uppercase())) {
+        let message = format!("write the language code `{language}` with its first part in lower case");
+        problems
+            .push(error_at(&["language"], message).with_hint(format!("`language: {}`", language.to_ascii_lowercase())));
     }
     if let Some(form) = report_form
         && (form.contains(['/', '\\', '?', '&', '#']) || !(form.ends_with(".yml") || form.ends_with(".yaml")))

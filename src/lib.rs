@@ -111,6 +111,7 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let (records, indexer) = search::Indexer::start(&config, &output);
     let mut site = Site::render_sending_records(inputs, records)?;
     site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
+    site.warnings.extend(theme.check_languages(&config));
     site.warnings.extend(routes.check_extra_paths(&config, Severity::Warning));
     let rendered = started.elapsed();
     // Write the pages while Pagefind is still indexing, and let go of them before its
@@ -189,6 +190,7 @@ pub fn check(options: &check::CheckOptions) -> Result<check::CheckReport, Error>
     problems.extend(found.diagnostics);
     if let Some(theme) = &theme {
         problems.extend(theme.manifest.check_extra(&config, Severity::Error));
+        problems.extend(theme.check_languages(&config));
     }
     problems.extend(routes.check_extra_paths(&config, Severity::Error));
     Ok(check::CheckReport::new(problems, found.checked, found.total, started))
@@ -211,6 +213,8 @@ pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>
     }
     let site = Site::render_cached(inputs, cache.as_deref_mut().map(|cache| &mut cache.site)).map(|mut site| {
         site.warnings.extend(theme.manifest.check_extra(&config, Severity::Warning));
+        site.warnings.extend(theme.check_languages(&config));
+        site.warnings.extend(theme.check_languages(&config));
         site.warnings.extend(routes.check_extra_paths(&config, Severity::Warning));
         site
     });

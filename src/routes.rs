@@ -109,7 +109,9 @@ impl Routes {
             }
         }
         for (lang, language) in content.languages.iter().enumerate() {
-            routes.claim(language.home.permalink.output_file(), Owner::Home(lang), Some(&language.home.path));
+            // A language's home made from site.yaml has no file to name.
+            let source = Some(language.home.path.as_path()).filter(|_| !language.home.text.is_empty() || lang == 0);
+            routes.claim(language.home.permalink.output_file(), Owner::Home(lang), source);
         }
         for (i, topic) in content.topics.iter().enumerate() {
             routes.claim(topic.permalink.output_file(), Owner::Topic(i), Some(&topic.path));

@@ -212,3 +212,73 @@ fn each_language_has_its_own_synonyms() {
     assert!(!record("/care/washing/").contains("aseo"));
     assert!(record("/es/care/washing/").starts_with("<html lang=\"es\">"));
 }
+
+#[test]
+fn a_draft_original_holds_back_its_translations() {
+    let site = SiteTest::fixture("translations")
+        .write(
+            "content/care/washing.md",
+            &fixture_text("content/care/washing.md").replacen("---\n", "---\ndraft: true\n", 1),
+        )
+        .write("content/care/drying.md", "---\ntitle: Drying off\ndescription: A soft towel.\n---\nPat dry.\n")
+        .write("content/_index.es.md", "---\ntitle: Guía de prueba\ndescription: Bienvenida.\n---\nHola.\n")
+        .build();
+    site.report();
+    assert!(!site.root.join("public/care/washing/index.html").exists());
+    assert!(!site.root.join("public/es/care/washing/index.html").exists(), "the translation of a draft is published");
+    // A draft topic holds back its folder in every language.
+    let site = SiteTest::fixture("translations")
+        .write("content/care/_index.md", "---\ntitle: Care\ndescription: d\ndraft: true\n---\nx\n")
+        .write("content/_index.es.md", "---\ntitle: Guía de prueba\ndescription: Bienvenida.\n---\nHola.\n")
+        .build();
+    site.report();
+    assert!(!site.root.join("public/es/care/index.html").exists());
+    assert!(!site.root.join("public/es/care/washing/index.html").exists());
+}
+
+#[test]
+fn a_translation_keeps_its_originals_slug() {
+    let site = SiteTest::fixture("translations")
+        .write(
+            "content/care/drying.md",
+            &fixture_text("content/care/drying.md").replacen("---\n", "---\nslug: towels\n", 1),
+        )
+        .write("content/care/drying.es.md", "---\ntitle: Secado\ndescription: d\n---\nSecar.\n")
+        .build();
+    site.report();
+    assert!(site.read("es/care/towels/index.html").contains("Secar."));
+}
+
+#[test]
+fn a_language_with_nothing_in_it_is_told_and_its_feed_is_valid() {
+    let site = built();
+    let warnings: Vec<String> =
+        site.report().warnings.iter().map(|w| format!("{} {}", w.location(), w.message)).collect();
+    assert!(warnings.iter().any(|w| w.starts_with("site.yaml:13:3 `fr` has no pages yet")), "{warnings:?}");
+    assert!(warnings.iter().any(|w| w.starts_with("site.yaml:13:3 the theme has no words in `fr`")), "{warnings:?}");
+    assert!(!warnings.iter().any(|w| w.contains("`es`")), "{warnings:?}");
+    let feed = site.read("fr/atom.xml");
+    assert!(feed.contains("<updated>2026-11-20T00:00:00+00:00</updated>"), "{feed}");
+}
+
+#[test]
+fn check_warns_when_a_translation_is_the_original_word_for_word() {
+    let site = SiteTest::fixture("translations").write("content/_index.fr.md", &fixture_text("content/_index.md"));
+    let options = CheckOptions {
+        root: site.root.clone(),
+        overrides: Overrides::default(),
+        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
+        changed_since: None,
+    };
+    let report = tend::check(&options).expect("check runs");
+    let found: Vec<_> = report.diagnostics.iter().filter(|d| d.message.contains("word for word")).collect();
+    assert_eq!(found.len(), 1, "{}", report.render(Format::Human, ""));
+    assert_eq!(found[0].location(), "content/_index.fr.md:5:1");
+}
+
+fn fixture_text(rel: &str) -> String {
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/translations").join(rel),
+    )
+    .expect("fixture file")
+}

@@ -35,10 +35,30 @@ pub(super) fn check(
     problems
 }
 
+/// A translation whose text is still the original's, word for word (as `tend new --lang`
+/// starts one): published, it would be the original under another language's name.
+pub(super) fn untranslated(file: &SourceFile<'_>, original: &SourceFile<'_>) -> Option<Diagnostic> {
+    let body = file.text[file.body_offset..].trim();
+    if body.is_empty() || body != original.text[original.body_offset..].trim() {
+        return None;
+    }
+    let start =
+        file.body_offset + (file.text[file.body_offset..].len() - file.text[file.body_offset..].trim_start().len());
+    let end = file.text[start..].find('\n').map_or(file.text.len(), |at| start + at);
+    let message = format!(
+        "this translation's text is `{}`'s, word for word: it is not translated yet",
+        crate::diagnostic::display_path(original.path)
+    );
+    Some(
+        file.at_range(Severity::Warning, start..end, message)
+            .with_hint("translate it before it is published; an article or topic can stay `draft: true` until then"),
+    )
+}
+
 /// A translation last updated before its original's last meaningful update (`updated`)
 /// may say what the original no longer does: for health content, a safety problem.
 pub(super) fn stale_translation(file: &SourceFile<'_>, original: &SourceFile<'_>) -> Option<Diagnostic> {
-    let changed = original.front.updated?;
+    let changed = original.front.updated.or(original.front.date)?;
     let (key, translated) = match (file.front.updated, file.front.date) {
         (Some(updated), _) => ("updated", Some(updated)),
         (None, Some(date)) => ("date", Some(date)),
@@ -52,7 +72,7 @@ pub(super) fn stale_translation(file: &SourceFile<'_>, original: &SourceFile<'_>
         None => "this translation has no `updated` or `date`".to_owned(),
     };
     let message = format!(
-        "translation may be out of date: `{}` was updated on {changed}, and {since}",
+        "translation may be out of date: `{}` was last changed on {changed}, and {since}",
         crate::diagnostic::display_path(original.path)
     );
     Some(

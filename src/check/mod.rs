@@ -246,6 +246,7 @@ pub(crate) fn content(
                 && (in_scope || scope.includes(original))
             {
                 found.extend(editorial::stale_translation(file, original));
+                found.extend(editorial::untranslated(file, original));
             }
             if in_scope {
                 found.extend(editorial::check(file, facts, &config.check, today));

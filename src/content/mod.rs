@@ -213,12 +213,26 @@ impl Content {
                     .with_hint("remove `draft`; to keep a topic or article back, mark that one as a draft"),
             );
         }
+        // A draft original holds back its translations too (a draft topic, its folder in
+        // every language): advice not yet published must not go out in another language.
+        let languages_of_draft = |lang: usize| if lang == 0 { 0..config.languages.len() } else { lang..lang + 1 };
         let held_back: Vec<(PathBuf, usize)> = topics
             .iter()
             .filter(|topic| topic.front.draft && !config.drafts)
             .filter_map(|topic| Some((topic.path.parent()?.to_path_buf(), topic.lang)))
+            .flat_map(|(dir, lang)| languages_of_draft(lang).map(move |l| (dir.clone(), l)))
             .collect();
         leave_out(&held_back, &mut topics, &mut pages, &mut drafts);
+        if !config.drafts {
+            let draft_originals: std::collections::HashSet<PathBuf> = drafts.iter().cloned().collect();
+            pages.retain(|(_, page)| {
+                let held = page.lang > 0 && draft_originals.contains(&page.original);
+                if held {
+                    drafts.push(page.path.clone());
+                }
+                !held
+            });
+        }
         let languages = std::iter::once(home)
             .chain(homes.flatten())
             .enumerate()
@@ -237,6 +251,25 @@ impl Content {
             snippets: read_snippets(&walk.snippets, &mut problems),
         };
         content.link_tree(config, pages, &mut problems);
+        for (lang, language) in config.languages.iter().enumerate().skip(1) {
+            let has_pages =
+                content.topics.iter().any(|t| t.lang == lang) || content.pages.iter().any(|p| p.lang == lang);
+            if !has_pages && content.languages[lang].home.text.is_empty() {
+                let code = &language.code;
+                problems.push(
+                    config
+                        .source
+                        .at_key(
+                            &["languages", code],
+                            crate::diagnostic::Severity::Warning,
+                            format!("`{code}` has no pages yet: `/{code}/` is published with only a home page made from site.yaml"),
+                        )
+                        .with_hint(format!(
+                            "translate the home page and a first article (`tend new --lang {code} /`), or leave `{code}` out of `languages:` until then"
+                        )),
+                );
+            }
+        }
         for lang in 0..content.languages.len() {
             content.languages[lang].tags = content.collect_tags(config, lang, &mut problems);
         }
@@ -255,6 +288,17 @@ impl Content {
         let mut order: Vec<usize> = (0..self.topics.len()).collect();
         order.sort_by_key(|&i| (self.topics[i].path.components().count(), i));
         let mut by_dir: HashMap<(usize, PathBuf), usize> = HashMap::new();
+        // A translation keeps its original's `slug` unless it sets its own.
+        let original_slugs: HashMap<PathBuf, String> = self
+            .topics
+            .iter()
+            .filter(|t| t.lang == 0)
+            .map(|t| (&t.path, &t.front.slug))
+            .chain(pages.iter().filter(|(_, p)| p.lang == 0).map(|(_, p)| (&p.path, &p.front.slug)))
+            .filter_map(|(path, slug)| Some((path.clone(), slug.clone()?)))
+            .collect();
+        let slug_of =
+            |front: &FrontMatter, original: &Path| front.slug.clone().or_else(|| original_slugs.get(original).cloned());
         let mut dropped = Vec::new();
         // Folders whose topic is left out: what is inside goes with it, reported once.
         let mut dropped_dirs: std::collections::HashSet<(usize, PathBuf)> = std::collections::HashSet::new();
@@ -273,7 +317,8 @@ impl Content {
             let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
             let base = parent
                 .map_or_else(|| self.languages[lang].home.permalink.clone(), |p| self.topics[p].permalink.clone());
-            let segment = self.topics[i].front.slug.clone().unwrap_or_else(|| page::slugify(&name));
+            let segment =
+                slug_of(&self.topics[i].front, &self.topics[i].original).unwrap_or_else(|| page::slugify(&name));
             self.topics[i].permalink = base.child(&segment);
             self.topics[i].parent = parent;
             by_dir.insert((lang, dir), i);
@@ -322,7 +367,7 @@ impl Content {
                 page.original.file_stem()
             };
             let name = stem.map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-            page.permalink = base.child(&page.front.slug.clone().unwrap_or_else(|| page::slugify(&name)));
+            page.permalink = base.child(&slug_of(&page.front, &page.original).unwrap_or_else(|| page::slugify(&name)));
             page.topic = topic;
             self.pages.push(page);
         }

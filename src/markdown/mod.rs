@@ -900,6 +900,8 @@ impl<'s> State<'s> {
             .settings
             .targets
             .keys()
+            // A page of this one's language: an English page is not pointed at a translation.
+            .filter(|p| self.language_of(p) == self.source.language)
             .filter_map(|p| crate::content::relative_to(p, self.source.link_base))
             .collect();
         paths.sort();

@@ -72,13 +72,20 @@ pub(super) fn mark_includes<'e>(events: Vec<Located<'e>>, reporter: &mut Reporte
 
 /// The hint for an include of a snippet that does not exist.
 pub(super) fn missing_hint(name: &str, snippets: &Snippets) -> String {
-    if let Some(best) = crate::diagnostic::did_you_mean(name, snippets.keys().map(String::as_str)) {
+    // `name.es` is the Spanish version of `name`, not a name an include can use.
+    let includable: Vec<&str> = snippets.keys().map(String::as_str).filter(|n| !n.contains('.')).collect();
+    if let Some(best) = crate::diagnostic::did_you_mean(name, includable.iter().copied()) {
         return format!("did you mean `{best}`?");
     }
-    if snippets.is_empty() {
+    if let Some(translation) = snippets.keys().find(|n| n.split_once('.').is_some_and(|(base, _)| base == name)) {
+        return format!(
+            "`content/_snippets/{translation}.md` is a translation; create the original, `content/_snippets/{name}.md`, too"
+        );
+    }
+    if includable.is_empty() {
         return format!("create `content/_snippets/{name}.md` with the Markdown to include");
     }
-    let names: Vec<String> = snippets.keys().take(10).map(|n| format!("`{n}`")).collect();
+    let names: Vec<String> = includable.iter().take(10).map(|n| format!("`{n}`")).collect();
     format!("the snippets are {}; or create `content/_snippets/{name}.md`", names.join(", "))
 }
 

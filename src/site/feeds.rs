@@ -138,7 +138,14 @@ fn atom(config: &Config, lang: usize, content: &Content, rendered: &[Rendered]) 
             }
         })
         .collect();
-    let updated = dated.first().map_or_else(|| timestamp(NaiveDate::MIN), |&(d, _)| timestamp(d));
+    // A feed with no entries (a language with no articles yet) still needs a real date:
+    // the site's newest, else the Unix epoch (NaiveDate::MIN is no date a reader accepts).
+    let newest_anywhere = || content.pages.iter().filter_map(|p| p.front.updated.or(p.front.date)).max();
+    let updated = dated
+        .first()
+        .map(|&(d, _)| d)
+        .or_else(newest_anywhere)
+        .map_or_else(|| timestamp(NaiveDate::from_ymd_opt(1970, 1, 1).unwrap_or_default()), timestamp);
     let home = config.base_url.join(&language.prefix);
     let feed = Feed {
         title: Text::plain(language.title.clone()),

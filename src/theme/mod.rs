@@ -135,6 +135,31 @@ impl Theme {
         Ok((Self { tera, sources, texts, prefixes, static_dirs, manifest, fingerprint, assets, strings }, compiled))
     }
 
+    /// A warning for each language of the site the theme has no strings for (its pages
+    /// would show the fallback language's words), at the language in `site.yaml`.
+    pub fn check_languages(&self, config: &Config) -> Vec<Diagnostic> {
+        config
+            .languages
+            .iter()
+            .enumerate()
+            .filter(|(_, language)| !self.strings.has_language(&language.code))
+            .map(|(i, language)| {
+                let code = &language.code;
+                let message = format!(
+                    "the theme has no words in `{code}` (no `i18n/{code}.yaml`): pages in `{code}` show its {} words",
+                    crate::config::language_name(self.strings.fallback_for(code))
+                );
+                let at: Vec<&str> = if i == 0 { vec!["language"] } else { vec!["languages", code] };
+                config
+                    .source
+                    .at_key(&at, crate::diagnostic::Severity::Warning, message)
+                    .with_hint(format!(
+                        "copy the theme's `i18n/en.yaml` to `i18n/{code}.yaml` (in `themes/<theme>/`) and translate the values"
+                    ))
+            })
+            .collect()
+    }
+
     /// Where a static file at site path `rel` is published: a theme's CSS or JavaScript
     /// under its fingerprinted name (`style.1a2b3c4d.css`), anything else as it is.
     pub fn published_path(&self, rel: &Path) -> PathBuf {

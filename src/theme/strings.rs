@@ -68,11 +68,28 @@ impl Strings {
         Self::load(&[], Path::new(""), default_language).0
     }
 
-    /// The value of `key` in `language`, else in the fallback languages.
+    /// The value of `key` in `language` (`pt-BR`), else in its primary language (`pt`),
+    /// else in the fallback languages.
     pub fn get(&self, language: &str, key: &str) -> Option<&serde_yaml::Value> {
-        std::iter::once(language)
+        let primary = language.split('-').next().unwrap_or(language);
+        [language, primary]
+            .into_iter()
             .chain(self.fallback.iter().map(String::as_str))
             .find_map(|code| self.by_language.get(code)?.get(key))
+    }
+
+    /// Whether the themes have strings in `language` or its primary language.
+    pub fn has_language(&self, language: &str) -> bool {
+        let primary = language.split('-').next().unwrap_or(language);
+        self.by_language.contains_key(language) || self.by_language.contains_key(primary)
+    }
+
+    /// The language whose words a page in `language` shows when the themes have none.
+    pub fn fallback_for(&self, language: &str) -> &str {
+        self.fallback
+            .iter()
+            .find(|code| self.has_language(code) && *code != language)
+            .map_or(LAST_RESORT, String::as_str)
     }
 
     /// `key` as text in `language` (a string or a number), with `{name}` placeholders
