@@ -41,8 +41,8 @@ pub enum Owner {
     Search(usize),
     /// The words a language's search page suggests from (`search/words.txt`).
     Vocabulary(usize),
-    /// The not-found page.
-    NotFound,
+    /// A language's not-found page (`404.html`, `es/404.html`).
+    NotFound(usize),
     /// `sitemap.xml`, `atom.xml` or `robots.txt`: a static file of the same name replaces it.
     Feed,
     /// A redirect page for `alias` of page `page`.
@@ -93,12 +93,13 @@ impl Routes {
     pub fn new(config: &Config, theme: Option<&Theme>, content: &Content) -> Result<Self, Error> {
         let mut routes = Self::default();
         routes.claim(".tend-output".into(), Owner::Marker, None);
-        routes.claim("404.html".into(), Owner::NotFound, None);
+
         for feed in ["sitemap.xml", "robots.txt"] {
             routes.claim(feed.into(), Owner::Feed, None);
         }
         for (lang, language) in config.languages.iter().enumerate() {
             let prefix = Path::new(&language.prefix);
+            routes.claim(prefix.join("404.html"), Owner::NotFound(lang), None);
             routes.claim(prefix.join("atom.xml"), Owner::Feed, None);
             routes.claim(prefix.join("tags/index.html"), Owner::Tags(lang), None);
             if config.search.enabled && theme.is_none_or(|theme| theme.has("search.html")) {
@@ -418,7 +419,7 @@ fn describe(owner: &Owner, source: Option<&Path>) -> String {
         Owner::Tag(..) => "a tag's page".into(),
         Owner::Search(_) => "tend's search page".into(),
         Owner::Vocabulary(_) => "tend's search vocabulary".into(),
-        Owner::NotFound => "tend's not-found page".into(),
+        Owner::NotFound(_) => "tend's not-found page".into(),
         Owner::Feed => "a file tend generates (sitemap, feed or robots.txt)".into(),
         Owner::Alias { alias, .. } => match source {
             Some(path) => format!("the alias `{alias}` of `{}`", display_path(path)),

@@ -752,3 +752,16 @@ fn pages_and_the_event_stream_carry_the_generation() {
     assert!(data.contains(&format!("\"generation\":{second}")), "{data}");
     assert!(data.contains("\"error\":null"), "{data}");
 }
+
+// issue 15 part 1: a missing page under a language's folder gets that language's 404.
+#[test]
+fn a_missing_page_in_a_language_gets_that_languages_not_found_page() {
+    let site = SiteTest::fixture("translations");
+    let server = start(&site);
+    let (status, body) = get(&server, "/es/nada/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html lang=\"es\""), "{body}");
+    let (status, body) = get(&server, "/nothing/");
+    assert_eq!(status, 404);
+    assert!(body.contains("<html lang=\"en\""), "{body}");
+}

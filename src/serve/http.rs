@@ -207,8 +207,11 @@ fn file(app: &App, path: &str) -> Response {
         let location = format!("{}{key}/", app.base_path);
         return (StatusCode::MOVED_PERMANENTLY, [(header::LOCATION, location)]).into_response();
     }
-    match site.files.get("404.html") {
-        Some(bytes) => page.respond("404.html", bytes, StatusCode::NOT_FOUND),
+    // A language's own not-found page under its folder (`es/404.html`), else the site's.
+    let language_404 = key.split_once('/').map(|(first, _)| format!("{first}/404.html"));
+    let not_found = language_404.filter(|own| site.files.contains_key(own)).unwrap_or_else(|| "404.html".to_owned());
+    match site.files.get(&not_found) {
+        Some(bytes) => page.respond(&not_found, bytes, StatusCode::NOT_FOUND),
         None => (StatusCode::NOT_FOUND, "not found").into_response(),
     }
 }

@@ -53,7 +53,7 @@ enum Job {
     Page(usize),
     Tags(usize),
     Tag(usize, usize),
-    NotFound,
+    NotFound(usize),
     Search(usize),
 }
 
@@ -61,10 +61,11 @@ impl Job {
     /// The language of the page.
     fn language(&self, content: &Content) -> usize {
         match *self {
-            Self::Home(lang) | Self::Tags(lang) | Self::Tag(lang, _) | Self::Search(lang) => lang,
+            Self::Home(lang) | Self::Tags(lang) | Self::Tag(lang, _) | Self::Search(lang) | Self::NotFound(lang) => {
+                lang
+            }
             Self::Topic(t) => content.topics[t].lang,
             Self::Page(p) => content.pages[p].lang,
-            Self::NotFound => 0,
         }
     }
 }
@@ -188,10 +189,7 @@ impl Site {
             .collect();
         let mut jobs = Vec::new();
         for lang in 0..content.languages.len() {
-            jobs.extend([Job::Home(lang), Job::Tags(lang)]);
-            if lang == 0 {
-                jobs.push(Job::NotFound);
-            }
+            jobs.extend([Job::Home(lang), Job::Tags(lang), Job::NotFound(lang)]);
             // The search page exists when the theme has one and the site has search.
             if config.search.enabled && theme.has("search.html") {
                 jobs.push(Job::Search(lang));
@@ -687,12 +685,13 @@ impl<'a> Shared<'a> {
                 context.insert_page(self.generated(&title, &description, "search/"), "");
                 ("search.html", Permalink::from_site_path(&format!("{prefix}search/")), PathBuf::from("search"))
             }
-            Job::NotFound => {
+            Job::NotFound(_) => {
                 context.insert("kind", "404");
                 let title = self.text("not_found.title", &[], "Page not found");
                 let description = self.text("not_found.description", &[], "This page does not exist.");
-                context.insert_page(simple_page(self.config, &title, &description, "404.html"), "");
-                ("404.html", Permalink::from_site_path("404.html"), PathBuf::from("404.html"))
+                let path = format!("{prefix}404.html");
+                context.insert_page(simple_page(self.config, &title, &description, &path), "");
+                ("404.html", Permalink::from_site_path(&path), PathBuf::from("404.html"))
             }
         };
         let path = permalink.output_file();
