@@ -68,6 +68,9 @@ struct Claim {
     owner: Owner,
     /// The source file behind the claim (relative to the site root), if any.
     source: Option<PathBuf>,
+    /// Whether the path was chosen in so many words (a `slug`), rather than by a file's
+    /// name: of two colliding pages, that one is where the author looks to fix it.
+    chosen: bool,
 }
 
 /// Every output file of the site and its owner, plus the collisions found building it.
@@ -115,10 +118,12 @@ impl Routes {
             routes.claim(language.home.permalink.output_file(), Owner::Home(lang), source);
         }
         for (i, topic) in content.topics.iter().enumerate() {
-            routes.claim(topic.permalink.output_file(), Owner::Topic(i), Some(&topic.path));
+            let chosen = topic.front.slug.is_some();
+            routes.claim_chosen(topic.permalink.output_file(), Owner::Topic(i), Some(&topic.path), chosen);
         }
         for (i, page) in content.pages.iter().enumerate() {
-            routes.claim(page.permalink.output_file(), Owner::Page(i), Some(&page.path));
+            let chosen = page.front.slug.is_some();
+            routes.claim_chosen(page.permalink.output_file(), Owner::Page(i), Some(&page.path), chosen);
         }
         for (lang, language) in content.languages.iter().enumerate() {
             for (i, tag) in language.tags.iter().enumerate() {
@@ -178,7 +183,12 @@ impl Routes {
 
     /// Claims output file `path` for `owner`, or reports why it cannot.
     fn claim(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>) {
-        let claim = Claim { owner, source: source.map(Path::to_path_buf) };
+        self.claim_chosen(path, owner, source, false);
+    }
+
+    /// [`Routes::claim`], saying whether a `slug` chose the path.
+    fn claim_chosen(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>, chosen: bool) {
+        let claim = Claim { owner, source: source.map(Path::to_path_buf), chosen };
         if let Some(long) = path.components().find(|c| c.as_os_str().len() > MAX_NAME_BYTES) {
             let name = long.as_os_str().to_string_lossy();
             let reason = format!(
@@ -192,6 +202,10 @@ impl Routes {
         if let Some(existing) = self.files.get(&path) {
             if replaceable(&existing.owner, &claim.owner) {
                 self.files.insert(path, claim);
+            } else if existing.chosen && !claim.chosen && claim.source.is_some() {
+                // The page whose `slug` took another page's path is the one to change.
+                let (existing, newcomer) = (existing.clone(), describe(&claim.owner, claim.source.as_deref()));
+                self.refuse(&existing, &path, &format!("is already {newcomer}"));
             } else {
                 let taken = describe(&existing.owner, existing.source.as_deref());
                 self.refuse(&claim, &path, &format!("is already {taken}"));

@@ -513,7 +513,7 @@ impl Content {
                     Some(full) if self.failed.contains(&full) => None,
                     Some(full) if self.drafts.contains(&full) => Some(
                         Diagnostic::error(&page.path, format!("`related` entry `{target}` is a draft"))
-                            .with_hint("publish that page first, or remove it from `related`"),
+                            .with_hint("publish that page first (remove `draft: true` from it, or from its topic or the page it translates), or remove it from `related`"),
                     ),
                     _ => Some(self.missing_page(&document, target, page.link_base(), &index)),
                 };

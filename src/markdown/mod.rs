@@ -868,7 +868,7 @@ impl<'s> State<'s> {
                     severity,
                     range,
                     format!("link to `{path}`, which is a draft"),
-                    "publish the target first (remove `draft: true`), or remove the link",
+                    "publish the target first (remove `draft: true` from it, or from its topic or the page it translates), or remove the link",
                 );
             } else {
                 // The hint reads every target: only worth it for a diagnostic that is shown.
