@@ -113,6 +113,7 @@ fn translations_that_cannot_be_placed_are_located_errors() {
         .write("content/care/drying.en.md", "---\ntitle: Drying\ndescription: d\n---\nx\n")
         .write("content/talk/listening.es.md", "---\ntitle: Escuchar\ndescription: d\n---\nx\n")
         .write("content/care/drying.es.md", "---\ntitle: Secado\ndescription: d\nslug: washing\n---\nx\n")
+        .write("content/_index.es.md", "---\ntitle: Guía\ndescription: d\nslug: inicio\n---\nHola.\n")
         .build()
         .errors();
     insta::assert_snapshot!(errors);

@@ -233,14 +233,22 @@ impl Content {
                 !held
             });
         }
-        let languages = std::iter::once(home)
-            .chain(homes.flatten())
-            .enumerate()
-            .map(|(lang, mut home)| {
-                home.permalink = Permalink::from_site_path(&config.languages[lang].prefix);
-                LanguageContent { home, root_pages: Vec::new(), root_topics: Vec::new(), tags: Vec::new() }
-            })
-            .collect();
+        let mut languages = Vec::with_capacity(config.languages.len());
+        for (lang, mut home) in std::iter::once(home).chain(homes.flatten()).enumerate() {
+            if home.front.slug.is_some() {
+                problems.push(Diagnostic {
+                    severity: crate::diagnostic::Severity::Warning,
+                    ..home
+                        .front_matter()
+                        .error_at_key("slug", "a home page has no `slug`: it is published at its language's root")
+                        .with_hint(
+                            "remove `slug`; the home page's address is the site's (or `/<code>/` for a language)",
+                        )
+                });
+            }
+            home.permalink = Permalink::from_site_path(&config.languages[lang].prefix);
+            languages.push(LanguageContent { home, root_pages: Vec::new(), root_topics: Vec::new(), tags: Vec::new() });
+        }
         let mut content = Self {
             languages,
             topics,
