@@ -1,7 +1,7 @@
 // Translations, in the browser, on the bundled guide's Spanish pages (each theme):
 //
-// - a Spanish page says `lang="es"`, links each version with hreflang (and x-default), and
-//   its words (search box, skip link) are Spanish;
+// - a Spanish page says `lang="es"`, links each version with hreflang (and x-default), its
+//   words (search box, skip link) are Spanish, and Get help is one link away (in English);
 // - the language switcher is reached with the keyboard, names each language in itself with
 //   `lang`, marks the current one, and leads to the same page in the other language when
 //   there is one, else to that language's home page;
@@ -57,6 +57,11 @@ forEachTheme("translations", (env) => {
       assert.doesNotMatch(skip, /Skip to/i, "the skip link is still English");
       const placeholder = await page.locator("#tend-search-input").getAttribute("placeholder");
       assert.ok(placeholder && !/Search/.test(placeholder), `the search box says "${placeholder}"`);
+      // Get help is reachable from a translation even before the help page is translated:
+      // the English page, marked as English for browsers and assistive technology.
+      const help = page.locator(`a[href="${base}get-help/"]`).first();
+      assert.equal(await help.count(), 1, "no link to Get help on a Spanish page");
+      assert.equal(await help.getAttribute("hreflang"), "en");
       // The feed and the search form are the Spanish ones.
       const feed = await page.locator("link[type='application/atom+xml']").getAttribute("href");
       assert.equal(feed, `${base}es/atom.xml`);
