@@ -413,6 +413,31 @@ impl<'a> Views<'a> {
         self.page_view(page, page.lang, &page.original, &page.path, page.permalink.as_str(), rendered, links)
     }
 
+    /// Adds to `fingerprint` everything [`Views::article`] reads about page `index` from
+    /// the rest of the site, so a page whose key is unchanged need not have its view built:
+    /// its path, language, URL and topic, each ancestor topic's title and URL (the
+    /// breadcrumbs), its related pages' and neighbours' refs, and its language versions.
+    /// Its own file (so its front matter and body) is its Markdown fingerprint's part, the
+    /// tags its caller's, and the site's settings and theme strings the render's.
+    pub fn article_inputs(&self, index: usize, fingerprint: &mut Fingerprint) {
+        let page: &Page = &self.content.pages[index];
+        fingerprint.text(&crate::diagnostic::display_path(&page.path)).value(&page.lang);
+        fingerprint.text(&crate::diagnostic::display_path(&page.original)).text(page.permalink.as_str());
+        for t in self.content.ancestry(page.topic) {
+            let topic = &self.content.topics[t];
+            fingerprint.text(&topic.front.title).text(topic.permalink.as_str());
+        }
+        fingerprint.value(&usize::MAX);
+        let siblings: &[usize] = page.topic.map_or(&[], |t| &self.content.topics[t].pages);
+        let neighbour = |offset: isize| {
+            let at = self.positions[index]?.checked_add_signed(offset)?;
+            siblings.get(at).map(|&p| &self.page_refs[p])
+        };
+        let related: Vec<&PageRef> = page.related.iter().map(|&p| &self.page_refs[p]).collect();
+        fingerprint.value(&related).value(&neighbour(-1)).value(&neighbour(1));
+        fingerprint.value(&self.versions.get(page.original.as_path()));
+    }
+
     fn crumbs(&self, lang: usize, topic: Option<usize>) -> Vec<Crumb> {
         let home = self.text(lang, "breadcrumbs.home", &[]).unwrap_or_else(|| "Home".into());
         let mut crumbs = vec![Crumb { title: home, url: url(self.config, &self.config.languages[lang].prefix) }];
@@ -577,6 +602,11 @@ impl SharedValue {
 
     pub(crate) fn value(&self) -> &tera::Value {
         &self.value
+    }
+
+    /// Its fingerprint (0 when not caching).
+    pub(crate) fn digest(&self) -> u128 {
+        self.digest
     }
 }
 

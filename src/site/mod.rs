@@ -75,12 +75,23 @@ impl Job {
 pub struct Memo {
     /// Source path → (fingerprint, rendered Markdown).
     pub(crate) markdown: Kept<Rendered>,
-    /// Output path → (fingerprint, HTML).
-    pub(crate) pages: Kept<Arc<[u8]>>,
+    /// Output path → the page as last rendered.
+    pub(crate) pages: HashMap<PathBuf, KeptPage>,
     /// Source path → (fingerprint, search record or none).
     pub(crate) records: Kept<Option<crate::search::Record>>,
     /// What the last render did (the load stage's counts come in here too).
     pub(crate) stats: CacheStats,
+}
+
+/// A page as the last render left it.
+pub(crate) struct KeptPage {
+    /// The fingerprint of its template context.
+    fingerprint: u128,
+    /// For an article or root page, the fingerprint of what its context is built from
+    /// (see `Shared::page_key`): when it is unchanged, so is the context, which is then
+    /// not built at all.
+    key: Option<u128>,
+    html: Arc<[u8]>,
 }
 
 /// What the render stage needs: the loaded site and its route table.
@@ -157,7 +168,8 @@ impl Site {
                 }
                 None => records,
             };
-            Self::from_markdown(inputs, &rendered, problems, cache.as_deref_mut(), &mut stats)
+            let markdown = fingerprints.as_deref();
+            Self::from_markdown(inputs, &rendered, markdown, problems, cache.as_deref_mut(), &mut stats)
                 .map(|site| Self { search, ..site })
         };
         if let (Some(cache), Some(fingerprints)) = (cache, fingerprints) {
@@ -172,13 +184,20 @@ impl Site {
     fn from_markdown(
         inputs: Inputs<'_>,
         rendered: &RenderedContent,
+        markdown: Option<&[u128]>,
         mut problems: Vec<Diagnostic>,
         cache: Option<&mut Memo>,
         stats: &mut CacheStats,
     ) -> Result<Self, Error> {
         let Inputs { config, theme, content, routes } = inputs;
         let views = Views::new(config, content, &theme.strings, &rendered.pages);
-        let previous = cache.as_ref().map(|cache| &cache.pages);
+        let previous = cache.as_ref().zip(markdown).map(|(cache, markdown)| {
+            // Everything every page's key shares: the site's settings and the theme.
+            let settings = Fingerprint::new().text(&format!("{config:?}")).digest(theme.fingerprint()).finish();
+            // The pages' Markdown fingerprints, after the home pages' and the topics'.
+            let pages = &markdown[content.languages.len() + content.topics.len()..];
+            Previous { pages: &cache.pages, settings, markdown: pages }
+        });
         let caching = previous.is_some();
         let topic_articles: Vec<SharedValue> =
             content.topics.iter().map(|topic| SharedValue::new(&views.topic_articles(topic), caching)).collect();
@@ -216,7 +235,8 @@ impl Site {
                         stats.pages_rendered += 1;
                     }
                     if let (Some(fingerprint), Contents::Bytes(bytes)) = (page.fingerprint, &page.file.contents) {
-                        pages.insert(page.file.path.clone(), (fingerprint, Arc::clone(bytes)));
+                        let kept = KeptPage { fingerprint, key: page.key, html: Arc::clone(bytes) };
+                        pages.insert(page.file.path.clone(), kept);
                     }
                     files.push(page.file);
                 }
@@ -544,7 +564,7 @@ struct Shared<'a> {
     tags: &'a [Tag],
     rendered: &'a RenderedContent,
     /// The previous render's pages, when caching.
-    previous: Option<&'a Kept<Arc<[u8]>>>,
+    previous: Option<Previous<'a>>,
     site_view: context::SiteView,
     site: SharedValue,
     tag_refs: Vec<TagRef>,
@@ -553,11 +573,23 @@ struct Shared<'a> {
     topic_articles: &'a [SharedValue],
 }
 
+/// The previous render's pages, and what this render's page keys are made of.
+#[derive(Clone, Copy)]
+struct Previous<'a> {
+    pages: &'a HashMap<PathBuf, KeptPage>,
+    /// The fingerprint of the site's settings and the theme.
+    settings: u128,
+    /// Each page's Markdown fingerprint, by page index.
+    markdown: &'a [u128],
+}
+
 /// One page out of a render job.
 struct RenderedPage {
     file: OutputFile,
-    /// Its inputs' fingerprint, when caching.
+    /// Its template context's fingerprint, when caching.
     fingerprint: Option<u128>,
+    /// Its key, when caching an article or root page (see [`KeptPage::key`]).
+    key: Option<u128>,
     /// Whether the previous render's HTML was reused.
     reused: bool,
 }
@@ -577,7 +609,7 @@ impl<'a> Shared<'a> {
         views: &'a Views<'a>,
         lang: usize,
         rendered: &'a RenderedContent,
-        previous: Option<&'a Kept<Arc<[u8]>>>,
+        previous: Option<Previous<'a>>,
         topic_articles: &'a [SharedValue],
     ) -> Self {
         let caching = previous.is_some();
@@ -635,7 +667,47 @@ impl<'a> Shared<'a> {
         seen.into_iter().map(|i| self.tag_refs[i].clone()).collect()
     }
 
+    /// The key of article or root page `index`: a fingerprint of everything its context is
+    /// built from (its file, through its Markdown fingerprint; its place in the site and
+    /// its neighbours', related pages' and tags' refs; its topic and the topic's article
+    /// list; the site view, settings and theme). Cheaper than building the context, so an
+    /// unchanged page costs this and a lookup.
+    fn page_key(&self, index: usize, previous: Previous<'_>) -> u128 {
+        let page = &self.content.pages[index];
+        let mut key = Fingerprint::new();
+        key.digest(previous.settings).digest(self.site.digest()).digest(previous.markdown[index]);
+        self.views.article_inputs(index, &mut key);
+        key.value(&self.page_tags(&page.front.tags));
+        if let Some(t) = page.topic {
+            let topic = &self.content.topics[t];
+            key.text(&topic.front.title).text(&topic.front.description).text(topic.permalink.as_str());
+            key.digest(self.topic_articles[t].digest());
+        }
+        key.finish()
+    }
+
     fn render(&self, theme: &Theme, job: &Job) -> Result<RenderedPage, Diagnostic> {
+        // An article or root page whose key is unchanged keeps its HTML; its context is
+        // not even built.
+        let key = match (job, self.previous) {
+            (Job::Page(p), Some(previous)) => {
+                let key = self.page_key(*p, previous);
+                let path = self.content.pages[*p].permalink.output_file();
+                if let Some(kept) = previous.pages.get(&path)
+                    && kept.key == Some(key)
+                {
+                    let file = OutputFile { path, contents: Contents::Bytes(Arc::clone(&kept.html)) };
+                    return Ok(RenderedPage {
+                        file,
+                        fingerprint: Some(kept.fingerprint),
+                        key: Some(key),
+                        reused: true,
+                    });
+                }
+                Some(key)
+            }
+            _ => None,
+        };
         let mut context = Context::new(self.previous.is_some());
         context.insert_shared("site", &self.site);
         context.insert("lang", self.site_view.language.as_str());
@@ -686,15 +758,15 @@ impl<'a> Shared<'a> {
         let path = permalink.output_file();
         let fingerprint = context.finish(template, theme.fingerprint());
         if let (Some(new), Some(previous)) = (fingerprint, self.previous)
-            && let Some((old, bytes)) = previous.get(&path)
-            && *old == new
+            && let Some(kept) = previous.pages.get(&path)
+            && kept.fingerprint == new
         {
-            let file = OutputFile { path, contents: Contents::Bytes(Arc::clone(bytes)) };
-            return Ok(RenderedPage { file, fingerprint, reused: true });
+            let file = OutputFile { path, contents: Contents::Bytes(Arc::clone(&kept.html)) };
+            return Ok(RenderedPage { file, fingerprint, key, reused: true });
         }
         let html = theme.render(template, &context.to_tera(), &source)?;
         let file = OutputFile { path, contents: Contents::Bytes(html.into_bytes().into()) };
-        Ok(RenderedPage { file, fingerprint, reused: false })
+        Ok(RenderedPage { file, fingerprint, key, reused: false })
     }
 
     /// The search index's `topic` filter values with the number of searchable pages each
