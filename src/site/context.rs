@@ -80,6 +80,37 @@ pub struct PageRef {
     pub reading_time: usize,
 }
 
+impl PageRef {
+    /// The fingerprint of everything a template can read from it, hashed field by field
+    /// (faster than its JSON, and a new field cannot be forgotten here: the pattern names
+    /// every one).
+    pub fn digest(&self) -> u128 {
+        let Self { title, description, url, topic, date, reading_time } = self;
+        let mut fingerprint = Fingerprint::new();
+        fingerprint.text(title).text(description).text(url);
+        match topic {
+            Some(topic) => fingerprint.text("topic").text(topic),
+            None => fingerprint.text(""),
+        };
+        match date {
+            Some(DateView { iso, display }) => fingerprint.text(iso).text(display),
+            None => fingerprint.text(""),
+        };
+        fingerprint.bytes(&reading_time.to_le_bytes()).finish()
+    }
+}
+
+/// The fingerprint of a list of page refs, from their digests.
+pub fn refs_digest(digests: impl IntoIterator<Item = u128>) -> u128 {
+    let mut fingerprint = Fingerprint::new();
+    let mut count = 0_u64;
+    for digest in digests {
+        fingerprint.digest(digest);
+        count += 1;
+    }
+    fingerprint.bytes(&count.to_le_bytes()).finish()
+}
+
 /// A topic in navigation: no articles, so the whole tree is cheap to share.
 #[derive(Debug, Clone, Serialize)]
 pub struct TopicNav {
@@ -258,6 +289,8 @@ pub struct Views<'a> {
     versions: HashMap<&'a Path, Vec<(usize, &'a str)>>,
     /// One ref per page, by page index.
     pub page_refs: Vec<PageRef>,
+    /// Each page ref's [`PageRef::digest`], by page index.
+    pub ref_digests: Vec<u128>,
     /// Each page's place among its topic's articles, by page index (found once, so a
     /// page's neighbours cost the same in a topic of 5 articles or 5,000).
     positions: Vec<Option<usize>>,
@@ -278,7 +311,8 @@ impl<'a> Views<'a> {
                 date: page.front.date.map(|date| DateView::new(date, strings, &config.languages[page.lang].code)),
                 reading_time: rendered.reading_time(),
             })
-            .collect();
+            .collect::<Vec<PageRef>>();
+        let ref_digests = page_refs.iter().map(PageRef::digest).collect();
         let versions = content
             .versions()
             .into_iter()
@@ -290,7 +324,7 @@ impl<'a> Views<'a> {
                 positions[page] = Some(position);
             }
         }
-        Self { config, content, strings, versions, page_refs, positions }
+        Self { config, content, strings, versions, page_refs, ref_digests, positions }
     }
 
     /// The site-wide view for pages in language `lang`.
@@ -378,9 +412,11 @@ impl<'a> Views<'a> {
         topic.children.iter().map(|&c| self.topic_nav(c)).collect()
     }
 
-    /// The articles of a topic, in order.
-    pub fn topic_articles(&self, topic: &Topic) -> Vec<PageRef> {
-        topic.pages.iter().map(|&p| self.page_refs[p].clone()).collect()
+    /// The articles of a topic, in order, as a shared value (its digest from the refs').
+    pub(crate) fn topic_articles(&self, topic: &Topic) -> SharedValue {
+        let refs: Vec<&PageRef> = topic.pages.iter().map(|&p| &self.page_refs[p]).collect();
+        let digest = refs_digest(topic.pages.iter().map(|&p| self.ref_digests[p]));
+        SharedValue { value: tera::Value::from_serializable(&refs), digest }
     }
 
     /// The view of a topic or the home page.
@@ -431,10 +467,10 @@ impl<'a> Views<'a> {
         let siblings: &[usize] = page.topic.map_or(&[], |t| &self.content.topics[t].pages);
         let neighbour = |offset: isize| {
             let at = self.positions[index]?.checked_add_signed(offset)?;
-            siblings.get(at).map(|&p| &self.page_refs[p])
+            siblings.get(at).map(|&p| self.ref_digests[p])
         };
-        let related: Vec<&PageRef> = page.related.iter().map(|&p| &self.page_refs[p]).collect();
-        fingerprint.value(&related).value(&neighbour(-1)).value(&neighbour(1));
+        fingerprint.digest(refs_digest(page.related.iter().map(|&p| self.ref_digests[p])));
+        fingerprint.digest(refs_digest(neighbour(-1))).digest(refs_digest(neighbour(1)));
         fingerprint.value(&self.versions.get(page.original.as_path()));
     }
 
@@ -629,6 +665,15 @@ impl<'a> Context<'a> {
             fingerprint.text("page").value(&view).text(content);
         }
         self.values.push(("page", Entry::Page(Box::new(view), content)));
+    }
+
+    /// Inserts `value`, whose fingerprint the caller knows (`digest`): it is then not
+    /// serialized unless the page is rendered.
+    pub(crate) fn insert_digested<T: Serialize + 'a>(&mut self, key: &'static str, value: T, digest: u128) {
+        if let Some(fingerprint) = &mut self.fingerprint {
+            fingerprint.text(key).digest(digest);
+        }
+        self.values.push((key, Entry::Value(Box::new(value))));
     }
 
     pub(crate) fn insert_shared(&mut self, key: &'static str, value: &'a SharedValue) {

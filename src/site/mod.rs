@@ -198,9 +198,7 @@ impl Site {
             let pages = &markdown[content.languages.len() + content.topics.len()..];
             Previous { pages: &cache.pages, settings, markdown: pages }
         });
-        let caching = previous.is_some();
-        let topic_articles: Vec<SharedValue> =
-            content.topics.iter().map(|topic| SharedValue::new(&views.topic_articles(topic), caching)).collect();
+        let topic_articles: Vec<SharedValue> = content.topics.iter().map(|topic| views.topic_articles(topic)).collect();
         let shared: Vec<Shared<'_>> = (0..content.languages.len())
             .map(|lang| Shared::new(config, content, &views, lang, rendered, previous, &topic_articles))
             .collect();
@@ -727,9 +725,10 @@ impl<'a> Shared<'a> {
             Job::Tag(_, i) => {
                 let tag = &self.tags[*i];
                 let pages: Vec<&PageRef> = tag.pages.iter().map(|&p| &self.views.page_refs[p]).collect();
+                let digest = context::refs_digest(tag.pages.iter().map(|&p| self.views.ref_digests[p]));
                 context.insert("kind", "tag");
                 context.insert("tag", &self.tag_refs[*i]);
-                context.insert("pages", pages);
+                context.insert_digested("pages", pages, digest);
                 let title = self.text(
                     "generated.tag_title",
                     &[("tag", tag.name.clone())],
