@@ -119,7 +119,21 @@ impl Content {
     /// is unchanged, and leaving this load's there for the next.
     pub fn load_cached(config: &Config, cache: Option<&mut FrontMatterCache>) -> Result<Self, Error> {
         let mut problems = Vec::new();
-        let walk = walk(config, &mut problems)?;
+        let settings = walk_settings(config);
+        let kept = cache.as_ref().and_then(|cache| {
+            let kept = cache.walk.as_ref().filter(|kept| kept.settings == settings)?;
+            cache.changed.leaves(&kept.walk.listed, &config.root).then_some(kept)
+        });
+        let walked = match kept {
+            Some(kept) => KeptWalk { settings, walk: Arc::clone(&kept.walk), problems: kept.problems.clone() },
+            None => {
+                let mut found = Vec::new();
+                let walk = walk(config, &mut found)?;
+                KeptWalk { settings, walk: Arc::new(walk), problems: found }
+            }
+        };
+        problems.extend(walked.problems.iter().cloned());
+        let walk = Arc::clone(&walked.walk);
         let previous = cache.as_ref().map(|cache| (&cache.entries, &cache.changed));
         let results: Vec<_> = walk.files.par_iter().map(|found| parse_one(found, previous)).collect();
         let mut parsed = Vec::with_capacity(results.len());
@@ -136,7 +150,8 @@ impl Content {
         if let Some(cache) = cache {
             // Every kept text is now the file's text as read by this load.
             let changed = if cache.watched { Changed::Only(BTreeSet::new()) } else { Changed::Anything };
-            *cache = FrontMatterCache { entries, changed, watched: cache.watched, parsed: fresh, read };
+            let walk = Some(walked);
+            *cache = FrontMatterCache { entries, changed, watched: cache.watched, parsed: fresh, read, walk };
         }
         let mut homes: Vec<Option<Topic>> = vec![None; config.languages.len()];
         let mut topics = Vec::new();
@@ -679,6 +694,8 @@ fn leave_out(
 
 /// The walk's result: content files in order, plus every other file for bundles.
 struct Walk {
+    /// Every file found (relative to the site root), published or not.
+    listed: std::collections::HashSet<PathBuf>,
     files: Vec<Found>,
     /// Markdown files in a folder with no `_index.md` (reported once, for the folder).
     orphans: Vec<PathBuf>,
@@ -843,7 +860,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
         );
     }
     orphans.extend(orphaned_translations);
-    Ok(Walk { files, orphans, others, snippets })
+    Ok(Walk { listed: all, files, orphans, others, snippets })
 }
 
 /// Reads every snippet; one that cannot be read is an error at its file (and is left
@@ -894,6 +911,23 @@ pub struct FrontMatterCache {
     pub parsed: usize,
     /// Files read from disk by the last load.
     pub read: usize,
+    /// The last load's walk of `content/`: a load told that only files it listed changed
+    /// (and are still files) takes it again instead of listing the folders.
+    walk: Option<KeptWalk>,
+}
+
+/// A walk of `content/`, with its problems and the settings it depends on.
+struct KeptWalk {
+    /// [`walk_settings`] when it was made.
+    settings: u128,
+    walk: Arc<Walk>,
+    problems: Vec<Diagnostic>,
+}
+
+/// What a walk depends on besides the files: where the site is, and its languages (a
+/// file's name says which language it is in).
+fn walk_settings(config: &Config) -> u128 {
+    Fingerprint::new().text(&format!("{:?} {:?}", config.root, config.languages)).finish()
 }
 
 /// Which content files may differ from the text kept for them.
@@ -912,6 +946,27 @@ impl Changed {
             Self::Anything => true,
             Self::Only(paths) => rel.ancestors().any(|dir| paths.contains(dir)),
         }
+    }
+
+    /// Whether a walk that found the files `listed` (relative to `root`) would find the
+    /// same ones now: every changed path under `content/` is one of them and still a
+    /// file, or has a name the walk skips. A folder, a new file, a removed one or a file
+    /// become a link means walking again.
+    fn leaves(&self, listed: &std::collections::HashSet<PathBuf>, root: &Path) -> bool {
+        let Self::Only(paths) = self else {
+            return false;
+        };
+        let content = Path::new("content");
+        paths.iter().all(|path| {
+            let Ok(inside) = path.strip_prefix(content) else {
+                // Outside `content/`, unless it holds it.
+                return !content.starts_with(path);
+            };
+            let skipped = inside.components().any(|part| is_ignored_name(&part.as_os_str().to_string_lossy()));
+            skipped
+                || (listed.contains(path)
+                    && std::fs::symlink_metadata(root.join(path)).is_ok_and(|metadata| metadata.is_file()))
+        })
     }
 }
 
@@ -1022,5 +1077,27 @@ mod tests {
             assert!(is_ignored_name(name), "{name}");
         }
         assert!(!is_ignored_name("a.md"));
+    }
+
+    // issue 13 (P4): a save of a file the last walk found reuses that walk; anything
+    // that could change what a walk finds walks again.
+    #[test]
+    fn a_walk_is_reused_only_when_the_changed_paths_were_files_it_found() -> std::io::Result<()> {
+        let root = tempfile::tempdir()?;
+        std::fs::create_dir_all(root.path().join("content/t"))?;
+        std::fs::write(root.path().join("content/t/a.md"), "x")?;
+        let listed: std::collections::HashSet<PathBuf> = [PathBuf::from("content/t/a.md")].into();
+        let leaves =
+            |paths: &[&str]| Changed::Only(paths.iter().map(PathBuf::from).collect()).leaves(&listed, root.path());
+        assert!(leaves(&[]));
+        assert!(leaves(&["content/t/a.md", "site.yaml", "themes/x/base.html", "content/t/.a.md.swp"]));
+        assert!(!leaves(&["content/t/b.md"]), "a new file");
+        assert!(!leaves(&["content/t"]), "a folder");
+        assert!(!leaves(&["content"]));
+        assert!(!leaves(&[""]), "the whole site");
+        assert!(!Changed::Anything.leaves(&listed, root.path()));
+        std::fs::remove_file(root.path().join("content/t/a.md"))?;
+        assert!(!leaves(&["content/t/a.md"]), "a removed file");
+        Ok(())
     }
 }
