@@ -412,11 +412,15 @@ impl<'a> Views<'a> {
         topic.children.iter().map(|&c| self.topic_nav(c)).collect()
     }
 
-    /// The articles of a topic, in order, as a shared value (its digest from the refs').
-    pub(crate) fn topic_articles(&self, topic: &Topic) -> SharedValue {
-        let refs: Vec<&PageRef> = topic.pages.iter().map(|&p| &self.page_refs[p]).collect();
+    /// The articles of a topic, in order, as a shared value (its digest from the refs'),
+    /// taken from `converted` (by digest) when it holds that list already.
+    pub(crate) fn topic_articles(&self, topic: &Topic, converted: &HashMap<u128, tera::Value>) -> SharedValue {
         let digest = refs_digest(topic.pages.iter().map(|&p| self.ref_digests[p]));
-        SharedValue { value: tera::Value::from_serializable(&refs), digest }
+        let value = converted.get(&digest).cloned().unwrap_or_else(|| {
+            let refs: Vec<&PageRef> = topic.pages.iter().map(|&p| &self.page_refs[p]).collect();
+            tera::Value::from_serializable(&refs)
+        });
+        SharedValue { value, digest }
     }
 
     /// The view of a topic or the home page.

@@ -77,6 +77,8 @@ pub struct Memo {
     pub(crate) markdown: Kept<Rendered>,
     /// Output path → the page as last rendered.
     pub(crate) pages: HashMap<PathBuf, KeptPage>,
+    /// Each topic's article list as templates see it, by its digest.
+    pub(crate) lists: HashMap<u128, tera::Value>,
     /// Source path → (fingerprint, search record or none).
     pub(crate) records: Kept<Option<crate::search::Record>>,
     /// What the last render did (the load stage's counts come in here too).
@@ -186,11 +188,17 @@ impl Site {
         rendered: &RenderedContent,
         markdown: Option<&[u128]>,
         mut problems: Vec<Diagnostic>,
-        cache: Option<&mut Memo>,
+        mut cache: Option<&mut Memo>,
         stats: &mut CacheStats,
     ) -> Result<Self, Error> {
         let Inputs { config, theme, content, routes } = inputs;
         let views = Views::new(config, content, &theme.strings, &rendered.pages);
+        // A list whose refs are unchanged is not converted for the templates again.
+        let converted = cache.as_deref_mut().map(|cache| std::mem::take(&mut cache.lists)).unwrap_or_default();
+        let topic_articles: Vec<SharedValue> =
+            content.topics.iter().map(|topic| views.topic_articles(topic, &converted)).collect();
+        let lists: HashMap<u128, tera::Value> =
+            topic_articles.iter().map(|list| (list.digest(), list.value().clone())).collect();
         let previous = cache.as_ref().zip(markdown).map(|(cache, markdown)| {
             // Everything every page's key shares: the site's settings and the theme.
             let settings = Fingerprint::new().text(&format!("{config:?}")).digest(theme.fingerprint()).finish();
@@ -198,7 +206,6 @@ impl Site {
             let pages = &markdown[content.languages.len() + content.topics.len()..];
             Previous { pages: &cache.pages, settings, markdown: pages }
         });
-        let topic_articles: Vec<SharedValue> = content.topics.iter().map(|topic| views.topic_articles(topic)).collect();
         let shared: Vec<Shared<'_>> = (0..content.languages.len())
             .map(|lang| Shared::new(config, content, &views, lang, rendered, previous, &topic_articles))
             .collect();
@@ -243,6 +250,7 @@ impl Site {
         }
         if let Some(cache) = cache {
             cache.pages = pages;
+            cache.lists = lists;
         }
         problems.extend(merge_repeats(template_problems));
         if problems.iter().any(Diagnostic::is_error) {
