@@ -212,6 +212,7 @@ pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>
     });
     if let Some(cache) = cache {
         cache.theme = Some(theme);
+        cache.front_matter.keep(content);
         cache.stats = cache.site.stats;
     }
     Ok((config, site?))

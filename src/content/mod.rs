@@ -117,9 +117,22 @@ impl Content {
 
     /// [`Content::load`], reusing the parsed front matter in `cache` of files whose text
     /// is unchanged, and leaving this load's there for the next.
-    pub fn load_cached(config: &Config, cache: Option<&mut FrontMatterCache>) -> Result<Self, Error> {
+    pub fn load_cached(config: &Config, mut cache: Option<&mut FrontMatterCache>) -> Result<Self, Error> {
         let mut problems = Vec::new();
         let settings = walk_settings(config);
+        // The last load's content is only good for this one if nothing since touched it.
+        let last = cache.as_deref_mut().and_then(|cache| cache.content.take());
+        let loaded_with = Fingerprint::new().text(&format!("{config:?}")).finish();
+        let kept_walk = cache.as_ref().and_then(|cache| {
+            let kept = cache.walk.as_ref().filter(|kept| kept.settings == settings)?;
+            cache.changed.leaves(&kept.walk.listed, &config.root).then(|| Arc::clone(&kept.walk))
+        });
+        if let (Some(walk), Some(last), Some(cache)) = (kept_walk, last, cache.as_deref_mut())
+            && cache.loaded_with == loaded_with
+            && let Some(content) = Self::patched(last, &walk, cache)
+        {
+            return Ok(content);
+        }
         let kept = cache.as_ref().and_then(|cache| {
             let kept = cache.walk.as_ref().filter(|kept| kept.settings == settings)?;
             cache.changed.leaves(&kept.walk.listed, &config.root).then_some(kept)
@@ -151,7 +164,9 @@ impl Content {
             // Every kept text is now the file's text as read by this load.
             let changed = if cache.watched { Changed::Only(BTreeSet::new()) } else { Changed::Anything };
             let walk = Some(walked);
-            *cache = FrontMatterCache { entries, changed, watched: cache.watched, parsed: fresh, read, walk };
+            let content = None;
+            let watched = cache.watched;
+            *cache = FrontMatterCache { entries, changed, watched, parsed: fresh, read, walk, content, loaded_with };
         }
         let mut homes: Vec<Option<Topic>> = vec![None; config.languages.len()];
         let mut topics = Vec::new();
@@ -258,6 +273,57 @@ impl Content {
         content.resolve_related(config, &mut problems);
         content.problems = problems;
         Ok(content)
+    }
+
+    /// The last load's content `last` with the text of each file changed since, when the
+    /// same walk found them all and each changed only below its front matter (which is
+    /// byte for byte the same, so every page's place, URL, tags and links are too), and
+    /// neither load had a problem (a snippet's or any other, whose text could have
+    /// changed). `None` when a full load is needed; `cache` is then as it was.
+    fn patched(mut last: Self, walk: &Arc<Walk>, cache: &mut FrontMatterCache) -> Option<Self> {
+        if !last.problems.is_empty() {
+            return None;
+        }
+        let Changed::Only(_) = &cache.changed else { return None };
+        let changed: Vec<&Found> = walk.files.iter().filter(|found| cache.changed.includes(&found.rel)).collect();
+        let mut snippet_problems = Vec::new();
+        let snippets = read_snippets(&walk.snippets, &mut snippet_problems);
+        if !snippet_problems.is_empty() {
+            return None;
+        }
+        let mut updates = Vec::with_capacity(changed.len());
+        for found in changed {
+            let (_, old) = cache.entries.get(&found.rel)?;
+            let Ok((old_front, old_offset)) = &old.parsed else { return None };
+            let (Ok((text, front, offset)), Some(entry)) = parse_one(found, Some((&cache.entries, &cache.changed)))
+            else {
+                return None;
+            };
+            let same = *old_offset == offset
+                && &front == old_front
+                && text.get(..offset).is_some_and(|head| old.text.get(..offset) == Some(head));
+            if !same {
+                return None;
+            }
+            updates.push((found.rel.clone(), text, entry));
+        }
+        let read = updates.len();
+        let fresh = updates.iter().filter(|(_, _, entry)| entry.fresh).count();
+        for (rel, text, entry) in updates {
+            let topics = last.languages.iter_mut().map(|language| &mut language.home).chain(last.topics.iter_mut());
+            if let Some(topic) = topics.into_iter().find(|topic| topic.path == rel) {
+                topic.text = text;
+            } else if let Some(page) = last.pages.iter_mut().find(|page| page.path == rel) {
+                page.text = text;
+            }
+            // (A draft left out has no page to patch: its text is not shown.)
+            cache.entries.insert(rel, (entry.fingerprint, entry.kept));
+        }
+        last.snippets = snippets;
+        cache.changed = Changed::Only(BTreeSet::new());
+        cache.parsed = fresh;
+        cache.read = read;
+        Some(last)
     }
 
     /// Assigns topics their parents and URLs, pages their topics and URLs, and orders both,
@@ -914,6 +980,12 @@ pub struct FrontMatterCache {
     /// The last load's walk of `content/`: a load told that only files it listed changed
     /// (and are still files) takes it again instead of listing the folders.
     walk: Option<KeptWalk>,
+    /// The content the last load returned (given back by [`FrontMatterCache::keep`]): a
+    /// load that finds only bodies changed patches their text into it (see
+    /// `Content::patched`).
+    content: Option<Content>,
+    /// The fingerprint of the settings of the last load (`site.yaml` and the overrides).
+    loaded_with: u128,
 }
 
 /// A walk of `content/`, with its problems and the settings it depends on.
@@ -971,6 +1043,12 @@ impl Changed {
 }
 
 impl FrontMatterCache {
+    /// Keeps `content`, which the last load returned, so the next load can patch it
+    /// instead of building it again.
+    pub fn keep(&mut self, content: Content) {
+        self.content = Some(content);
+    }
+
     /// Says what changed on disk since the last load: `Some(paths)` (relative to the site
     /// root; a folder stands for everything in it) when a watcher saw every change, `None`
     /// when it may have missed some. Once called, a load reads only the files named since
