@@ -809,9 +809,14 @@ impl<'a> Shared<'a> {
             .zip(&self.site_view.topics)
             .map(|(&t, nav)| TopicWithArticles { nav, articles: self.topic_articles[t].value() })
             .collect();
+        // Fingerprinted by the lists' digests, not by serializing every article again.
+        let mut digest = Fingerprint::new();
+        for (&t, nav) in language.root_topics.iter().zip(&self.site_view.topics) {
+            digest.value(nav).digest(self.topic_articles[t].digest());
+        }
         context.insert("kind", "home");
         context.insert_page(view, &rendered.html);
-        context.insert("topics", topics);
+        context.insert_digested("topics", topics, digest.finish());
         ("home.html", language.home.permalink.clone(), language.home.path.clone())
     }
 
