@@ -77,6 +77,8 @@ pub struct Memo {
     pub(crate) markdown: Kept<Rendered>,
     /// Output path → the page as last rendered.
     pub(crate) pages: HashMap<PathBuf, KeptPage>,
+    /// The feeds, sitemap and redirects, with the fingerprint of their inputs.
+    pub(crate) feeds: Option<(u128, Vec<OutputFile>)>,
     /// Each topic's article list as templates see it, by its digest.
     pub(crate) lists: HashMap<u128, tera::Value>,
     /// Source path → (fingerprint, search record or none).
@@ -248,7 +250,7 @@ impl Site {
                 Err(problem) => template_problems.push(problem),
             }
         }
-        if let Some(cache) = cache {
+        if let Some(cache) = cache.as_deref_mut() {
             cache.pages = pages;
             cache.lists = lists;
         }
@@ -256,7 +258,17 @@ impl Site {
         if problems.iter().any(Diagnostic::is_error) {
             return Err(Error::Site(problems));
         }
-        files.extend(feeds::files(config, content, &rendered.pages, routes));
+        // The feeds, sitemap and redirects are kept while what they are made of is unchanged.
+        let key = markdown.map(|markdown| feeds::key(config, content, markdown, routes));
+        let kept = cache.as_deref_mut().and_then(|cache| cache.feeds.take()).filter(|(old, _)| Some(*old) == key);
+        let feed_files = match kept {
+            Some((_, kept)) => kept,
+            None => feeds::files(config, content, &rendered.pages, routes),
+        };
+        if let (Some(cache), Some(key)) = (cache, key) {
+            cache.feeds = Some((key, feed_files.clone()));
+        }
+        files.extend(feed_files);
         files.extend(routes.statics().map(|(path, source)| OutputFile {
             path: path.to_path_buf(),
             contents: Contents::Copy(source.to_path_buf()),
