@@ -461,8 +461,8 @@ impl<'a> Views<'a> {
     /// tags its caller's, and the site's settings and theme strings the render's.
     pub fn article_inputs(&self, index: usize, fingerprint: &mut Fingerprint) {
         let page: &Page = &self.content.pages[index];
-        fingerprint.text(&crate::diagnostic::display_path(&page.path)).value(&page.lang);
-        fingerprint.text(&crate::diagnostic::display_path(&page.original)).text(page.permalink.as_str());
+        fingerprint.bytes(page.path.as_os_str().as_encoded_bytes()).bytes(&page.lang.to_le_bytes());
+        fingerprint.bytes(page.original.as_os_str().as_encoded_bytes()).text(page.permalink.as_str());
         for t in self.content.ancestry(page.topic) {
             let topic = &self.content.topics[t];
             fingerprint.text(&topic.front.title).text(topic.permalink.as_str());

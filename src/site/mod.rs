@@ -273,7 +273,7 @@ impl Site {
             path: path.to_path_buf(),
             contents: Contents::Copy(source.to_path_buf()),
         }));
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files.sort_by(|a, b| path_order(&a.path, &b.path));
         Ok(Self {
             files,
             warnings: problems,
@@ -867,6 +867,20 @@ impl<'a> Shared<'a> {
         context.insert_page(view, &self.rendered.pages[index].html);
         (template, page.permalink.clone(), page.path.clone())
     }
+}
+
+/// The order of `Path::cmp` (component by component) for the relative, normalised paths
+/// of output files, without splitting them into components: a separator sorts before
+/// every other byte, so comparing the bytes so mapped compares the components. Sorting
+/// 10,000 paths this way is several times faster.
+fn path_order(a: &Path, b: &Path) -> std::cmp::Ordering {
+    fn bytes(path: &Path) -> impl Iterator<Item = u8> + '_ {
+        let separator = |byte: u8| std::path::is_separator(char::from(byte));
+        path.as_os_str().as_encoded_bytes().iter().map(move |&byte| if separator(byte) { 0 } else { byte })
+    }
+    let order = bytes(a).cmp(bytes(b));
+    debug_assert_eq!(order, a.cmp(b), "{} and {}", a.display(), b.display());
+    order
 }
 
 /// One template bug fails every page that uses it: report it once, naming the first
