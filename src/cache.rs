@@ -36,6 +36,8 @@ pub struct RenderCache {
     pub(crate) theme: Option<Theme>,
     /// Each content file's parsed front matter.
     pub(crate) front_matter: FrontMatterCache,
+    /// The last route table (reused when every claim is the same).
+    pub(crate) routes: Option<crate::routes::Routes>,
     /// The render stage's memo: Markdown, pages and search records.
     pub(crate) site: Memo,
     /// What the last render did.

@@ -206,7 +206,8 @@ pub fn render(options: &BuildOptions) -> Result<(Config, Site), Error> {
 /// (`tend serve` keeps one between saves).
 pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>) -> Result<(Config, Site), Error> {
     let (config, theme, content) = load_cached(options, cache.as_deref_mut())?;
-    let routes = Routes::new(&config, Some(&theme), &content)?;
+    let previous_routes = cache.as_deref_mut().and_then(|cache| cache.routes.take());
+    let routes = Routes::new_reusing(&config, Some(&theme), &content, previous_routes)?;
     let inputs = Inputs { config: &config, theme: &theme, content: &content, routes: &routes };
     if let Some(cache) = cache.as_deref_mut() {
         cache.site.stats = cache.stats;
@@ -220,6 +221,8 @@ pub fn render_cached(options: &BuildOptions, mut cache: Option<&mut RenderCache>
     });
     if let Some(cache) = cache {
         cache.theme = Some(theme);
+        cache.front_matter.keep(content);
+        cache.routes = Some(routes);
         cache.stats = cache.site.stats;
     }
     Ok((config, site?))

@@ -88,13 +88,96 @@ pub struct Routes {
     pub problems: Vec<Diagnostic>,
     /// For each refused claim, its problem's index and owner, to locate it afterwards.
     refused: Vec<(usize, Owner)>,
+    /// The fingerprint of the claims it was built from, when it may be reused.
+    steps: Option<u128>,
+}
+
+/// One step of building the route table.
+enum Step {
+    /// A claim: the path, its owner, the source behind it, and whether a `slug` chose it.
+    Claim(PathBuf, Owner, Option<PathBuf>, bool),
+    Problem(Diagnostic),
+}
+
+/// The steps of building the route table, in order.
+#[derive(Default)]
+struct Steps(Vec<Step>);
+
+impl Steps {
+    fn claim(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>) {
+        self.claim_chosen(path, owner, source, false);
+    }
+
+    fn claim_chosen(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>, chosen: bool) {
+        self.0.push(Step::Claim(path, owner, source.map(Path::to_path_buf), chosen));
+    }
+
+    fn problem(&mut self, problem: Diagnostic) {
+        self.0.push(Step::Problem(problem));
+    }
+
+    fn problems(&mut self, problems: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(problems.into_iter().map(Step::Problem));
+    }
+}
+
+/// The fingerprint of the claims among `steps` (a problem among them means the table is
+/// not reused, so they need no part in it).
+fn steps_fingerprint(steps: &[Step]) -> u128 {
+    let mut fingerprint = crate::fingerprint::Fingerprint::new();
+    for step in steps {
+        match step {
+            Step::Claim(path, owner, source, chosen) => {
+                fingerprint.bytes(path.as_os_str().as_encoded_bytes()).text(&format!("{owner:?} {chosen}"));
+                fingerprint.bytes(source.as_deref().map_or(b"\0".as_slice(), |s| s.as_os_str().as_encoded_bytes()));
+            }
+            Step::Problem(_) => {
+                fingerprint.text("problem");
+            }
+        }
+    }
+    fingerprint.finish()
 }
 
 impl Routes {
     /// Claims every output file of `content` rendered with `theme` (`None` when the theme
     /// did not load: `tend check` still checks the content, with the site's own static files).
     pub fn new(config: &Config, theme: Option<&Theme>, content: &Content) -> Result<Self, Error> {
-        let mut routes = Self::default();
+        Self::new_reusing(config, theme, content, None)
+    }
+
+    /// [`Routes::new`], returning `previous` itself when it was built from the same claims
+    /// and found no problem (`tend serve` keeps one between saves: a save that moves no
+    /// page claims nothing new).
+    pub fn new_reusing(
+        config: &Config,
+        theme: Option<&Theme>,
+        content: &Content,
+        previous: Option<Self>,
+    ) -> Result<Self, Error> {
+        let steps = Self::steps(config, theme, content)?;
+        let fingerprint = previous.is_some().then(|| steps_fingerprint(&steps));
+        if let Some(previous) = previous
+            && previous.problems.is_empty()
+            && previous.steps.is_some()
+            && previous.steps == fingerprint
+        {
+            return Ok(previous);
+        }
+        let mut routes = Self { steps: fingerprint, ..Self::default() };
+        for step in steps {
+            match step {
+                Step::Claim(path, owner, source, chosen) => routes.claim_chosen(path, owner, source.as_deref(), chosen),
+                Step::Problem(problem) => routes.problems.push(problem),
+            }
+        }
+        routes.locate(content);
+        Ok(routes)
+    }
+
+    /// Every claim of the site's output files, in order, with the problems found on the way.
+    fn steps(config: &Config, theme: Option<&Theme>, content: &Content) -> Result<Vec<Step>, Error> {
+        let mut routes = Steps::default();
         routes.claim(".tend-output".into(), Owner::Marker, None);
 
         for feed in ["sitemap.xml", "robots.txt"] {
@@ -136,8 +219,8 @@ impl Routes {
         };
         for dir in &static_dirs {
             let (found, links, hidden) = crate::error::fs::static_files_under(dir)?;
-            routes.problems.extend(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
-            routes.problems.extend(hidden.iter().map(|path| crate::error::fs::skipped_hidden(&config.root, path)));
+            routes.problems(links.iter().map(|link| crate::error::fs::skipped_link(&config.root, link)));
+            routes.problems(hidden.iter().map(|path| crate::error::fs::skipped_hidden(&config.root, path)));
             for (rel, abs) in found {
                 let source = abs.strip_prefix(&config.root).unwrap_or(&abs).to_path_buf();
                 let published = theme.map_or_else(|| rel.clone(), |theme| theme.published_path(&rel));
@@ -151,7 +234,7 @@ impl Routes {
                 if config.markdown.raw_html != RawHtml::Trust
                     && let Some(why) = runs_script(abs)
                 {
-                    routes.problems.push(
+                    routes.problem(
                         Diagnostic::error(&source, format!("this file {why}; it would run on the site's own address, where `raw_html` does not allow scripts"))
                             .with_hint("article folders publish images, PDFs and other media; a page's content goes in its Markdown (set `markdown: {raw_html: trust}` only if every author is trusted)"),
                     );
@@ -165,7 +248,7 @@ impl Routes {
                 let owner = Owner::Alias { page: i, alias: alias.clone() };
                 match crate::sitepath::alias_path(alias) {
                     Ok(path) => routes.claim(path.output_file(), owner, Some(&page.path)),
-                    Err(why) => routes.problems.push(
+                    Err(why) => routes.problem(
                         at_alias(
                             content,
                             i,
@@ -177,16 +260,11 @@ impl Routes {
                 }
             }
         }
-        routes.locate(content);
-        Ok(routes)
+        Ok(routes.0)
     }
 
-    /// Claims output file `path` for `owner`, or reports why it cannot.
-    fn claim(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>) {
-        self.claim_chosen(path, owner, source, false);
-    }
-
-    /// [`Routes::claim`], saying whether a `slug` chose the path.
+    /// Claims output file `path` for `owner` (`chosen`: a `slug` chose the path), or
+    /// reports why it cannot.
     fn claim_chosen(&mut self, path: PathBuf, owner: Owner, source: Option<&Path>, chosen: bool) {
         let claim = Claim { owner, source: source.map(Path::to_path_buf), chosen };
         if let Some(long) = path.components().find(|c| c.as_os_str().len() > MAX_NAME_BYTES) {

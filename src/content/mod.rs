@@ -117,9 +117,36 @@ impl Content {
 
     /// [`Content::load`], reusing the parsed front matter in `cache` of files whose text
     /// is unchanged, and leaving this load's there for the next.
-    pub fn load_cached(config: &Config, cache: Option<&mut FrontMatterCache>) -> Result<Self, Error> {
+    pub fn load_cached(config: &Config, mut cache: Option<&mut FrontMatterCache>) -> Result<Self, Error> {
         let mut problems = Vec::new();
-        let walk = walk(config, &mut problems)?;
+        let settings = walk_settings(config);
+        // The last load's content is only good for this one if nothing since touched it.
+        let last = cache.as_deref_mut().and_then(|cache| cache.content.take());
+        let loaded_with = Fingerprint::new().text(&format!("{config:?}")).finish();
+        let kept_walk = cache.as_ref().and_then(|cache| {
+            let kept = cache.walk.as_ref().filter(|kept| kept.settings == settings)?;
+            cache.changed.leaves(&kept.walk.listed, &config.root).then(|| Arc::clone(&kept.walk))
+        });
+        if let (Some(walk), Some(last), Some(cache)) = (kept_walk, last, cache.as_deref_mut())
+            && cache.loaded_with == loaded_with
+            && let Some(content) = Self::patched(last, &walk, cache)
+        {
+            return Ok(content);
+        }
+        let kept = cache.as_ref().and_then(|cache| {
+            let kept = cache.walk.as_ref().filter(|kept| kept.settings == settings)?;
+            cache.changed.leaves(&kept.walk.listed, &config.root).then_some(kept)
+        });
+        let walked = match kept {
+            Some(kept) => KeptWalk { settings, walk: Arc::clone(&kept.walk), problems: kept.problems.clone() },
+            None => {
+                let mut found = Vec::new();
+                let walk = walk(config, &mut found)?;
+                KeptWalk { settings, walk: Arc::new(walk), problems: found }
+            }
+        };
+        problems.extend(walked.problems.iter().cloned());
+        let walk = Arc::clone(&walked.walk);
         let previous = cache.as_ref().map(|cache| (&cache.entries, &cache.changed));
         let results: Vec<_> = walk.files.par_iter().map(|found| parse_one(found, previous)).collect();
         let mut parsed = Vec::with_capacity(results.len());
@@ -136,7 +163,10 @@ impl Content {
         if let Some(cache) = cache {
             // Every kept text is now the file's text as read by this load.
             let changed = if cache.watched { Changed::Only(BTreeSet::new()) } else { Changed::Anything };
-            *cache = FrontMatterCache { entries, changed, watched: cache.watched, parsed: fresh, read };
+            let walk = Some(walked);
+            let content = None;
+            let watched = cache.watched;
+            *cache = FrontMatterCache { entries, changed, watched, parsed: fresh, read, walk, content, loaded_with };
         }
         let mut homes: Vec<Option<Topic>> = vec![None; config.languages.len()];
         let mut topics = Vec::new();
@@ -284,6 +314,57 @@ impl Content {
         content.resolve_related(config, &mut problems);
         content.problems = problems;
         Ok(content)
+    }
+
+    /// The last load's content `last` with the text of each file changed since, when the
+    /// same walk found them all and each changed only below its front matter (which is
+    /// byte for byte the same, so every page's place, URL, tags and links are too), and
+    /// neither load had a problem (a snippet's or any other, whose text could have
+    /// changed). `None` when a full load is needed; `cache` is then as it was.
+    fn patched(mut last: Self, walk: &Arc<Walk>, cache: &mut FrontMatterCache) -> Option<Self> {
+        if !last.problems.is_empty() {
+            return None;
+        }
+        let Changed::Only(_) = &cache.changed else { return None };
+        let changed: Vec<&Found> = walk.files.iter().filter(|found| cache.changed.includes(&found.rel)).collect();
+        let mut snippet_problems = Vec::new();
+        let snippets = read_snippets(&walk.snippets, &mut snippet_problems);
+        if !snippet_problems.is_empty() {
+            return None;
+        }
+        let mut updates = Vec::with_capacity(changed.len());
+        for found in changed {
+            let (_, old) = cache.entries.get(&found.rel)?;
+            let Ok((old_front, old_offset)) = &old.parsed else { return None };
+            let (Ok((text, front, offset)), Some(entry)) = parse_one(found, Some((&cache.entries, &cache.changed)))
+            else {
+                return None;
+            };
+            let same = *old_offset == offset
+                && &front == old_front
+                && text.get(..offset).is_some_and(|head| old.text.get(..offset) == Some(head));
+            if !same {
+                return None;
+            }
+            updates.push((found.rel.clone(), text, entry));
+        }
+        let read = updates.len();
+        let fresh = updates.iter().filter(|(_, _, entry)| entry.fresh).count();
+        for (rel, text, entry) in updates {
+            let topics = last.languages.iter_mut().map(|language| &mut language.home).chain(last.topics.iter_mut());
+            if let Some(topic) = topics.into_iter().find(|topic| topic.path == rel) {
+                topic.text = text;
+            } else if let Some(page) = last.pages.iter_mut().find(|page| page.path == rel) {
+                page.text = text;
+            }
+            // (A draft left out has no page to patch: its text is not shown.)
+            cache.entries.insert(rel, (entry.fingerprint, entry.kept));
+        }
+        last.snippets = snippets;
+        cache.changed = Changed::Only(BTreeSet::new());
+        cache.parsed = fresh;
+        cache.read = read;
+        Some(last)
     }
 
     /// Assigns topics their parents and URLs, pages their topics and URLs, and orders both,
@@ -732,6 +813,8 @@ fn leave_out(
 
 /// The walk's result: content files in order, plus every other file for bundles.
 struct Walk {
+    /// Every file found (relative to the site root), published or not.
+    listed: std::collections::HashSet<PathBuf>,
     files: Vec<Found>,
     /// Markdown files in a folder with no `_index.md` (reported once, for the folder).
     orphans: Vec<PathBuf>,
@@ -896,7 +979,7 @@ fn walk(config: &Config, problems: &mut Vec<Diagnostic>) -> Result<Walk, Error> 
         );
     }
     orphans.extend(orphaned_translations);
-    Ok(Walk { files, orphans, others, snippets })
+    Ok(Walk { listed: all, files, orphans, others, snippets })
 }
 
 /// Reads every snippet; one that cannot be read is an error at its file (and is left
@@ -947,6 +1030,29 @@ pub struct FrontMatterCache {
     pub parsed: usize,
     /// Files read from disk by the last load.
     pub read: usize,
+    /// The last load's walk of `content/`: a load told that only files it listed changed
+    /// (and are still files) takes it again instead of listing the folders.
+    walk: Option<KeptWalk>,
+    /// The content the last load returned (given back by [`FrontMatterCache::keep`]): a
+    /// load that finds only bodies changed patches their text into it (see
+    /// `Content::patched`).
+    content: Option<Content>,
+    /// The fingerprint of the settings of the last load (`site.yaml` and the overrides).
+    loaded_with: u128,
+}
+
+/// A walk of `content/`, with its problems and the settings it depends on.
+struct KeptWalk {
+    /// [`walk_settings`] when it was made.
+    settings: u128,
+    walk: Arc<Walk>,
+    problems: Vec<Diagnostic>,
+}
+
+/// What a walk depends on besides the files: where the site is, and its languages (a
+/// file's name says which language it is in).
+fn walk_settings(config: &Config) -> u128 {
+    Fingerprint::new().text(&format!("{:?} {:?}", config.root, config.languages)).finish()
 }
 
 /// Which content files may differ from the text kept for them.
@@ -966,9 +1072,36 @@ impl Changed {
             Self::Only(paths) => rel.ancestors().any(|dir| paths.contains(dir)),
         }
     }
+
+    /// Whether a walk that found the files `listed` (relative to `root`) would find the
+    /// same ones now: every changed path under `content/` is one of them and still a
+    /// file, or has a name the walk skips. A folder, a new file, a removed one or a file
+    /// become a link means walking again.
+    fn leaves(&self, listed: &std::collections::HashSet<PathBuf>, root: &Path) -> bool {
+        let Self::Only(paths) = self else {
+            return false;
+        };
+        let content = Path::new("content");
+        paths.iter().all(|path| {
+            let Ok(inside) = path.strip_prefix(content) else {
+                // Outside `content/`, unless it holds it.
+                return !content.starts_with(path);
+            };
+            let skipped = inside.components().any(|part| is_ignored_name(&part.as_os_str().to_string_lossy()));
+            skipped
+                || (listed.contains(path)
+                    && std::fs::symlink_metadata(root.join(path)).is_ok_and(|metadata| metadata.is_file()))
+        })
+    }
 }
 
 impl FrontMatterCache {
+    /// Keeps `content`, which the last load returned, so the next load can patch it
+    /// instead of building it again.
+    pub fn keep(&mut self, content: Content) {
+        self.content = Some(content);
+    }
+
     /// Says what changed on disk since the last load: `Some(paths)` (relative to the site
     /// root; a folder stands for everything in it) when a watcher saw every change, `None`
     /// when it may have missed some. Once called, a load reads only the files named since
@@ -1075,5 +1208,27 @@ mod tests {
             assert!(is_ignored_name(name), "{name}");
         }
         assert!(!is_ignored_name("a.md"));
+    }
+
+    // issue 13 (P4): a save of a file the last walk found reuses that walk; anything
+    // that could change what a walk finds walks again.
+    #[test]
+    fn a_walk_is_reused_only_when_the_changed_paths_were_files_it_found() -> std::io::Result<()> {
+        let root = tempfile::tempdir()?;
+        std::fs::create_dir_all(root.path().join("content/t"))?;
+        std::fs::write(root.path().join("content/t/a.md"), "x")?;
+        let listed: std::collections::HashSet<PathBuf> = [PathBuf::from("content/t/a.md")].into();
+        let leaves =
+            |paths: &[&str]| Changed::Only(paths.iter().map(PathBuf::from).collect()).leaves(&listed, root.path());
+        assert!(leaves(&[]));
+        assert!(leaves(&["content/t/a.md", "site.yaml", "themes/x/base.html", "content/t/.a.md.swp"]));
+        assert!(!leaves(&["content/t/b.md"]), "a new file");
+        assert!(!leaves(&["content/t"]), "a folder");
+        assert!(!leaves(&["content"]));
+        assert!(!leaves(&[""]), "the whole site");
+        assert!(!Changed::Anything.leaves(&listed, root.path()));
+        std::fs::remove_file(root.path().join("content/t/a.md"))?;
+        assert!(!leaves(&["content/t/a.md"]), "a removed file");
+        Ok(())
     }
 }

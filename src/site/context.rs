@@ -88,6 +88,37 @@ pub struct PageRef {
     pub lang_name: String,
 }
 
+impl PageRef {
+    /// The fingerprint of everything a template can read from it, hashed field by field
+    /// (faster than its JSON, and a new field cannot be forgotten here: the pattern names
+    /// every one).
+    pub fn digest(&self) -> u128 {
+        let Self { title, description, url, topic, date, reading_time, key, lang, lang_name } = self;
+        let mut fingerprint = Fingerprint::new();
+        fingerprint.text(title).text(description).text(url).text(key).text(lang).text(lang_name);
+        match topic {
+            Some(topic) => fingerprint.text("topic").text(topic),
+            None => fingerprint.text(""),
+        };
+        match date {
+            Some(DateView { iso, display }) => fingerprint.text(iso).text(display),
+            None => fingerprint.text(""),
+        };
+        fingerprint.bytes(&reading_time.to_le_bytes()).finish()
+    }
+}
+
+/// The fingerprint of a list of page refs, from their digests.
+pub fn refs_digest(digests: impl IntoIterator<Item = u128>) -> u128 {
+    let mut fingerprint = Fingerprint::new();
+    let mut count = 0_u64;
+    for digest in digests {
+        fingerprint.digest(digest);
+        count += 1;
+    }
+    fingerprint.bytes(&count.to_le_bytes()).finish()
+}
+
 /// A topic in navigation: no articles, so the whole tree is cheap to share.
 #[derive(Debug, Clone, Serialize)]
 pub struct TopicNav {
@@ -269,6 +300,8 @@ pub struct Views<'a> {
     versions: HashMap<&'a Path, Vec<(usize, &'a str)>>,
     /// One ref per page, by page index.
     pub page_refs: Vec<PageRef>,
+    /// Each page ref's [`PageRef::digest`], by page index.
+    pub ref_digests: Vec<u128>,
     /// Each page's place among its topic's articles, by page index (found once, so a
     /// page's neighbours cost the same in a topic of 5 articles or 5,000).
     positions: Vec<Option<usize>>,
@@ -301,7 +334,8 @@ impl<'a> Views<'a> {
                 lang: config.languages[page.lang].code.clone(),
                 lang_name: config.languages[page.lang].name.clone(),
             })
-            .collect();
+            .collect::<Vec<PageRef>>();
+        let ref_digests = page_refs.iter().map(PageRef::digest).collect();
         let versions = content
             .versions()
             .into_iter()
@@ -313,7 +347,7 @@ impl<'a> Views<'a> {
                 positions[page] = Some(position);
             }
         }
-        Self { config, content, strings, versions, page_refs, positions }
+        Self { config, content, strings, versions, page_refs, ref_digests, positions }
     }
 
     /// The site-wide view for pages in language `lang`.
@@ -422,9 +456,15 @@ impl<'a> Views<'a> {
         topic.children.iter().map(|&c| self.topic_nav(c)).collect()
     }
 
-    /// The articles of a topic, in order.
-    pub fn topic_articles(&self, topic: &Topic) -> Vec<PageRef> {
-        topic.pages.iter().map(|&p| self.page_refs[p].clone()).collect()
+    /// The articles of a topic, in order, as a shared value (its digest from the refs'),
+    /// taken from `converted` (by digest) when it holds that list already.
+    pub(crate) fn topic_articles(&self, topic: &Topic, converted: &HashMap<u128, tera::Value>) -> SharedValue {
+        let digest = refs_digest(topic.pages.iter().map(|&p| self.ref_digests[p]));
+        let value = converted.get(&digest).cloned().unwrap_or_else(|| {
+            let refs: Vec<&PageRef> = topic.pages.iter().map(|&p| &self.page_refs[p]).collect();
+            tera::Value::from_serializable(&refs)
+        });
+        SharedValue { value, digest }
     }
 
     /// The view of a topic or the home page.
@@ -455,6 +495,31 @@ impl<'a> Views<'a> {
             next: neighbour(1),
         };
         self.page_view(page, page.lang, &page.original, &page.path, page.permalink.as_str(), rendered, links)
+    }
+
+    /// Adds to `fingerprint` everything [`Views::article`] reads about page `index` from
+    /// the rest of the site, so a page whose key is unchanged need not have its view built:
+    /// its path, language, URL and topic, each ancestor topic's title and URL (the
+    /// breadcrumbs), its related pages' and neighbours' refs, and its language versions.
+    /// Its own file (so its front matter and body) is its Markdown fingerprint's part, the
+    /// tags its caller's, and the site's settings and theme strings the render's.
+    pub fn article_inputs(&self, index: usize, fingerprint: &mut Fingerprint) {
+        let page: &Page = &self.content.pages[index];
+        fingerprint.bytes(page.path.as_os_str().as_encoded_bytes()).bytes(&page.lang.to_le_bytes());
+        fingerprint.bytes(page.original.as_os_str().as_encoded_bytes()).text(page.permalink.as_str());
+        for t in self.content.ancestry(page.topic) {
+            let topic = &self.content.topics[t];
+            fingerprint.text(&topic.front.title).text(topic.permalink.as_str());
+        }
+        fingerprint.value(&usize::MAX);
+        let siblings: &[usize] = page.topic.map_or(&[], |t| &self.content.topics[t].pages);
+        let neighbour = |offset: isize| {
+            let at = self.positions[index]?.checked_add_signed(offset)?;
+            siblings.get(at).map(|&p| self.ref_digests[p])
+        };
+        fingerprint.digest(refs_digest(page.related.iter().map(|&p| self.ref_digests[p])));
+        fingerprint.digest(refs_digest(neighbour(-1))).digest(refs_digest(neighbour(1)));
+        fingerprint.value(&self.versions.get(page.original.as_path()));
     }
 
     fn crumbs(&self, lang: usize, topic: Option<usize>) -> Vec<Crumb> {
@@ -632,6 +697,11 @@ impl SharedValue {
     pub(crate) fn value(&self) -> &tera::Value {
         &self.value
     }
+
+    /// Its fingerprint (0 when not caching).
+    pub(crate) fn digest(&self) -> u128 {
+        self.digest
+    }
 }
 
 impl<'a> Context<'a> {
@@ -653,6 +723,15 @@ impl<'a> Context<'a> {
             fingerprint.text("page").value(&view).text(content);
         }
         self.values.push(("page", Entry::Page(Box::new(view), content)));
+    }
+
+    /// Inserts `value`, whose fingerprint the caller knows (`digest`): it is then not
+    /// serialized unless the page is rendered.
+    pub(crate) fn insert_digested<T: Serialize + 'a>(&mut self, key: &'static str, value: T, digest: u128) {
+        if let Some(fingerprint) = &mut self.fingerprint {
+            fingerprint.text(key).digest(digest);
+        }
+        self.values.push((key, Entry::Value(Box::new(value))));
     }
 
     pub(crate) fn insert_shared(&mut self, key: &'static str, value: &'a SharedValue) {

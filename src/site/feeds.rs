@@ -43,6 +43,35 @@ pub(super) fn files(config: &Config, content: &Content, rendered: &[Rendered], r
     files
 }
 
+/// The fingerprint of everything [`files`] reads, given each source's Markdown fingerprint
+/// (`markdown`, in the order of `RenderedContent`: home pages, topics, pages), which covers
+/// its front matter (titles, descriptions, dates) and its summary.
+pub(super) fn key(config: &Config, content: &Content, markdown: &[u128], routes: &Routes) -> u128 {
+    let mut key = crate::fingerprint::Fingerprint::new();
+    key.text(&format!("{config:?}"));
+    for path in ["sitemap.xml", "robots.txt"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(config.languages.iter().map(|language| format!("{}atom.xml", language.prefix)))
+    {
+        key.value(&routes.is_generated(&path));
+    }
+    for (path, page) in routes.aliases() {
+        key.bytes(path.as_os_str().as_encoded_bytes()).value(&page);
+    }
+    let sections = content.sections().map(|t| (&t.path, &t.original, t.lang, &t.permalink, true));
+    let pages = content.pages.iter().map(|p| (&p.path, &p.original, p.lang, &p.permalink, p.topic.is_some()));
+    for ((path, original, lang, permalink, in_topic), markdown) in sections.chain(pages).zip(markdown) {
+        key.digest(*markdown).bytes(path.as_os_str().as_encoded_bytes());
+        key.bytes(original.as_os_str().as_encoded_bytes()).text(permalink.as_str());
+        key.bytes(&[u8::from(in_topic)]).bytes(&lang.to_le_bytes());
+    }
+    for language in &content.languages {
+        key.value(&language.tags.iter().map(|tag| tag.site_path.as_str()).collect::<Vec<_>>());
+    }
+    key.finish()
+}
+
 fn bytes(path: &str, text: String) -> OutputFile {
     OutputFile { path: path.into(), contents: Contents::Bytes(text.into_bytes().into()) }
 }
