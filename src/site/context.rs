@@ -6,6 +6,7 @@
 //! fields for theme authors; keep the two in step.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use std::collections::HashMap;
@@ -299,9 +300,10 @@ pub struct Views<'a> {
 impl<'a> Views<'a> {
     /// Computes the shared page refs.
     pub fn new(config: &'a Config, content: &'a Content, strings: &'a Strings, rendered: &[Rendered]) -> Self {
+        // In parallel: at 10,000 pages this is a visible part of a `serve` rebuild.
         let page_refs = content
             .pages
-            .iter()
+            .par_iter()
             .zip(rendered)
             .map(|(page, rendered)| PageRef {
                 title: page.front.title.clone(),
@@ -312,7 +314,7 @@ impl<'a> Views<'a> {
                 reading_time: rendered.reading_time(),
             })
             .collect::<Vec<PageRef>>();
-        let ref_digests = page_refs.iter().map(PageRef::digest).collect();
+        let ref_digests = page_refs.par_iter().map(PageRef::digest).collect();
         let versions = content
             .versions()
             .into_iter()
