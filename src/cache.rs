@@ -10,7 +10,12 @@
 //! - A search record: the page's Markdown fingerprint, its front matter, URL and topic,
 //!   and the site's search settings.
 //! - A page: its template name, the theme (every template's text and the base path), and
-//!   its whole template context, which is everything the template can read.
+//!   its whole template context, which is everything the template can read. An article or
+//!   root page is first looked up by a cheaper key, the fingerprint of everything its
+//!   context is built from (`site::Shared::page_key`), so an unchanged one costs no context.
+//! - The route table: every claim (output path, owner, source), when it had no problem.
+//! - The feeds, sitemap and redirects: each source's Markdown fingerprint, path, URL and
+//!   language, the aliases and the settings.
 //!
 //! So the dependency graph is never written down and cannot go stale: editing an
 //! article's body changes its own context only; changing its title changes the context of
@@ -22,7 +27,8 @@
 //! cache that is told what changed ([`RenderCache::note_changes`], which `tend serve`
 //! calls with its watcher's paths) reads only those files and takes every other file's
 //! text from the last load; when the watcher may have missed events it says so, and the
-//! next load reads everything.
+//! next load reads everything. Told that only files it found changed, the load reuses the
+//! last walk of `content/`, and when only bodies changed, the last content tree too.
 
 use crate::content::FrontMatterCache;
 use crate::fingerprint::CacheStats;

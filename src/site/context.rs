@@ -6,6 +6,7 @@
 //! fields for theme authors; keep the two in step.
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 
 use std::collections::HashMap;
@@ -319,9 +320,10 @@ impl<'a> Views<'a> {
                 own.strip_prefix(config.languages[page.lang].prefix.as_str()).unwrap_or(own).to_owned()
             }
         };
+        // In parallel: at 10,000 pages this is a visible part of a `serve` rebuild.
         let page_refs = content
             .pages
-            .iter()
+            .par_iter()
             .zip(rendered)
             .map(|(page, rendered)| PageRef {
                 title: page.front.title.clone(),
@@ -335,7 +337,7 @@ impl<'a> Views<'a> {
                 lang_name: config.languages[page.lang].name.clone(),
             })
             .collect::<Vec<PageRef>>();
-        let ref_digests = page_refs.iter().map(PageRef::digest).collect();
+        let ref_digests = page_refs.par_iter().map(PageRef::digest).collect();
         let versions = content
             .versions()
             .into_iter()
