@@ -199,7 +199,7 @@ struct RawConfig {
 const NEEDS_TITLE: &str = "site.yaml needs a `title`";
 
 /// Keys `site.yaml` accepts at the top level.
-const KNOWN_KEYS: &[&str] = &[
+pub(crate) const KNOWN_KEYS: &[&str] = &[
     "title",
     "description",
     "base_url",

@@ -88,6 +88,10 @@ description: "A short, friendly guide."
 base_url: https://example.org/
 # The language of the pages (an IETF tag: en, es, pt-BR).
 language: en
+# Other languages the guide is translated into: a translation of `x.md` is `x.es.md`
+# beside it (README.md, "Translations"); `tend new --lang es <topic>/<slug>` starts one.
+# languages:
+#   es: {name: Español, title: Mi guía, description: "Una guía breve y amable."}
 # The theme: a folder under themes/, or `default`, which is built into tend.
 # `tend init --eject-theme` copies the default theme into themes/default/ to change it.
 theme: default
@@ -199,6 +203,17 @@ browser shows the change.
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_starter_site_yaml_explains_every_key() {
+        for key in crate::config::KNOWN_KEYS {
+            let written = SITE_YAML.lines().any(|line| {
+                let line = line.trim_start_matches('#').trim_start();
+                line.starts_with(&format!("{key}:"))
+            });
+            assert!(written, "site.yaml of `tend init` does not mention `{key}`");
+        }
+    }
 
     #[test]
     fn a_folder_with_anything_in_it_is_refused() {
