@@ -123,20 +123,22 @@ impl Content {
         // The last load's content is only good for this one if nothing since touched it.
         let last = cache.as_deref_mut().and_then(|cache| cache.content.take());
         let loaded_with = Fingerprint::new().text(&format!("{config:?}")).finish();
-        let kept_walk = cache.as_ref().and_then(|cache| {
-            let kept = cache.walk.as_ref().filter(|kept| kept.settings == settings)?;
-            cache.changed.leaves(&kept.walk.listed, &config.root).then(|| Arc::clone(&kept.walk))
+        // Asked once: it looks at the files on disk, which may change between two asks.
+        let walk_reusable = cache.as_ref().is_some_and(|cache| {
+            cache
+                .walk
+                .as_ref()
+                .is_some_and(|kept| kept.settings == settings && cache.changed.leaves(&kept.walk.listed, &config.root))
         });
-        if let (Some(walk), Some(last), Some(cache)) = (kept_walk, last, cache.as_deref_mut())
+        let kept_walk = cache.as_ref().and_then(|cache| cache.walk.as_ref()).filter(|_| walk_reusable);
+        if let (Some(walk), Some(last)) = (kept_walk.map(|kept| Arc::clone(&kept.walk)), last)
+            && let Some(cache) = cache.as_deref_mut()
             && cache.loaded_with == loaded_with
             && let Some(content) = Self::patched(last, &walk, cache)
         {
             return Ok(content);
         }
-        let kept = cache.as_ref().and_then(|cache| {
-            let kept = cache.walk.as_ref().filter(|kept| kept.settings == settings)?;
-            cache.changed.leaves(&kept.walk.listed, &config.root).then_some(kept)
-        });
+        let kept = cache.as_ref().and_then(|cache| cache.walk.as_ref()).filter(|_| walk_reusable);
         let walked = match kept {
             Some(kept) => KeptWalk { settings, walk: Arc::clone(&kept.walk), problems: kept.problems.clone() },
             None => {
