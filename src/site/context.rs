@@ -525,7 +525,7 @@ impl<'a> Views<'a> {
     }
 
     fn crumbs(&self, lang: usize, topic: Option<usize>) -> Vec<Crumb> {
-        let home = self.text(lang, "nav.home", &[]).unwrap_or_else(|| "Home".into());
+        let home = self.text(lang, "nav.home", &[]).unwrap_or_else(|| "nav.home".into());
         let mut crumbs = vec![Crumb { title: home, url: url(self.config, &self.config.languages[lang].prefix) }];
         for t in self.content.ancestry(topic) {
             let topic = &self.content.topics[t];

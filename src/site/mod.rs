@@ -668,9 +668,10 @@ impl<'a> Shared<'a> {
         }
     }
 
-    /// The theme's string `key` in this language, or `fallback` when the theme has none.
-    fn text(&self, key: &str, values: &[(&str, String)], fallback: &str) -> String {
-        self.views.text(self.lang, key, values).unwrap_or_else(|| fallback.to_owned())
+    /// The theme's string `key` in this language (every theme has tend's own keys: it
+    /// inherits the built-in default theme's strings, see [`crate::theme::strings::ENGINE_KEYS`]).
+    fn text(&self, key: &str, values: &[(&str, String)]) -> String {
+        self.views.text(self.lang, key, values).unwrap_or_else(|| key.to_owned())
     }
 
     /// The view of a generated page at `path` under each language's prefix: the same page
@@ -750,8 +751,8 @@ impl<'a> Shared<'a> {
             Job::Tags(_) => {
                 context.insert("kind", "tags");
                 context.insert("tags", &self.tag_refs);
-                let title = self.text("tags.title", &[], "Tags");
-                let description = self.text("tags.description", &[], "Every tag used in this guide.");
+                let title = self.text("tags.title", &[]);
+                let description = self.text("tags.description", &[]);
                 context.insert_page(self.generated(&title, &description, "tags/"), "");
                 ("tags.html", Permalink::from_site_path(&format!("{prefix}tags/")), PathBuf::from("tags"))
             }
@@ -762,8 +763,7 @@ impl<'a> Shared<'a> {
                 context.insert("kind", "tag");
                 context.insert("tag", &self.tag_refs[*i]);
                 context.insert_digested("pages", pages, digest);
-                let title =
-                    self.text("tag.title", &[("name", tag.name.clone())], &format!("Pages tagged “{}”", tag.name));
+                let title = self.text("tag.title", &[("name", tag.name.clone())]);
                 context.insert_page(simple_page(self.config, &title, &title, &tag.site_path), "");
                 ("tag.html", Permalink::from_site_path(&tag.site_path), PathBuf::from("tags"))
             }
@@ -771,15 +771,15 @@ impl<'a> Shared<'a> {
                 context.insert("kind", "search");
                 context.insert("topics", &self.site_view.topics);
                 context.insert("search_topics", self.search_topics());
-                let title = self.text("search.title", &[], "Search");
-                let description = self.text("search.description", &[], "Search the whole guide.");
+                let title = self.text("search.title", &[]);
+                let description = self.text("search.description", &[]);
                 context.insert_page(self.generated(&title, &description, "search/"), "");
                 ("search.html", Permalink::from_site_path(&format!("{prefix}search/")), PathBuf::from("search"))
             }
             Job::NotFound(_) => {
                 context.insert("kind", "404");
-                let title = self.text("not_found.title", &[], "Page not found");
-                let description = self.text("not_found.description", &[], "This page does not exist.");
+                let title = self.text("not_found.title", &[]);
+                let description = self.text("not_found.description", &[]);
                 let path = format!("{prefix}404.html");
                 context.insert_page(simple_page(self.config, &title, &description, &path), "");
                 ("404.html", Permalink::from_site_path(&path), PathBuf::from("404.html"))

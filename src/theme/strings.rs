@@ -20,6 +20,30 @@ pub struct Strings {
     fallback: Vec<String>,
 }
 
+/// The keys tend itself looks up (generated pages' titles, the first breadcrumb, dates, the
+/// words it writes into pages): the built-in default theme has each in English, so every
+/// theme, inheriting its strings, has them.
+pub const ENGINE_KEYS: &[&str] = &[
+    "nav.home",
+    "tags.title",
+    "tags.description",
+    "tag.title",
+    "search.title",
+    "search.description",
+    "not_found.title",
+    "not_found.description",
+    "date.format",
+    "markdown.callout.note",
+    "markdown.callout.tip",
+    "markdown.callout.important",
+    "markdown.callout.warning",
+    "markdown.callout.caution",
+    "markdown.table",
+    "markdown.section",
+    "markdown.task.done",
+    "markdown.task.not_done",
+];
+
 /// The language every theme writes its strings in first.
 const LAST_RESORT: &str = "en";
 
@@ -224,5 +248,22 @@ pub(super) fn function(
                 "no theme string `{key}` for `{language}` (nor in the default language): add it to the theme's i18n/en.yaml"
             ))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_strings_have_every_key_tend_reads_in_every_language_they_ship() {
+        let strings = Strings::builtin("en");
+        for language in ["en", "es"] {
+            for key in ENGINE_KEYS {
+                let own = strings.by_language.get(language).and_then(|keys| keys.get(*key));
+                assert!(own.is_some(), "the built-in `{language}` strings have no `{key}`");
+            }
+            assert_eq!(strings.list(language, "date.months").map(|months| months.len()), Some(12), "{language}");
+        }
     }
 }
