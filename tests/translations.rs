@@ -134,13 +134,7 @@ fn an_unknown_language_in_site_yaml_is_located() {
 #[test]
 fn check_warns_when_a_translation_is_older_than_its_original() {
     let site = SiteTest::fixture("translations");
-    let options = CheckOptions {
-        root: site.root.clone(),
-        overrides: Overrides::default(),
-        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
-        changed_since: None,
-    };
-    let report = tend::check(&options).expect("check runs");
+    let report = checked(&site);
     let shown = report.render(Format::Human, "");
     let stale: Vec<_> = report.diagnostics.iter().filter(|d| d.message.starts_with("translation may be")).collect();
     assert_eq!(stale.len(), 1, "{shown}");
@@ -148,11 +142,9 @@ fn check_warns_when_a_translation_is_older_than_its_original() {
     // Brought up to date, it is not reported.
     let site = site.write(
         "content/care/washing.es.md",
-        &std::fs::read_to_string(site_path(&options.root, "content/care/washing.es.md"))
-            .expect("read")
-            .replace("updated: 2026-11-10", "updated: 2026-11-25"),
+        &fixture_text("content/care/washing.es.md").replace("updated: 2026-11-10", "updated: 2026-11-25"),
     );
-    let report = tend::check(&CheckOptions { root: site.root.clone(), ..options }).expect("check runs");
+    let report = checked(&site);
     assert!(!report.diagnostics.iter().any(|d| d.message.starts_with("translation may be")));
 }
 
@@ -185,8 +177,11 @@ fn new_starts_a_translation_from_its_original() {
     assert_eq!(report.pages, 6, "a draft translation is not published");
 }
 
-fn site_path(root: &std::path::Path, rel: &str) -> std::path::PathBuf {
-    root.join(rel)
+/// `tend check` of `site` on 1 December 2026.
+fn checked(site: &SiteTest) -> tend::check::CheckReport {
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date");
+    let options = CheckOptions { root: site.root.clone(), overrides: Overrides::default(), today, changed_since: None };
+    tend::check(&options).expect("check runs")
 }
 
 #[test]
@@ -265,13 +260,7 @@ fn a_language_with_nothing_in_it_is_told_and_its_feed_is_valid() {
 #[test]
 fn check_warns_when_a_translation_is_the_original_word_for_word() {
     let site = SiteTest::fixture("translations").write("content/_index.fr.md", &fixture_text("content/_index.md"));
-    let options = CheckOptions {
-        root: site.root.clone(),
-        overrides: Overrides::default(),
-        today: chrono::NaiveDate::from_ymd_opt(2026, 12, 1).expect("date"),
-        changed_since: None,
-    };
-    let report = tend::check(&options).expect("check runs");
+    let report = checked(&site);
     let found: Vec<_> = report.diagnostics.iter().filter(|d| d.message.contains("word for word")).collect();
     assert_eq!(found.len(), 1, "{}", report.render(Format::Human, ""));
     assert_eq!(found[0].location(), "content/_index.fr.md:5:1");
