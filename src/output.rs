@@ -165,6 +165,10 @@ impl OutputDir {
         marker.lines().find_map(|line| line.strip_prefix(STAMP_PREFIX)).map(str::to_owned)
     }
 
+    /// How many times (10 ms apart) a lock that looks held is tried again before another
+    /// build is said to be publishing.
+    const LOCK_RETRIES: usize = 20;
+
     /// Takes the output folder's lock (beside it, since the folder itself is swapped),
     /// then clears what builds killed part-way left behind. Held until the returned
     /// guard drops; a second build meanwhile gets a clear error instead of a race.
@@ -178,7 +182,18 @@ impl OutputDir {
             .write(true)
             .open(&path)
             .map_err(|source| Error::Io { action: "could not create the lock file", path: path.clone(), source })?;
-        match file.try_lock() {
+        // A lock just released can look held for a moment: a process another thread of this
+        // one forks (to run a command) holds a copy of the descriptor until it execs. A
+        // build that really holds it holds it for seconds, so a short wait tells the two apart.
+        let mut attempt = file.try_lock();
+        for _ in 0..Self::LOCK_RETRIES {
+            if !matches!(attempt, Err(std::fs::TryLockError::WouldBlock)) {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+            attempt = file.try_lock();
+        }
+        match attempt {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
                 return Err(Error::Usage(format!(
