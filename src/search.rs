@@ -232,10 +232,9 @@ pub fn index(config: &Config, records: Vec<Record>) -> Result<Vec<OutputFile>, E
             None => builder.build(),
         };
         let mut index = pagefind::api::PagefindIndex::new(Some(options)).map_err(|e| e.to_string())?;
-        for record in records {
-            index.add_html_file(None, Some(record.url), record.html.to_string()).await.map_err(|e| e.to_string())?;
-        }
-        index.get_files().await.map_err(|e| e.to_string())
+        let pages = records.into_iter().map(|record| (record.url, record.html.to_string())).collect();
+        index.add_html_files(pages).await.map_err(|e| e.to_string())?;
+        index.into_files().await.map_err(|e| e.to_string())
     });
     let files = files.map_err(failed)?;
     Ok(files

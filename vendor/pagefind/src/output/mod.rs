@@ -10,6 +10,7 @@ use futures::future::join_all;
 use std::collections::BTreeMap;
 use include_dir::{include_dir, Dir};
 use minifier::js::minify;
+use rayon::prelude::*;
 use tokio::fs::{create_dir_all, File};
 use tokio::io::AsyncWriteExt;
 use tokio::time::sleep;
@@ -352,28 +353,50 @@ impl PagefindIndexes {
             }
         }
 
-        files.extend(self.fragments.iter().map(|(hash, fragment)| {
+        let hashed: Vec<(PathBuf, &[u8])> = self
+            .fragments
+            .iter()
+            .map(|(hash, fragment)| {
+                (
+                    outdir.join(format!("fragment/{}.pf_fragment", hash)),
+                    fragment.as_bytes(),
+                )
+            })
+            .chain(self.word_indexes.iter().map(|(hash, index)| {
+                (
+                    outdir.join(format!("index/{}.pf_index", hash)),
+                    index.as_slice(),
+                )
+            }))
+            .chain(self.filter_indexes.iter().map(|(hash, index)| {
+                (
+                    outdir.join(format!("filter/{}.pf_filter", hash)),
+                    index.as_slice(),
+                )
+            }))
+            .collect();
+        if synthetic {
+            // Patched in by tend: in memory nothing is skipped, so every file is compressed,
+            // on all cores (the async writes below run one at a time). Same bytes as GZ.
+            let compressed: Vec<(PathBuf, Vec<u8>)> = hashed
+                .into_par_iter()
+                // One file per job: the few large word indexes come last, and rayon's
+                // default split would leave them all to one core.
+                .with_max_len(1)
+                .map(|(filename, contents)| (filename, gzip(&[contents])))
+                .collect();
+            let output_files = compressed
+                .into_iter()
+                .map(|(filename, contents)| SyntheticFile { filename, contents });
+            let mut written: Vec<SyntheticFile> =
+                join_all(files).await.into_iter().flatten().collect();
+            written.extend(output_files);
+            return Some(written);
+        }
+        files.extend(hashed.into_iter().map(|(filename, contents)| {
             write(
-                outdir.join(format!("fragment/{}.pf_fragment", hash)),
-                vec![fragment.as_bytes()],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        files.extend(self.word_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("index/{}.pf_index", hash)),
-                vec![index],
-                Compress::GZ,
-                immutable_write_behaviour,
-            )
-        }));
-
-        files.extend(self.filter_indexes.iter().map(|(hash, index)| {
-            write(
-                outdir.join(format!("filter/{}.pf_filter", hash)),
-                vec![index],
+                filename,
+                vec![contents],
                 Compress::GZ,
                 immutable_write_behaviour,
             )
@@ -386,6 +409,16 @@ impl PagefindIndexes {
             None
         }
     }
+}
+
+/// Each chunk behind the `pagefind_dcd` marker, gzipped at the best level.
+fn gzip(content_chunks: &[&[u8]]) -> Vec<u8> {
+    let mut gz = GzEncoder::new(Vec::new(), Compression::best());
+    for chunk in content_chunks {
+        gz.write_all(b"pagefind_dcd").unwrap();
+        gz.write_all(chunk).unwrap();
+    }
+    gz.finish().unwrap()
 }
 
 #[derive(Copy, Clone)]
@@ -435,12 +468,8 @@ async fn write(
 
     match compression {
         Compress::GZ => {
-            let mut gz = GzEncoder::new(Vec::new(), Compression::best());
-            for chunk in content_chunks {
-                gz.write_all(b"pagefind_dcd").unwrap();
-                gz.write_all(chunk).unwrap();
-            }
-            if let Ok(contents) = gz.finish() {
+            {
+                let contents = gzip(&content_chunks);
                 if let Some(mut file) = file {
                     file.write_all(&contents).await.unwrap();
                     // `write_all` resolving only means the bytes are in tokio's

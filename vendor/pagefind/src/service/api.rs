@@ -113,6 +113,23 @@ impl PagefindIndex {
         })
     }
 
+    /// Index many HTML files at once, parsed in parallel (patched in by tend). Each item is
+    /// the file's URL and its HTML; pages are numbered in the order given, as if each had
+    /// been passed to [`Self::add_html_file`] in turn.
+    ///
+    /// # Returns
+    /// How many pages were added, or the first file's error after every file was tried.
+    pub async fn add_html_files(&mut self, files: Vec<(String, String)>) -> Result<usize> {
+        let files: Vec<Fossicker> = files
+            .into_iter()
+            .map(|(url, content)| Fossicker::new_synthetic(None, Some(url), content))
+            .collect();
+        let state = Arc::clone(&self.search_index);
+        tokio::task::spawn_blocking(move || state.blocking_lock().fossick_batch(files))
+            .await
+            .map_err(|e| anyhow::anyhow!("Task join error: {e}"))?
+    }
+
     /// Index a custom record that isn't backed by an HTML file.
     ///
     /// # Arguments
@@ -221,6 +238,14 @@ impl PagefindIndex {
     pub async fn get_files(&mut self) -> Result<Vec<SyntheticFile>> {
         let mut state = self.search_index.lock().await;
         state.build_indexes().await?;
+        Ok(state.get_files().await)
+    }
+
+    /// Like [`Self::get_files`], but consumes the index, so the pages are moved into it
+    /// rather than copied (patched in by tend: the copy doubled a build's peak memory).
+    pub async fn into_files(self) -> Result<Vec<SyntheticFile>> {
+        let mut state = self.search_index.lock().await;
+        state.build_indexes_once().await?;
         Ok(state.get_files().await)
     }
 }
