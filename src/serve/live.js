@@ -9,17 +9,23 @@
   let generation = Number((script && script.dataset.generation) || 0);
   const scrollKey = "tend-scroll:" + location.pathname;
 
-  // Restore the reader's place after a reload we caused.
+  // Restore the reader's place after a reload we caused. Until it is restored (on `load`),
+  // the place to keep is the saved one, not wherever the browser has scrolled meanwhile:
+  // a second rebuild can reload the tab again before `load`.
   const saved = sessionStorage.getItem(scrollKey);
+  let pending = null;
   if (saved !== null) {
     sessionStorage.removeItem(scrollKey);
-    const y = Number(saved);
-    const restore = () => window.scrollTo({ top: y, behavior: "instant" });
+    pending = Number(saved);
+    const restore = () => {
+      window.scrollTo({ top: pending, behavior: "instant" });
+      pending = null;
+    };
     if (document.readyState === "complete") restore(); else window.addEventListener("load", restore, { once: true });
   }
 
   function reload() {
-    sessionStorage.setItem(scrollKey, String(window.scrollY));
+    sessionStorage.setItem(scrollKey, String(pending ?? window.scrollY));
     location.reload();
   }
 
