@@ -353,6 +353,8 @@ struct Job {
 
 /// The one thread that builds search indexes, newest snapshot first: jobs that queued up
 /// while it worked are dropped for the latest. It ends when the preview is dropped.
+/// Pagefind parses and compresses on a rayon pool of its own, half the cores (at least
+/// one), so the next save's rebuild, on the global pool, is not queued behind it.
 struct Indexer {
     jobs: mpsc::Sender<Job>,
 }
@@ -361,10 +363,21 @@ impl Indexer {
     fn start(published: Arc<Published>) -> Result<Self, Error> {
         let (jobs, queue) = mpsc::channel::<Job>();
         spawn("tend-search-index", move || {
+            let cores = std::thread::available_parallelism().map_or(1, usize::from);
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads((cores / 2).max(1))
+                .thread_name(|i| format!("tend-search-{i}"))
+                .build()
+                .ok();
             while let Some(job) = newest(&queue) {
                 let generation = job.generation;
                 let vocabulary = crate::search::vocabulary_files(&job.config, &job.records);
-                match crate::search::index(&job.config, job.records) {
+                let index = || crate::search::index(&job.config, job.records);
+                let built = match &pool {
+                    Some(pool) => pool.install(index),
+                    None => index(),
+                };
+                match built {
                     Ok(mut files) => {
                         files.extend(vocabulary);
                         merge_index(&published, files, generation)
