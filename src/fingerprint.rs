@@ -6,19 +6,44 @@
 //! use it without the stages depending on each other through it.
 
 use std::collections::HashMap;
+use std::ffi::{OsStr, OsString};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use xxhash_rust::xxh3::Xxh3;
 
 /// Values kept from the last render, by path, each with the fingerprint of its inputs.
-pub type Kept<T> = HashMap<PathBuf, (u128, T)>;
+pub type Kept<T> = HashMap<PathKey, (u128, T)>;
+
+/// A path as a hash key, by its bytes: hashing or comparing a `Path` walks its components,
+/// which was a visible share of a 10,000-page rebuild. Paths are normalised once, when
+/// read, so the same file always has the same bytes. Look one up with `path.as_os_str()`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct PathKey(OsString);
+
+impl From<PathBuf> for PathKey {
+    fn from(path: PathBuf) -> Self {
+        Self(path.into_os_string())
+    }
+}
+
+impl From<&Path> for PathKey {
+    fn from(path: &Path) -> Self {
+        Self(path.as_os_str().to_owned())
+    }
+}
+
+impl std::borrow::Borrow<OsStr> for PathKey {
+    fn borrow(&self) -> &OsStr {
+        &self.0
+    }
+}
 
 /// Takes the value kept for `path` out of `previous` if it was made from the same inputs
 /// (`fingerprint`); a stale one is dropped.
-pub fn take_kept<T>(previous: &mut Kept<T>, path: &std::path::Path, fingerprint: u128) -> Option<T> {
-    previous.remove(path).filter(|(old, _)| *old == fingerprint).map(|(_, value)| value)
+pub fn take_kept<T>(previous: &mut Kept<T>, path: &Path, fingerprint: u128) -> Option<T> {
+    previous.remove(path.as_os_str()).filter(|(old, _)| *old == fingerprint).map(|(_, value)| value)
 }
 
 /// How much of the last render was new work.

@@ -158,7 +158,7 @@ impl Content {
             if let Some(entry) = entry {
                 fresh += usize::from(entry.fresh);
                 read += usize::from(entry.read);
-                entries.insert(found.rel.clone(), (entry.fingerprint, entry.kept));
+                entries.insert(found.rel.clone().into(), (entry.fingerprint, entry.kept));
             }
             parsed.push(result);
         }
@@ -336,7 +336,7 @@ impl Content {
         }
         let mut updates = Vec::with_capacity(changed.len());
         for found in changed {
-            let (_, old) = cache.entries.get(&found.rel)?;
+            let (_, old) = cache.entries.get(found.rel.as_os_str())?;
             let Ok((old_front, old_offset)) = &old.parsed else { return None };
             let (Ok((text, front, offset)), Some(entry)) = parse_one(found, Some((&cache.entries, &cache.changed)))
             else {
@@ -360,7 +360,7 @@ impl Content {
                 page.text = text;
             }
             // (A draft left out has no page to patch: its text is not shown.)
-            cache.entries.insert(rel, (entry.fingerprint, entry.kept));
+            cache.entries.insert(rel.into(), (entry.fingerprint, entry.kept));
         }
         last.snippets = snippets;
         cache.changed = Changed::Only(BTreeSet::new());
@@ -1143,7 +1143,7 @@ fn parse_one(found: &Found, previous: Option<(&Kept<KeptFile>, &Changed)>) -> (P
         FileKind::Home | FileKind::Topic => Requirements::Section,
     };
     let kept = previous.and_then(|(entries, changed)| {
-        let (fingerprint, kept) = entries.get(&found.rel).filter(|_| !changed.includes(&found.rel))?;
+        let (fingerprint, kept) = entries.get(found.rel.as_os_str()).filter(|_| !changed.includes(&found.rel))?;
         Some((*fingerprint, kept))
     });
     if let Some((fingerprint, kept)) = kept {
@@ -1163,7 +1163,7 @@ fn parse_one(found: &Found, previous: Option<(&Kept<KeptFile>, &Changed)>) -> (P
         return (parse_file(&found.rel, &text, requirements).map(|(front, offset)| (text, front, offset)), None);
     };
     let fingerprint = front_matter_fingerprint(found, &text, requirements);
-    let (parsed, fresh) = match previous.get(&found.rel).filter(|(old, _)| *old == fingerprint) {
+    let (parsed, fresh) = match previous.get(found.rel.as_os_str()).filter(|(old, _)| *old == fingerprint) {
         Some((_, kept)) => (kept.parsed.clone(), false),
         None => (parse_file(&found.rel, &text, requirements), true),
     };

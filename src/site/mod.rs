@@ -425,7 +425,7 @@ impl RenderedContent {
 
     /// This render's Markdown, filed by source path for the next render.
     fn into_cache(self, config: &Config, content: &Content, fingerprints: Vec<u128>) -> Kept<Rendered> {
-        let paths = Self::inputs(config, content).into_iter().map(|input| input.path.to_path_buf());
+        let paths = Self::inputs(config, content).into_iter().map(|input| input.path.into());
         let rendered = self.homes.into_iter().chain(self.topics).chain(self.pages);
         paths.zip(fingerprints.into_iter().zip(rendered)).collect()
     }
@@ -565,7 +565,7 @@ fn search_records(
         .iter()
         .zip(fingerprints)
         .zip(&records)
-        .map(|((page, fingerprint), record)| (page.path.clone(), (fingerprint, record.clone())))
+        .map(|((page, fingerprint), record)| (page.path.as_path().into(), (fingerprint, record.clone())))
         .collect();
     records.into_iter().flatten().collect()
 }
