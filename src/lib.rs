@@ -119,6 +119,8 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     let mut staging = output.stage()?;
     staging.write(&site.files)?;
     site.files = Vec::new();
+    // The sources, routes and templates are not needed any more either.
+    drop((content, routes, theme));
     let staged = started.elapsed();
     let search_index = indexer.finish()?;
     let indexed = started.elapsed();
