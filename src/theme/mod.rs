@@ -375,6 +375,12 @@ fn json_script(value: tera::Value, _: tera::Kwargs, _: &tera::State) -> tera::Te
 /// Escapes text for HTML content and quoted attributes. Unlike Tera's default it
 /// leaves `/` alone, so URLs stay readable and pages stay small.
 fn escape_html(input: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    // Most values (titles, URLs) have nothing to escape: this test has no side effects, so
+    // it is vectorised, where the loop below goes byte by byte (a 500-link list on every
+    // page escapes 5 million values).
+    if !input.bytes().any(|byte| matches!(byte, b'&' | b'<' | b'>' | b'"' | b'\'')) {
+        return out.write_all(input.as_bytes());
+    }
     let mut last = 0;
     for (at, byte) in input.bytes().enumerate() {
         let entity: &[u8] = match byte {
