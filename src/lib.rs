@@ -117,14 +117,13 @@ pub fn build(options: &BuildOptions) -> Result<Report, Error> {
     // Write the pages while Pagefind is still indexing, and let go of them before its
     // largest allocations; then add the index and swap the folder in.
     let mut staging = output.stage()?;
-    staging.write(&site.files)?;
-    site.files = Vec::new();
+    staging.write(std::mem::take(&mut site.files))?;
     // The sources, routes and templates are not needed any more either.
     drop((content, routes, theme));
     let staged = started.elapsed();
     let search_index = indexer.finish()?;
     let indexed = started.elapsed();
-    staging.write(&search_index.files)?;
+    staging.write(search_index.files)?;
     let written = staging.publish(search_index.stamp.as_deref())?;
     let publish = (staged - rendered) + (started.elapsed() - indexed);
     Ok(Report {

@@ -39,10 +39,11 @@ pub struct Staging<'a> {
 
 impl Staging<'_> {
     /// Writes `files` into the staging folder (hard-linking those identical in the
-    /// published output).
-    pub fn write(&mut self, files: &[OutputFile]) -> Result<(), Error> {
-        self.written.unchanged += self.output.write_all(self.dir.path(), files)?;
+    /// published output). Each file's bytes are let go of once written, so a build's
+    /// memory falls as its pages reach the disk rather than after the last one.
+    pub fn write(&mut self, files: Vec<OutputFile>) -> Result<(), Error> {
         self.written.files += files.len();
+        self.written.unchanged += self.output.write_all(self.dir.path(), files)?;
         Ok(())
     }
 
@@ -261,12 +262,13 @@ impl OutputDir {
     }
 
     /// Writes every file into `staging`; returns how many were reused unchanged.
-    fn write_all(&self, staging: &Path, files: &[OutputFile]) -> Result<usize, Error> {
+    fn write_all(&self, staging: &Path, files: Vec<OutputFile>) -> Result<usize, Error> {
         // Folders first, in parallel: on a slow disk mkdir is the costliest call of a build.
         let dirs: BTreeSet<&Path> = files.iter().filter_map(|f| f.path.parent()).collect();
         let dirs: Vec<&Path> = dirs.into_iter().collect();
         dirs.par_iter().map(|dir| fs::create_dir_all(&staging.join(dir))).collect::<Result<(), Error>>()?;
-        let reused: Vec<Result<bool, Error>> = files.par_iter().map(|file| self.write_one(staging, file)).collect();
+        let reused: Vec<Result<bool, Error>> =
+            files.into_par_iter().map(|file| self.write_one(staging, &file)).collect();
         let mut count = 0;
         for result in reused {
             count += usize::from(result?);
