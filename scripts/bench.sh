@@ -32,8 +32,12 @@
 #   BENCH_INSTALL=1   apt-get install -y hugo and pip install pagefind-bin if they are missing
 #   HUGO, PAGEFIND    binaries to use instead of the ones found on PATH
 # Measure on a quiet machine: anything else running moves the numbers.
-set -euo pipefail
+set -Eeuo pipefail
 shopt -s inherit_errexit
+# Say where a failing command stopped the run, rather than ending without a word. (Pipelines
+# take their first line with `sed -n 1p`, not `head`: under pipefail a `head` that exits
+# early can kill the writer with SIGPIPE and fail the pipeline, one run in four at 10,000.)
+trap 'echo "bench: stopped at line $LINENO: $BASH_COMMAND (exit $?)" >&2' ERR
 bench=${BENCH_DIR:-${TMPDIR:-/tmp}/tend-bench}
 case $bench in /*) ;; *) bench=$PWD/$bench ;; esac
 cd "$(dirname "$0")/.."
@@ -196,8 +200,8 @@ json_fields() {  # JSON KEY...: the values, space-separated
 # serve_row N: P4, tend serve and hugo server on the same edit of the same article.
 serve_row() {
   local n=$1 topic article json tcell hcell rcell ts tr tmiss hs
-  topic=$(find "$bench/tend-$n/content" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)
-  article=$(find "$topic" -maxdepth 1 -name '*.md' ! -name '_index.md' | sort | head -n 1)
+  topic=$(find "$bench/tend-$n/content" -mindepth 1 -maxdepth 1 -type d | sort | sed -n 1p)
+  article=$(find "$topic" -maxdepth 1 -name '*.md' ! -name '_index.md' | sort | sed -n 1p)
   article=${article#"$bench/tend-$n/"}
   json=$(python3 scripts/serve-latency.py --server tend --bin "$tend" --root "$bench/tend-$n" \
     --article "$article" --edits "$edits" --json 2>"$scratch/serve.log" | tail -n 1) ||
@@ -225,7 +229,7 @@ serve_row() {
     "$edits" "$hcell" "$tcell" "$rcell"
 }
 
-version() { "$@" 2>/dev/null | head -n 1 | grep -oE '[0-9]+\.[0-9]+(\.[0-9]+)?' | head -n 1; }
+version() { "$@" 2>/dev/null | sed -n 1p | grep -oE '[0-9]+\.[0-9]+(\.[0-9]+)?' | sed -n 1p; }
 fmt_n() { printf "%'d" "$1" 2>/dev/null || echo "$1"; }
 
 # --- the default theme, tend alone (the old scripts/bench.sh) -----------------------------
@@ -264,7 +268,7 @@ for n in "${sizes[@]}"; do
   if [ -z "$parts" ]; then if ((n > 10000)); then parts="P1"; else parts="P1 P2 P3 P4"; fi; fi
   # Warm the page cache with the sources, so the first run does not pay for reading them.
   find "$bench"/{hugo,tend}-"$n"{,-nonav,-search} -type f -exec cat {} + >/dev/null 2>&1 || true
-  per_topic=$(find "$(find "$bench/tend-$n/content" -mindepth 1 -maxdepth 1 -type d | sort | head -n 1)" \
+  per_topic=$(find "$(find "$bench/tend-$n/content" -mindepth 1 -maxdepth 1 -type d | sort | sed -n 1p)" \
     -maxdepth 1 -name '*.md' ! -name '_index.md' | wc -l)
   echo
   echo "### $(fmt_n "$n") articles ($per_topic per topic): tend $commit vs Hugo $hv, Pagefind $pv; medians of $runs paired runs"
